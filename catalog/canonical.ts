@@ -1,0 +1,102 @@
+/** Identity and ordering of catalog entries: what makes two versions of a document compare equal. */
+import type { Catalog, CatalogEntry, DocumentShape, ParseResult } from './model.js';
+import { parseIpValue } from './normalize.js';
+
+/**
+ * The identity of an entry across versions: everything a firewall owner cares about *where*
+ * an endpoint is listed, nothing about how the document happens to be written (row numbers,
+ * order, links, line numbers). The same host in two rows is two entries.
+ */
+export function entryKey(entry: CatalogEntry): string {
+  return [entry.kind, entry.value, entry.role, entry.section, entry.region ?? '', entry.groupKey ?? ''].join('\u0000');
+}
+
+/** Makes a group key from a row's purpose text: no row number, no link targets, no markup, lower case. */
+export function groupKeyOf(purpose: string | null): string | null {
+  if (purpose === null) return null;
+  const key = purpose
+    .replace(/\[([^\]]*)\]\([^)]*\)/g, '$1')
+    .replace(/<[^>]+>/g, ' ')
+    .replace(/[*_`\\]/g, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .toLowerCase();
+  return key;
+}
+
+function compareNullable(a: string | null, b: string | null): number {
+  return (a ?? '').localeCompare(b ?? '', 'en');
+}
+
+/** Numeric order for IPs (so 13.64.196.27 sorts before 104.209.35.177), text order otherwise. */
+function compareValues(a: CatalogEntry, b: CatalogEntry): number {
+  if (a.kind === 'ip' && b.kind === 'ip') {
+    const pa = parseIpValue(a.value);
+    const pb = parseIpValue(b.value);
+    if (pa.family !== pb.family) return pa.family === 'ipv4' ? -1 : 1;
+    const ba = pa.address.toByteArray();
+    const bb = pb.address.toByteArray();
+    for (let i = 0; i < ba.length; i += 1) {
+      const d = (ba[i] ?? 0) - (bb[i] ?? 0);
+      if (d !== 0) return d;
+    }
+    return pa.prefix - pb.prefix;
+  }
+  return a.value.localeCompare(b.value, 'en');
+}
+
+const KIND_ORDER = { ip: 0, fqdn: 1, url: 2 } as const;
+
+/** A stable order that does not depend on the document's order, so `git diff` of catalog.json reads well. */
+export function compareEntries(a: CatalogEntry, b: CatalogEntry): number {
+  return (
+    a.section.localeCompare(b.section, 'en') ||
+    compareNullable(a.groupKey, b.groupKey) ||
+    compareNullable(a.region, b.region) ||
+    KIND_ORDER[a.kind] - KIND_ORDER[b.kind] ||
+    compareValues(a, b) ||
+    a.role.localeCompare(b.role)
+  );
+}
+
+/**
+ * Merges duplicates (the same endpoint listed twice in one row/region) and sorts. When two
+ * copies disagree on ports, their ports are united: both lines of the document apply.
+ */
+export function canonicalEntries(entries: CatalogEntry[]): CatalogEntry[] {
+  const byKey = new Map<string, CatalogEntry>();
+  for (const entry of entries) {
+    const key = entryKey(entry);
+    const seen = byKey.get(key);
+    if (!seen) {
+      byKey.set(key, entry);
+      continue;
+    }
+    const union = (x: string[], y: string[]) => [...new Set([...x, ...y])].sort((p, q) => parseInt(p, 10) - parseInt(q, 10));
+    seen.ports = {
+      tcp: union(seen.ports.tcp, entry.ports.tcp),
+      udp: union(seen.ports.udp, entry.ports.udp),
+      any: union(seen.ports.any, entry.ports.any),
+      custom: seen.ports.custom || entry.ports.custom,
+    };
+  }
+  return [...byKey.values()].sort(compareEntries);
+}
+
+export function entriesPerSection(entries: CatalogEntry[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const entry of entries) counts[entry.section] = (counts[entry.section] ?? 0) + 1;
+  return Object.fromEntries(Object.entries(counts).sort(([a], [b]) => a.localeCompare(b, 'en')));
+}
+
+/** Builds the stored catalog from a parse result. */
+export function buildCatalog(source: string, result: ParseResult): Catalog {
+  const entries = canonicalEntries(result.entries.map((e) => ({ ...e, ports: { ...e.ports } })));
+  const shape: DocumentShape = { ...result.shape, entriesPerSection: entriesPerSection(entries) };
+  return { source, format: result.shape.format, entries, shape };
+}
+
+/** Pretty, stable JSON: what is written to catalog.json and compared byte-wise. */
+export function serializeCatalog(catalog: Catalog): string {
+  return `${JSON.stringify(catalog, null, 2)}\n`;
+}

@@ -1,0 +1,127 @@
+/**
+ * Turning a token written in a document into a canonical endpoint value.
+ *
+ * Canonical means: the same endpoint written two ways compares equal, so re-formatting a
+ * document is never reported as a change.
+ *   - IP: ipaddr.js form; a single address never carries /32 or /128; IPv6 compressed, lower case.
+ *   - host: lower case, no trailing dot, `\*.` unescaped to `*.`, HTML entities decoded,
+ *     `<tenant>`-style placeholders kept, internationalised names in their ASCII (punycode) form.
+ *   - URL: WHATWG URL serialisation (lower-case scheme and host, default port dropped).
+ */
+import ipaddr from 'ipaddr.js';
+import { domainToASCII } from 'node:url';
+import type { EndpointKind } from './model.js';
+
+export interface ClassifiedToken {
+  kind: EndpointKind;
+  value: string;
+}
+
+const NAMED_ENTITIES: Record<string, string> = {
+  amp: '&',
+  lt: '<',
+  gt: '>',
+  quot: '"',
+  apos: "'",
+  nbsp: ' ',
+};
+
+/** Decodes the HTML entities that show up in these documents (&lt; &amp; &#42; &#x2A; ...). */
+export function decodeEntities(text: string): string {
+  return text.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (whole, body: string) => {
+    if (body[0] === '#') {
+      const code = body[1] === 'x' || body[1] === 'X' ? parseInt(body.slice(2), 16) : parseInt(body.slice(1), 10);
+      return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : whole;
+    }
+    return NAMED_ENTITIES[body.toLowerCase()] ?? whole;
+  });
+}
+
+const IPV4_RE = /^\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?$/;
+const IPV6_RE = /^[0-9a-f:]*:[0-9a-f:.]*(?:\/\d{1,3})?$/i;
+/** A label: letters, digits, hyphens; a placeholder like <tenant> or {tenant}; or a leading '*'. */
+const HOST_LABEL = String.raw`(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|<[a-z0-9_-]+>|\{[a-z0-9_-]+\}|\*)`;
+const HOST_RE = new RegExp(String.raw`^${HOST_LABEL}(?:\.${HOST_LABEL})*\.(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$`, 'i');
+/** File names that look like hosts but are not ("network-requirements.md", "setup.ps1"). */
+const FILE_EXTENSIONS = new Set(['md', 'png', 'jpg', 'jpeg', 'gif', 'svg', 'ps1', 'psm1', 'exe', 'msi', 'zip', 'json', 'yml', 'yaml', 'xml', 'html', 'htm', 'aspx', 'txt', 'csv', 'pdf', 'js', 'css', 'cmd', 'bat', 'dll', 'cab']);
+
+/** Canonical IP or CIDR, or null when `token` is not one. */
+export function canonicalIp(token: string): string | null {
+  const text = token.trim();
+  if (!IPV4_RE.test(text) && !IPV6_RE.test(text)) return null;
+  try {
+    if (text.includes('/')) {
+      const [addr, bits] = ipaddr.parseCIDR(text);
+      const max = addr.kind() === 'ipv4' ? 32 : 128;
+      const host = addr.kind() === 'ipv6' ? addr.toString() : addr.toString();
+      return bits === max ? host : `${host}/${bits}`;
+    }
+    if (!ipaddr.isValid(text)) return null;
+    const addr = ipaddr.parse(text);
+    // ipaddr.js accepts IPv4 shorthand like "10.1"; the regex above already required four parts.
+    return addr.toString();
+  } catch {
+    return null;
+  }
+}
+
+/** Canonical host name, or null when `token` is not one. */
+export function canonicalHost(token: string): string | null {
+  let text = decodeEntities(token.trim()).replace(/\\\*/g, '*').replace(/\\_/g, '_');
+  text = text.replace(/\.$/, '');
+  if (text.length === 0 || text.length > 253) return null;
+  // Internationalised names: compare in their ASCII form.
+  if (/[^\x00-\x7f]/.test(text)) {
+    const ascii = domainToASCII(text.replace(/^\*\./, 'wildcard-placeholder.'));
+    if (!ascii) return null;
+    text = text.startsWith('*.') ? ascii.replace(/^wildcard-placeholder\./, '*.') : ascii;
+  }
+  if (!HOST_RE.test(text)) return null;
+  const lower = text.toLowerCase();
+  const tld = lower.slice(lower.lastIndexOf('.') + 1);
+  if (FILE_EXTENSIONS.has(tld)) return null;
+  // A '*' is only meaningful as the whole first label.
+  if (lower.indexOf('*') > 0) return null;
+  if (/^\*[^.]/.test(lower)) return null;
+  return lower;
+}
+
+/** Canonical URL, or null when `token` is not an absolute http(s)/ws(s) URL. */
+export function canonicalUrl(token: string): string | null {
+  const text = decodeEntities(token.trim());
+  if (!/^(?:https?|wss?):\/\//i.test(text)) return null;
+  try {
+    const url = new URL(text.replace(/\\\*/g, '*'));
+    if (!url.hostname) return null;
+    return url.toString();
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Classifies one token (already split out of its cell). Order matters: an IP is tried before a
+ * host, because "13.80.22.71" would not match the host pattern anyway but "1.2.3.4/24" must not
+ * fall through to anything else.
+ */
+export function classifyToken(token: string): ClassifiedToken | null {
+  const text = token.trim().replace(/^[`'"(\[]+|[`'")\],;:.]+$/g, '');
+  if (!text) return null;
+  const ip = canonicalIp(text);
+  if (ip) return { kind: 'ip', value: ip };
+  const url = canonicalUrl(text);
+  if (url) return { kind: 'url', value: url };
+  const host = canonicalHost(text);
+  if (host) return { kind: 'fqdn', value: host };
+  return null;
+}
+
+/** Splits an IP/CIDR into its address and prefix length (full length for single addresses). */
+export function parseIpValue(value: string): { address: ipaddr.IPv4 | ipaddr.IPv6; prefix: number; family: 'ipv4' | 'ipv6' } {
+  if (value.includes('/')) {
+    const [address, prefix] = ipaddr.parseCIDR(value);
+    return { address, prefix, family: address.kind() };
+  }
+  const address = ipaddr.parse(value);
+  return { address, prefix: address.kind() === 'ipv4' ? 32 : 128, family: address.kind() };
+}

@@ -1,0 +1,27 @@
+/**
+ * Every document format the tool reads, by id. Adding a format is one module plus one line here;
+ * parsers/registry.test.ts checks every registered id against a fixture.
+ */
+import { ParseError } from '../errors/index.js';
+import type { DocumentParser, TextDocument } from './types.js';
+import { markdownParser } from './markdown/index.js';
+
+export const parsers: ReadonlyMap<string, DocumentParser> = new Map<string, DocumentParser>([
+  [markdownParser.id, markdownParser],
+]);
+
+/** The parser named by `format`, or the one most confident it reads the document. */
+export function selectParser(doc: TextDocument, format?: string | null): DocumentParser {
+  if (format) {
+    const named = parsers.get(format);
+    if (!named) throw new ParseError(`unknown format "${format}" (known: ${[...parsers.keys()].join(', ')})`);
+    return named;
+  }
+  let best: { parser: DocumentParser; score: number } | null = null;
+  for (const parser of parsers.values()) {
+    const score = parser.detect(doc);
+    if (score > 0 && (!best || score > best.score)) best = { parser, score };
+  }
+  if (!best) throw new ParseError(`${doc.location}: no parser recognises this document (content type ${doc.contentType ?? 'unknown'})`);
+  return best.parser;
+}

@@ -39,3 +39,20 @@ export interface Notifier {
   /** Delivers one notification; throws NotifyError when it could not (after its own retries). */
   send(notification: Notification): Promise<void>;
 }
+
+/** What every notifier gets besides its own options. */
+export interface NotifierContext {
+  /** Where console output goes (stdout in the CLI, a buffer in tests). */
+  stdout: NodeJS.WritableStream;
+}
+
+/**
+ * One kind of notifier. `options` is the zod schema of its config entry (including `type`),
+ * so config validation names the offending key; `create` builds a notifier from parsed options.
+ */
+export interface NotifierModule<Options extends { type: string } = { type: string }> {
+  readonly type: string;
+  readonly description: string;
+  readonly options: import('zod').ZodType<Options>;
+  create(options: Options, context: NotifierContext): Notifier;
+}

@@ -1,0 +1,55 @@
+/**
+ * Snapshot commit messages: a subject a person can scan in `git log --oneline`
+ * ("cloud-app-security: +1 IP (EU1 App connector ... 13.95.30.47)"), a body with one line per
+ * change, and trailers that `history` and tools can read back.
+ */
+import type { Change, ChangeSet } from '../catalog/changes.js';
+import { kindLabel, placeLabel } from '../catalog/messages.js';
+
+const SUBJECT_MAX = 120;
+
+function plural(count: number, label: string): string {
+  return `${count} ${label}${count === 1 ? '' : 's'}`;
+}
+
+/** "+2 IPs, +1 host, -1 CIDR, ~1 changed, 1 moved, 1 re-shaped". */
+export function countsLabel(changes: Change[]): string {
+  const buckets = new Map<string, number>();
+  const bump = (key: string) => buckets.set(key, (buckets.get(key) ?? 0) + 1);
+  for (const change of changes) {
+    if (change.type === 'added') bump(`+\u0000${kindLabel(change)}`);
+    else if (change.type === 'removed') bump(`-\u0000${kindLabel(change)}`);
+    else bump(`${change.type}`);
+  }
+  const parts: string[] = [];
+  for (const sign of ['+', '-']) {
+    for (const [key, count] of buckets) {
+      if (!key.startsWith(`${sign}\u0000`)) continue;
+      parts.push(`${sign}${plural(count, key.slice(2))}`);
+    }
+  }
+  if (buckets.get('modified')) parts.push(`~${buckets.get('modified')} changed`);
+  if (buckets.get('moved')) parts.push(`${buckets.get('moved')} moved`);
+  if (buckets.get('reshaped')) parts.push(`${buckets.get('reshaped')} re-shaped`);
+  return parts.join(', ') || 'no endpoint change';
+}
+
+export function changeCommitMessage(changeSet: ChangeSet, trailers: Record<string, string> = {}): string {
+  const counts = countsLabel(changeSet.changes);
+  let subject = `${changeSet.source}: ${counts}`;
+  const only = changeSet.changes.length === 1 ? changeSet.changes[0] : undefined;
+  if (only) subject += ` (${placeLabel(only)} ${only.value})`;
+  if (subject.length > SUBJECT_MAX) subject = `${subject.slice(0, SUBJECT_MAX - 3)}...`;
+  const body = changeSet.changes.map((c) => `- ${c.message}`).join('\n');
+  return [subject, '', body, '', formatTrailers({ 'Endpoint-Watch-Source': changeSet.source, ...trailers })].join('\n');
+}
+
+export function baselineCommitMessage(source: string, entryCount: number, trailers: Record<string, string> = {}): string {
+  return [`${source}: baseline, now tracking ${entryCount} endpoints`, '', formatTrailers({ 'Endpoint-Watch-Source': source, ...trailers })].join('\n');
+}
+
+function formatTrailers(trailers: Record<string, string>): string {
+  return Object.entries(trailers)
+    .map(([key, value]) => `${key}: ${value}`)
+    .join('\n');
+}

@@ -1,0 +1,109 @@
+/**
+ * The few git operations the snapshot store needs, run through the real `git` binary so that
+ * history is whatever `git log -p` shows a person.
+ */
+import { execFile } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { StoreError } from '../errors/index.js';
+
+export interface GitResult {
+  stdout: string;
+  stderr: string;
+}
+
+/** Fallback identity: snapshot commits must not fail on a machine with no git user configured. */
+const FALLBACK_IDENTITY = { name: 'endpoint-watch', email: 'endpoint-watch@localhost' };
+
+export class GitRepo {
+  private identityArgs: string[] | null = null;
+
+  private constructor(
+    /** Top of the work tree the snapshots live in (may be a parent of the snapshot folder). */
+    readonly root: string,
+  ) {}
+
+  /** Opens the work tree that holds `dir`, running `git init` there when `dir` is in none. */
+  static async open(dir: string): Promise<GitRepo> {
+    await mkdir(dir, { recursive: true }).catch((err: unknown) => {
+      throw new StoreError(`cannot create snapshot directory ${dir}: ${(err as Error).message}`, { cause: err });
+    });
+    const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
+    if (top) return new GitRepo(top.stdout.trim());
+    await runGit(dir, ['init', '-q', '-b', 'main']);
+    const created = await runGit(dir, ['rev-parse', '--show-toplevel']);
+    return new GitRepo(created.stdout.trim());
+  }
+
+  async git(args: string[], env?: Record<string, string>): Promise<GitResult> {
+    return runGit(this.root, args, env);
+  }
+
+  /** Like git(), but returns null instead of throwing (for "does this exist" questions). */
+  async tryGit(args: string[]): Promise<GitResult | null> {
+    return runGit(this.root, args).catch(() => null);
+  }
+
+  private async identity(): Promise<string[]> {
+    if (this.identityArgs) return this.identityArgs;
+    const email = await this.tryGit(['config', 'user.email']);
+    const name = await this.tryGit(['config', 'user.name']);
+    const args: string[] = [];
+    if (!email?.stdout.trim()) args.push('-c', `user.email=${FALLBACK_IDENTITY.email}`);
+    if (!name?.stdout.trim()) args.push('-c', `user.name=${FALLBACK_IDENTITY.name}`);
+    this.identityArgs = args;
+    return args;
+  }
+
+  /**
+   * Commits exactly `paths` (relative to the root) with `message`; other staged or modified
+   * files of a shared work tree are left alone. Returns the new commit id, or null when the
+   * paths hold no change.
+   */
+  async commitPaths(paths: string[], message: string, options: { date?: string } = {}): Promise<string | null> {
+    await this.git(['add', '--', ...paths]);
+    const staged = await this.git(['diff', '--cached', '--name-only', '--', ...paths]);
+    if (!staged.stdout.trim()) return null;
+    const env: Record<string, string> = {};
+    if (options.date) {
+      env.GIT_AUTHOR_DATE = options.date;
+      env.GIT_COMMITTER_DATE = options.date;
+    }
+    const identity = await this.identity();
+    await this.git([...identity, 'commit', '-q', '--no-verify', '-m', message, '--', ...paths], env);
+    const head = await this.git(['rev-parse', 'HEAD']);
+    return head.stdout.trim();
+  }
+
+  /** The file at `rev` (a commit id or HEAD), or null when it does not exist there. */
+  async show(rev: string, path: string): Promise<string | null> {
+    const result = await this.tryGit(['show', `${rev}:${path}`]);
+    return result ? result.stdout : null;
+  }
+
+  async hasCommits(): Promise<boolean> {
+    return (await this.tryGit(['rev-parse', '--verify', '-q', 'HEAD'])) !== null;
+  }
+}
+
+function runGit(cwd: string, args: string[], env: Record<string, string> = {}): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    execFile(
+      'git',
+      args,
+      {
+        cwd,
+        maxBuffer: 256 * 1024 * 1024,
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env },
+      },
+      (error, stdout, stderr) => {
+        if (error) {
+          const detail = (stderr || error.message).trim().split('\n').slice(-3).join(' ');
+          const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : detail;
+          reject(new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${reason}`, { cause: error }));
+          return;
+        }
+        resolve({ stdout, stderr });
+      },
+    );
+  });
+}

@@ -1,0 +1,192 @@
+/**
+ * Snapshots: one folder per source under the snapshot directory, committed to git.
+ *
+ *   <snapshotDir>/<source>/catalog.json   canonical catalog (stable order, pretty JSON)
+ *   <snapshotDir>/<source>/document.<ext> the raw document as fetched
+ *   <snapshotDir>/<source>/meta.json      where and how it was fetched (ETag, format, hash)
+ *
+ * The committed state (HEAD), not the working tree, is "the last snapshot": a run that died
+ * between writing files and committing leaves nothing that a later run would mistake for a
+ * good state.
+ */
+import { createHash } from 'node:crypto';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type { Catalog } from '../catalog/model.js';
+import { serializeCatalog } from '../catalog/canonical.js';
+import { StoreError } from '../errors/index.js';
+import { GitRepo } from './git.js';
+
+export interface SnapshotMeta {
+  source: string;
+  location: string;
+  format: string;
+  contentType: string | null;
+  etag: string | null;
+  lastModified: string | null;
+  /** sha256 of the raw document bytes. */
+  documentSha256: string;
+  /** File name of the raw document inside the source folder. */
+  documentFile: string;
+}
+
+export interface StoredSnapshot {
+  catalog: Catalog;
+  meta: SnapshotMeta | null;
+  commit: string;
+}
+
+export interface SnapshotCommit {
+  commit: string;
+  /** ISO 8601 author date. */
+  date: string;
+  subject: string;
+  body: string;
+}
+
+export function sha256(data: Buffer | string): string {
+  return createHash('sha256').update(data).digest('hex');
+}
+
+/** File extension for the stored raw document, so `git log -p` shows it with the right highlighting. */
+export function documentExtension(contentType: string | null, location: string): string {
+  if (contentType?.includes('json')) return 'json';
+  if (contentType?.includes('html')) return 'html';
+  if (contentType?.includes('markdown')) return 'md';
+  const fromPath = /\.(md|markdown|html?|json|txt)$/i.exec(location.split(/[?#]/)[0] ?? '');
+  if (fromPath?.[1]) return fromPath[1].toLowerCase() === 'markdown' ? 'md' : fromPath[1].toLowerCase();
+  return 'txt';
+}
+
+async function writeAtomically(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+export class SnapshotStore {
+  private constructor(
+    readonly repo: GitRepo,
+    /** Absolute snapshot directory. */
+    readonly dir: string,
+  ) {}
+
+  static async open(snapshotDir: string): Promise<SnapshotStore> {
+    const dir = resolve(snapshotDir);
+    const repo = await GitRepo.open(dir);
+    return new SnapshotStore(repo, dir);
+  }
+
+  /** Path of a file of `source`, relative to the git root (what git commands take). */
+  repoPath(source: string, file: string): string {
+    return relative(this.repo.root, join(this.dir, source, file)).split('\\').join('/');
+  }
+
+  sourceDir(source: string): string {
+    return join(this.dir, source);
+  }
+
+  private async readJsonAt<T>(rev: string, source: string, file: string): Promise<T | null> {
+    const text = await this.repo.show(rev, this.repoPath(source, file));
+    if (text === null) return null;
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new StoreError(`${this.repoPath(source, file)} at ${rev} is not valid JSON: ${(err as Error).message}`, { cause: err });
+    }
+  }
+
+  /** The last committed snapshot of `source`, or null before its baseline. */
+  async latest(source: string): Promise<StoredSnapshot | null> {
+    return this.at(source, 'HEAD');
+  }
+
+  /** The snapshot of `source` as committed at `rev`, or null when it did not exist then. */
+  async at(source: string, rev: string): Promise<StoredSnapshot | null> {
+    if (!(await this.repo.hasCommits())) return null;
+    const resolved = await this.repo.tryGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
+    if (!resolved) return null;
+    const commit = resolved.stdout.trim();
+    const catalog = await this.readJsonAt<Catalog>(commit, source, 'catalog.json');
+    if (!catalog) return null;
+    const meta = await this.readJsonAt<SnapshotMeta>(commit, source, 'meta.json');
+    const last = await this.repo.git(['log', '-1', '--format=%H', commit, '--', this.repoPath(source, 'catalog.json')]);
+    return { catalog, meta, commit: last.stdout.trim() || commit };
+  }
+
+  /**
+   * Writes and commits a new state of `source`. Returns the commit id, or null when the files
+   * already hold exactly this state.
+   */
+  async commit(
+    source: string,
+    state: { catalog: Catalog; document: Buffer; meta: Omit<SnapshotMeta, 'documentSha256' | 'documentFile'> },
+    message: string,
+    options: { date?: string } = {},
+  ): Promise<string | null> {
+    const folder = this.sourceDir(source);
+    await mkdir(folder, { recursive: true });
+    const ext = documentExtension(state.meta.contentType, state.meta.location);
+    const documentFile = `document.${ext}`;
+    const meta: SnapshotMeta = { ...state.meta, documentSha256: sha256(state.document), documentFile };
+    const previousMeta = await this.readJsonAt<SnapshotMeta>('HEAD', source, 'meta.json').catch(() => null);
+    try {
+      await writeAtomically(join(folder, 'catalog.json'), serializeCatalog(state.catalog));
+      await writeAtomically(join(folder, documentFile), state.document);
+      await writeAtomically(join(folder, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
+    } catch (err) {
+      throw new StoreError(`cannot write snapshot of ${source} in ${folder}: ${(err as Error).message}`, { cause: err });
+    }
+    const paths = [this.repoPath(source, 'catalog.json'), this.repoPath(source, documentFile), this.repoPath(source, 'meta.json')];
+    // A document whose format changed (markdown -> html) must not leave the old file behind.
+    if (previousMeta && previousMeta.documentFile !== documentFile) {
+      await this.repo.tryGit(['rm', '-q', '--cached', '--ignore-unmatch', '--', this.repoPath(source, previousMeta.documentFile)]);
+      paths.push(this.repoPath(source, previousMeta.documentFile));
+    }
+    return this.repo.commitPaths(paths, message, options);
+  }
+
+  /** Commits touching `source` (newest first), optionally since a date. */
+  async log(source: string, options: { since?: string; until?: string } = {}): Promise<SnapshotCommit[]> {
+    if (!(await this.repo.hasCommits())) return [];
+    const args = ['log', '--format=%H%x1f%aI%x1f%s%x1f%b%x1e'];
+    if (options.since) args.push(`--since=${options.since}`);
+    if (options.until) args.push(`--until=${options.until}`);
+    args.push('--', this.repoPath(source, 'catalog.json'));
+    const out = await this.repo.git(args);
+    return out.stdout
+      .split('\x1e')
+      .map((record) => record.replace(/^\n/, ''))
+      .filter((record) => record.trim())
+      .map((record) => {
+        const [commit = '', date = '', subject = '', body = ''] = record.split('\x1f');
+        return { commit, date, subject, body: body.trim() };
+      });
+  }
+
+  /**
+   * Resolves what a person typed for --at/--from/--to: a commit id (or any git revision), or a
+   * date ("2024-05-01", ISO time): the last snapshot commit of `source` at or before it.
+   */
+  async resolveRevision(source: string, what: string): Promise<string | null> {
+    const asRev = await this.repo.tryGit(['rev-parse', '--verify', '-q', `${what}^{commit}`]);
+    if (asRev && !/^\d{4}-\d{2}-\d{2}/.test(what)) return asRev.stdout.trim();
+    const until = /^\d{4}-\d{2}-\d{2}$/.test(what) ? `${what}T23:59:59` : what;
+    const out = await this.repo.tryGit(['log', '-1', '--format=%H', `--until=${until}`, '--', this.repoPath(source, 'catalog.json')]);
+    const commit = out?.stdout.trim();
+    return commit ? commit : null;
+  }
+
+  /** Source ids with a committed snapshot. */
+  async sources(): Promise<string[]> {
+    if (!(await this.repo.hasCommits())) return [];
+    const prefix = relative(this.repo.root, this.dir).split('\\').join('/');
+    const out = await this.repo.git(['ls-tree', '-d', '--name-only', `HEAD:${prefix}`].filter(Boolean)).catch(() => null);
+    if (!out) return [];
+    const ids: string[] = [];
+    for (const id of out.stdout.split('\n').filter(Boolean)) {
+      if (await this.repo.show('HEAD', this.repoPath(id, 'catalog.json'))) ids.push(id);
+    }
+    return ids;
+  }
+}

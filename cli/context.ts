@@ -1,0 +1,45 @@
+/** Loading the config and building what the pipeline needs from it: the one place registries meet config. */
+import { resolve } from 'node:path';
+import type { Writable } from 'node:stream';
+import { loadConfig, type Config } from '../config/load.js';
+import { parsers } from '../parsers/registry.js';
+import { notifierModules, createNotifiers, defaultNotifiers } from '../notify/registry.js';
+import type { Notifier } from '../notify/types.js';
+import { SnapshotStore } from '../store/snapshots.js';
+import { Outbox } from '../store/outbox.js';
+import { UsageError } from '../errors/index.js';
+import type { PipelineContext, SourceSpec } from '../pipeline/run.js';
+import type { CliIo } from './io.js';
+
+export const DEFAULT_CONFIG = 'endpoint-watch.yaml';
+
+export async function readConfig(io: CliIo, path: string | undefined): Promise<Config> {
+  const notifierSchemas = new Map([...notifierModules].map(([type, module]) => [type, module.options]));
+  return loadConfig(resolve(io.cwd, path ?? DEFAULT_CONFIG), { env: io.env, formats: [...parsers.keys()], notifierSchemas });
+}
+
+export function sourceSpecs(config: Config, only?: string): SourceSpec[] {
+  const all = config.sources.map((s) => ({
+    id: s.id,
+    url: s.url,
+    format: s.format ?? null,
+    timeoutSeconds: s.timeoutSeconds,
+    retries: s.retries,
+  }));
+  if (!only) return all;
+  const picked = all.filter((s) => s.id === only);
+  if (picked.length === 0) {
+    throw new UsageError(`no source "${only}" in the config (sources: ${all.map((s) => s.id).join(', ') || 'none'})`);
+  }
+  return picked;
+}
+
+export function buildNotifiers(config: Config, consoleStream: Writable): Notifier[] {
+  const context = { stdout: consoleStream };
+  return config.notifiers.length ? createNotifiers(config.notifiers, context) : defaultNotifiers(context);
+}
+
+export async function pipelineContext(config: Config, notifiers: Notifier[], log: Writable): Promise<PipelineContext> {
+  const store = await SnapshotStore.open(config.snapshotDir);
+  return { store, outbox: Outbox.forSnapshotDir(store.dir), notifiers, commitUrl: config.commitUrl ?? null, log };
+}

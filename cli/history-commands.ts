@@ -1,0 +1,123 @@
+/**
+ * Commands that read the snapshot history from git: history, show, diff --source.
+ * Nothing here writes; every answer is recomputed from the committed catalogs, so the history
+ * is exactly what `git log -p` shows.
+ */
+import type { Command } from 'commander';
+import type { ChangeSet } from '../catalog/changes.js';
+import { diffCatalogs } from '../catalog/diff.js';
+import { SnapshotStore } from '../store/snapshots.js';
+import { UsageError } from '../errors/index.js';
+import type { CliIo } from './io.js';
+import { writeJson, writeLine } from './io.js';
+import { readConfig } from './context.js';
+import { countsLabel } from '../pipeline/commit-message.js';
+import { printCatalogTo } from './print.js';
+
+async function openStore(io: CliIo, configPath: string | undefined): Promise<{ store: SnapshotStore; sourceIds: string[] }> {
+  const config = await readConfig(io, configPath);
+  const store = await SnapshotStore.open(config.snapshotDir);
+  const stored = await store.sources();
+  const configured = config.sources.map((s) => s.id);
+  return { store, sourceIds: [...new Set([...configured, ...stored])] };
+}
+
+function requireSource(sourceIds: string[], id: string): void {
+  if (!sourceIds.includes(id)) throw new UsageError(`no source "${id}" in the config or the snapshots (known: ${sourceIds.join(', ') || 'none'})`);
+}
+
+export interface HistoryItem {
+  commit: string;
+  date: string;
+  source: string;
+  subject: string;
+  baseline: boolean;
+  summary: ChangeSet['summary'];
+  changes: ChangeSet['changes'];
+}
+
+/** Each committed change of `source`, newest first, recomputed from the catalogs it links. */
+export async function sourceHistory(store: SnapshotStore, source: string, since?: string): Promise<HistoryItem[]> {
+  const commits = await store.log(source, since ? { since } : {});
+  const items: HistoryItem[] = [];
+  for (const c of commits) {
+    const now = await store.at(source, c.commit);
+    if (!now) continue;
+    const before = await store.at(source, `${c.commit}^`);
+    const changeSet = diffCatalogs(before?.catalog ?? null, now.catalog);
+    items.push({
+      commit: c.commit,
+      date: c.date,
+      source,
+      subject: c.subject,
+      baseline: before === null,
+      summary: changeSet.summary,
+      changes: before === null ? [] : changeSet.changes,
+    });
+  }
+  return items;
+}
+
+export async function storedDiff(io: CliIo, opts: { source?: string; from?: string; to?: string; config?: string }): Promise<ChangeSet> {
+  if (!opts.source) throw new UsageError('--source is required');
+  if (!opts.from) throw new UsageError('diff --source needs --from DATE|COMMIT');
+  const { store, sourceIds } = await openStore(io, opts.config);
+  requireSource(sourceIds, opts.source);
+  const fromRev = await store.resolveRevision(opts.source, opts.from);
+  if (!fromRev) throw new UsageError(`no snapshot of ${opts.source} at or before ${opts.from}`);
+  const toRev = opts.to ? await store.resolveRevision(opts.source, opts.to) : 'HEAD';
+  if (!toRev) throw new UsageError(`no snapshot of ${opts.source} at or before ${opts.to}`);
+  const before = await store.at(opts.source, fromRev);
+  const after = await store.at(opts.source, toRev);
+  if (!before || !after) throw new UsageError(`no snapshot of ${opts.source} at ${before ? opts.to : opts.from}`);
+  return diffCatalogs(before.catalog, after.catalog);
+}
+
+export function registerHistoryCommands(program: Command, io: CliIo, _setExit: (code: number) => void): void {
+  program
+    .command('history')
+    .description('list the committed endpoint changes, newest first')
+    .option('--config <file>', 'config file', 'endpoint-watch.yaml')
+    .option('--source <id>', 'only this source')
+    .option('--since <date>', 'only changes since this date (YYYY-MM-DD or anything git understands)')
+    .option('--json', 'print {"history": [...]} as JSON')
+    .action(async (opts: { config: string; source?: string; since?: string; json?: boolean }) => {
+      const { store, sourceIds } = await openStore(io, opts.config);
+      if (opts.source) requireSource(sourceIds, opts.source);
+      const items: HistoryItem[] = [];
+      for (const id of opts.source ? [opts.source] : sourceIds) items.push(...(await sourceHistory(store, id, opts.since)));
+      items.sort((a, b) => b.date.localeCompare(a.date) || a.source.localeCompare(b.source));
+      if (opts.json) {
+        writeJson(io.stdout, { history: items });
+        return;
+      }
+      if (items.length === 0) writeLine(io.stdout, 'no snapshot commits yet');
+      for (const item of items) {
+        const what = item.baseline ? 'baseline' : countsLabel(item.changes);
+        writeLine(io.stdout, `${item.commit.slice(0, 10)} ${item.date} ${item.source}: ${what}`);
+        for (const change of item.changes) writeLine(io.stdout, `    ${change.message}`);
+      }
+    });
+
+  program
+    .command('show')
+    .description('print the catalog of a source as it was at a date or commit (default: latest)')
+    .requiredOption('--source <id>', 'source id')
+    .option('--at <date|commit>', 'date (YYYY-MM-DD) or commit; the last snapshot at or before it')
+    .option('--config <file>', 'config file', 'endpoint-watch.yaml')
+    .option('--json', 'print the catalog as JSON')
+    .action(async (opts: { source: string; at?: string; config: string; json?: boolean }) => {
+      const { store, sourceIds } = await openStore(io, opts.config);
+      requireSource(sourceIds, opts.source);
+      const rev = opts.at ? await store.resolveRevision(opts.source, opts.at) : 'HEAD';
+      const snapshot = rev ? await store.at(opts.source, rev) : null;
+      if (!snapshot) throw new UsageError(`no snapshot of ${opts.source}${opts.at ? ` at or before ${opts.at}` : ' yet: run `endpoint-watch run` first'}`);
+      const date = (await store.repo.git(['log', '-1', '--format=%aI', snapshot.commit])).stdout.trim();
+      if (opts.json) {
+        writeJson(io.stdout, { commit: snapshot.commit, date, ...snapshot.catalog });
+        return;
+      }
+      writeLine(io.stdout, `${opts.source} at ${snapshot.commit.slice(0, 10)} (${date})`);
+      printCatalogTo(io, snapshot.catalog);
+    });
+}

@@ -1,0 +1,219 @@
+/**
+ * The command line. Commands are thin: they read arguments, call the stages, print, and map
+ * errors to exit codes (cli/exit-codes.ts). Human output goes to stdout, errors to stderr;
+ * `--json` prints one JSON document on stdout for scripts.
+ */
+import { Command, CommanderError, Option } from 'commander';
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Catalog } from '../catalog/model.js';
+import type { ChangeSet } from '../catalog/changes.js';
+import { diffCatalogs } from '../catalog/diff.js';
+import { fetcherFor } from '../ingest/registry.js';
+import { parsers } from '../parsers/registry.js';
+import { parseDocument, runSources, type RunReport, type SourceRunResult } from '../pipeline/run.js';
+import { startWatching } from '../pipeline/watch.js';
+import { acquireLock } from '../store/lock.js';
+import { EndpointWatchError, UsageError, errorMessage } from '../errors/index.js';
+import { countsLabel } from '../pipeline/commit-message.js';
+import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
+import { StringSink, writeJson, writeLine, type CliIo } from './io.js';
+import { buildNotifiers, pipelineContext, readConfig, sourceSpecs } from './context.js';
+import { registerHistoryCommands } from './history-commands.js';
+import { printCatalogTo, printChangeSet } from './print.js';
+
+export const VERSION = '0.1.0';
+
+/** Fetches a file or URL and parses it; `catalog.json` files from a snapshot are read as they are. */
+export async function loadCatalogArgument(io: CliIo, location: string, format?: string): Promise<Catalog> {
+  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
+  const target = isUrl ? location : resolve(io.cwd, location);
+  if (!isUrl && /\.json$/i.test(target)) {
+    const text = await readFile(target, 'utf8').catch(() => null);
+    if (text) {
+      try {
+        const parsed = JSON.parse(text) as Partial<Catalog>;
+        if (Array.isArray(parsed.entries) && parsed.shape && typeof parsed.format === 'string') return parsed as Catalog;
+      } catch {
+        // Not a catalog: fall through and parse it as a document (a JSON feed).
+      }
+    }
+  }
+  const outcome = await fetcherFor(target).fetch(target, { timeoutMs: 30_000, retries: 1 });
+  if (outcome.status !== 'fetched') throw new EndpointWatchError('FETCH', `${location}: server answered 304 to an unconditional request`);
+  const name = location.split(/[\\/]/).pop()?.replace(/\.[a-z]+$/i, '') || 'document';
+  return parseDocument(name, outcome.document, format);
+}
+
+function describeResult(result: SourceRunResult): string {
+  const commit = result.commit ? ` (commit ${result.commit.slice(0, 10)})` : '';
+  switch (result.status) {
+    case 'baseline':
+      return `${result.source}: baseline, now tracking ${result.entryCount} endpoints${commit}`;
+    case 'changed':
+      return `${result.source}: ${countsLabel(result.changeSet?.changes ?? [])}${commit}`;
+    case 'unchanged':
+      return `${result.source}: no endpoint change (${result.entryCount ?? 0} endpoints)`;
+    case 'dry-run':
+      return `${result.source}: dry run, ${result.changeSet ? countsLabel(result.changeSet.changes) : 'no change'}; nothing committed or sent`;
+    case 'held':
+      return `${result.source}: HELD: ${result.error?.message ?? (result.problems ?? []).join('; ')}`;
+    case 'failed':
+      return `${result.source}: FAILED: ${result.error?.message ?? 'unknown error'}`;
+  }
+}
+
+function reportRun(io: CliIo, report: RunReport, json: boolean, dryRun: boolean): void {
+  if (json) {
+    writeJson(io.stdout, report);
+    return;
+  }
+  for (const result of report.results) {
+    if (dryRun && result.changeSet) {
+      writeLine(io.stdout, `# ${result.source}`);
+      printChangeSet(io, result.changeSet);
+    }
+    const line = describeResult(result);
+    writeLine(result.status === 'failed' || result.status === 'held' ? io.stderr : io.stdout, line);
+    for (const [id, message] of Object.entries(result.undelivered ?? {})) {
+      writeLine(io.stderr, `${result.source}: alert not delivered by ${id}, kept for the next run: ${message}`);
+    }
+  }
+  for (const [id, message] of Object.entries(report.outboxFailures)) {
+    writeLine(io.stderr, `earlier alert still not delivered (${id}): ${message}`);
+  }
+}
+
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+  const program = new Command();
+  program
+    .name('endpoint-watch')
+    .description('Watches vendor network-requirement documents and tells you which IPs, hosts and ports changed.')
+    .version(VERSION)
+    .showHelpAfterError('(run with --help for usage)')
+    .exitOverride()
+    .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
+
+  program
+    .command('parse')
+    .description('parse a document (file or URL) and print its endpoints')
+    .argument('<document>', 'file path or http(s) URL')
+    .option('--json', 'print {"entries": [...]} as JSON')
+    .addOption(new Option('--format <id>', 'parser to use instead of detecting it').choices([...parsers.keys()]))
+    .action(async (document: string, opts: { json?: boolean; format?: string }) => {
+      const catalog = await loadCatalogArgument(io, document, opts.format);
+      if (opts.json) writeJson(io.stdout, { source: catalog.source, format: catalog.format, entries: catalog.entries, shape: catalog.shape });
+      else printCatalogTo(io, catalog);
+    });
+
+  program
+    .command('diff')
+    .description('compare two documents or catalog.json files, or two stored states of a source (--source)')
+    .argument('[old]', 'old document: file path, URL or catalog.json')
+    .argument('[new]', 'new document: file path, URL or catalog.json')
+    .option('--json', 'print {"changes": [...], "summary": {...}} as JSON')
+    .option('--exit-code', 'exit 1 when there are changes, like git diff --exit-code')
+    .option('--source <id>', 'diff stored snapshots of this source (with --from/--to)')
+    .option('--from <date|commit>', 'with --source: the older state')
+    .option('--to <date|commit>', 'with --source: the newer state (default: latest)')
+    .option('--config <file>', 'config file (with --source)', undefined)
+    .action(async (oldArg: string | undefined, newArg: string | undefined, opts: { json?: boolean; exitCode?: boolean; source?: string; from?: string; to?: string; config?: string }) => {
+      let changeSet: ChangeSet;
+      if (opts.source) {
+        if (oldArg || newArg) throw new UsageError('give either two documents or --source with --from/--to, not both');
+        const { storedDiff } = await import('./history-commands.js');
+        changeSet = await storedDiff(io, opts);
+      } else {
+        if (!oldArg || !newArg) throw new UsageError('diff needs OLD and NEW (files, URLs or catalog.json), or --source ID --from DATE|COMMIT');
+        const [before, after] = await Promise.all([loadCatalogArgument(io, oldArg), loadCatalogArgument(io, newArg)]);
+        changeSet = diffCatalogs(before, { ...after, source: before.source });
+      }
+      if (opts.json) writeJson(io.stdout, changeSet);
+      else printChangeSet(io, changeSet);
+      if (opts.exitCode && changeSet.changes.length) setExit(EXIT_FAILURE);
+    });
+
+  program
+    .command('run')
+    .description('fetch every source (or one), record changes in the snapshot repository and send alerts')
+    .option('--config <file>', 'config file', 'endpoint-watch.yaml')
+    .option('--source <id>', 'run only this source')
+    .option('--dry-run', 'diff and print only: no commit, no alert')
+    .option('--accept', 'take the version held back by a parser-health problem (needs --source)')
+    .option('--json', 'print the run report as JSON')
+    .action(async (opts: { config: string; source?: string; dryRun?: boolean; accept?: boolean; json?: boolean }) => {
+      if (opts.accept && !opts.source) throw new UsageError('--accept needs --source ID: accept one source after looking at it');
+      const config = await readConfig(io, opts.config);
+      const sources = sourceSpecs(config, opts.source);
+      // In --json mode console alerts go to stderr so stdout stays one JSON document.
+      const consoleStream = opts.json ? io.stderr : io.stdout;
+      const notifiers = buildNotifiers(config, consoleStream);
+      const ctx = await pipelineContext(config, notifiers, io.stderr);
+      const lock = opts.dryRun ? null : await acquireLock(ctx.store.dir);
+      try {
+        const report = await runSources(ctx, sources, { dryRun: !!opts.dryRun, accept: !!opts.accept });
+        reportRun(io, report, !!opts.json, !!opts.dryRun);
+        if (!report.ok) setExit(EXIT_FAILURE);
+      } finally {
+        await lock?.release();
+      }
+    });
+
+  program
+    .command('watch')
+    .description('run each source on its cron schedule until stopped (Ctrl-C)')
+    .option('--config <file>', 'config file', 'endpoint-watch.yaml')
+    .action(async (opts: { config: string }) => {
+      const config = await readConfig(io, opts.config);
+      const sources = sourceSpecs(config);
+      const notifiers = buildNotifiers(config, io.stdout);
+      const ctx = await pipelineContext(config, notifiers, io.stderr);
+      const jobs = config.sources.map((s, i) => ({
+        id: s.id,
+        schedule: s.schedule,
+        run: async () => {
+          const lock = await acquireLock(ctx.store.dir);
+          try {
+            const report = await runSources(ctx, [sources[i]!]);
+            for (const [id, message] of Object.entries(report.outboxFailures)) writeLine(io.stderr, `earlier alert still not delivered (${id}): ${message}`);
+            return report.results[0]!;
+          } finally {
+            await lock.release();
+          }
+        },
+      }));
+      for (const job of jobs) writeLine(io.stdout, `watching ${job.id} on "${job.schedule}"`);
+      const watcher = startWatching(
+        jobs,
+        (result) => writeLine(result.status === 'failed' || result.status === 'held' ? io.stderr : io.stdout, `${new Date().toISOString()} ${describeResult(result)}`),
+        (id, err) => writeLine(io.stderr, `${new Date().toISOString()} ${id}: ${errorMessage(err)}`),
+      );
+      await (io.untilStopped ? io.untilStopped() : new Promise<void>(() => undefined));
+      await watcher.stop();
+      writeLine(io.stdout, 'stopped');
+    });
+
+  registerHistoryCommands(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI with `argv` (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: CliIo): Promise<number> {
+  let exitCode = EXIT_OK;
+  const program = buildProgram(io, (code) => {
+    exitCode = Math.max(exitCode, code);
+  });
+  try {
+    await program.parseAsync(argv, { from: 'user' });
+    return exitCode;
+  } catch (err) {
+    if (err instanceof CommanderError) {
+      // --help and --version end here with exit code 0; usage mistakes with 1, which we make 2.
+      return err.exitCode === 0 ? EXIT_OK : EXIT_USAGE;
+    }
+    writeLine(io.stderr, `endpoint-watch: ${errorMessage(err)}`);
+    return exitCodeFor(err);
+  }
+}
+
+export { StringSink };

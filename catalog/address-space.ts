@@ -1,0 +1,309 @@
+/**
+ * Covered address space: what a list of IPs and CIDRs lets through, independent of how the
+ * list is written. "13.64.0.0/24" and "13.64.0.0/25 + 13.64.0.128/25" are the same space, so a
+ * document that re-writes one as the other changes nothing a firewall owner cares about.
+ *
+ * Addresses are BigInts (IPv4 and IPv6 kept apart: they are different spaces, and an IPv4
+ * number is never compared with an IPv6 one). A space is a sorted list of disjoint,
+ * non-adjacent inclusive ranges per family, so two equal spaces have identical lists.
+ *
+ * Host bits: a CIDR written with host bits set ("10.1.2.3/24") covers the network it names,
+ * 10.1.2.0-10.1.2.255, as routers and most firewalls read it (the host bits are masked off).
+ * Its canonical catalog value keeps the written form; `aggregate` writes the network form.
+ *
+ * Address counts are BigInts in memory and decimal strings in JSON (see `countText`): an
+ * IPv6 /32 holds 2^96 addresses, far beyond what a JSON number keeps exactly.
+ */
+import ipaddr from 'ipaddr.js';
+import { canonicalIp } from './normalize.js';
+
+export type IpFamily = 'ipv4' | 'ipv6';
+
+/** An inclusive range of addresses of one family. */
+export interface AddressRange {
+  family: IpFamily;
+  start: bigint;
+  end: bigint;
+}
+
+/** Covered space: per family, sorted, disjoint and non-adjacent ranges (so equal spaces compare equal). */
+export interface AddressSpace {
+  ipv4: AddressRange[];
+  ipv6: AddressRange[];
+}
+
+/** Number of addresses in a space, per family. */
+export interface AddressCounts {
+  ipv4: bigint;
+  ipv6: bigint;
+}
+
+const BITS: Record<IpFamily, number> = { ipv4: 32, ipv6: 128 };
+
+function bytesToBigInt(bytes: number[]): bigint {
+  let n = 0n;
+  for (const byte of bytes) n = (n << 8n) | BigInt(byte);
+  return n;
+}
+
+function bigIntToBytes(n: bigint, family: IpFamily): number[] {
+  const length = BITS[family] / 8;
+  const bytes: number[] = new Array<number>(length);
+  let rest = n;
+  for (let i = length - 1; i >= 0; i -= 1) {
+    bytes[i] = Number(rest & 0xffn);
+    rest >>= 8n;
+  }
+  return bytes;
+}
+
+/** The textual address of a number ("13.64.0.0", "2603:1006::"). */
+export function addressText(n: bigint, family: IpFamily): string {
+  return ipaddr.fromByteArray(bigIntToBytes(n, family)).toString();
+}
+
+function rangeOfParsed(address: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): AddressRange {
+  const family = address.kind();
+  const bits = BITS[family];
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) throw new RangeError(`prefix /${prefix} out of range for ${family}`);
+  const size = 1n << BigInt(bits - prefix);
+  const start = bytesToBigInt(address.toByteArray()) & ~(size - 1n);
+  return { family, start, end: start + size - 1n };
+}
+
+/**
+ * The range a catalog IP value covers ("13.64.0.0/24", "52.108.0.1", "2603:1006::/40").
+ * Host bits are masked off (see the module comment). Throws on anything that is not an IP
+ * or CIDR. IPv4-mapped IPv6 values stay IPv6 here: that is how the document wrote them.
+ */
+export function rangeOf(value: string): AddressRange {
+  const text = value.trim();
+  if (text.includes('/')) {
+    const [address, prefix] = ipaddr.parseCIDR(text);
+    return rangeOfParsed(address, prefix);
+  }
+  if (!ipaddr.isValid(text)) throw new Error(`not an IP address: ${value}`);
+  const address = ipaddr.parse(text);
+  return rangeOfParsed(address, BITS[address.kind()]);
+}
+
+/** Like `rangeOf`, but null instead of an exception. */
+export function tryRangeOf(value: string): AddressRange | null {
+  try {
+    return rangeOf(value);
+  } catch {
+    return null;
+  }
+}
+
+const IPV4_MAPPED_START = 0xffff00000000n;
+const IPV4_MAPPED_END = 0xffffffffffffn;
+
+/**
+ * Reads an address or CIDR a person typed (a lookup query, an address from a log) as a range.
+ * Unlike `rangeOf`, an IPv4-mapped IPv6 address or CIDR (::ffff:13.64.0.5, ::ffff:0:0/104) is
+ * read as the IPv4 range it maps, because that is the host such a log line talks about.
+ * Four-part dotted IPv4 only (ipaddr.js would also take "10.1" or "0x0a.1.2.3").
+ * Returns null when the text is not an address or CIDR.
+ */
+export function parseIpQuery(text: string): AddressRange | null {
+  const trimmed = text.trim();
+  const [addressPart = '', prefixPart, extra] = trimmed.split('/');
+  if (extra !== undefined) return null;
+  if (prefixPart !== undefined && !/^\d{1,3}$/.test(prefixPart)) return null;
+  const isIpv4Text = /^\d{1,3}(?:\.\d{1,3}){3}$/.test(addressPart);
+  if (!isIpv4Text && !addressPart.includes(':')) return null;
+  if (isIpv4Text ? !ipaddr.IPv4.isValidFourPartDecimal(addressPart) : !ipaddr.IPv6.isValid(addressPart)) return null;
+  const range = tryRangeOf(trimmed);
+  if (!range) return null;
+  if (range.family === 'ipv6' && range.start >= IPV4_MAPPED_START && range.end <= IPV4_MAPPED_END) {
+    return { family: 'ipv4', start: range.start - IPV4_MAPPED_START, end: range.end - IPV4_MAPPED_START };
+  }
+  return range;
+}
+
+/** Number of addresses in one range. */
+export function rangeSize(range: AddressRange): bigint {
+  return range.end - range.start + 1n;
+}
+
+/** Sorts and merges ranges of one family: overlapping and adjacent ranges become one. */
+function mergeRanges(ranges: AddressRange[]): AddressRange[] {
+  const sorted = [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const merged: AddressRange[] = [];
+  for (const range of sorted) {
+    const last = merged[merged.length - 1];
+    if (last && range.start <= last.end + 1n) {
+      if (range.end > last.end) last.end = range.end;
+    } else {
+      merged.push({ ...range });
+    }
+  }
+  return merged;
+}
+
+/** The space covered by some ranges. */
+export function spaceOfRanges(ranges: Iterable<AddressRange>): AddressSpace {
+  const ipv4: AddressRange[] = [];
+  const ipv6: AddressRange[] = [];
+  for (const range of ranges) (range.family === 'ipv4' ? ipv4 : ipv6).push(range);
+  return { ipv4: mergeRanges(ipv4), ipv6: mergeRanges(ipv6) };
+}
+
+/** The space covered by catalog IP values (throws on a value that is not an IP or CIDR). */
+export function spaceOf(values: Iterable<string>): AddressSpace {
+  const ranges: AddressRange[] = [];
+  for (const value of values) ranges.push(rangeOf(value));
+  return spaceOfRanges(ranges);
+}
+
+export function emptySpace(): AddressSpace {
+  return { ipv4: [], ipv6: [] };
+}
+
+export function isEmptySpace(space: AddressSpace): boolean {
+  return space.ipv4.length === 0 && space.ipv6.length === 0;
+}
+
+export function union(a: AddressSpace, b: AddressSpace): AddressSpace {
+  return { ipv4: mergeRanges([...a.ipv4, ...b.ipv4]), ipv6: mergeRanges([...a.ipv6, ...b.ipv6]) };
+}
+
+/** Addresses of `a` not in `b`; both sorted and merged. Linear: catalogs hold thousands of ranges. */
+function subtractRanges(a: AddressRange[], b: AddressRange[]): AddressRange[] {
+  const out: AddressRange[] = [];
+  let j = 0;
+  for (const range of a) {
+    let start = range.start;
+    while (j < b.length && b[j]!.end < start) j += 1;
+    for (let k = j; k < b.length && b[k]!.start <= range.end && start <= range.end; k += 1) {
+      const cut = b[k]!;
+      if (cut.start > start) out.push({ family: range.family, start, end: cut.start - 1n });
+      if (cut.end + 1n > start) start = cut.end + 1n;
+    }
+    if (start <= range.end) out.push({ family: range.family, start, end: range.end });
+  }
+  return out;
+}
+
+/** Addresses in both `a` and `b`; both sorted and merged. */
+function intersectRanges(a: AddressRange[], b: AddressRange[]): AddressRange[] {
+  const out: AddressRange[] = [];
+  let i = 0;
+  let j = 0;
+  while (i < a.length && j < b.length) {
+    const x = a[i]!;
+    const y = b[j]!;
+    const start = x.start > y.start ? x.start : y.start;
+    const end = x.end < y.end ? x.end : y.end;
+    if (start <= end) out.push({ family: x.family, start, end });
+    if (x.end < y.end) i += 1;
+    else j += 1;
+  }
+  return out;
+}
+
+export function intersection(a: AddressSpace, b: AddressSpace): AddressSpace {
+  return {
+    ipv4: intersectRanges(mergeRanges(a.ipv4), mergeRanges(b.ipv4)),
+    ipv6: intersectRanges(mergeRanges(a.ipv6), mergeRanges(b.ipv6)),
+  };
+}
+
+/** Addresses in `a` that are not in `b`. */
+export function difference(a: AddressSpace, b: AddressSpace): AddressSpace {
+  return {
+    ipv4: subtractRanges(mergeRanges(a.ipv4), mergeRanges(b.ipv4)),
+    ipv6: subtractRanges(mergeRanges(a.ipv6), mergeRanges(b.ipv6)),
+  };
+}
+
+function sameRanges(a: AddressRange[], b: AddressRange[]): boolean {
+  return a.length === b.length && a.every((r, i) => r.start === b[i]!.start && r.end === b[i]!.end);
+}
+
+/** True when both spaces cover exactly the same addresses. */
+export function spacesEqual(a: AddressSpace, b: AddressSpace): boolean {
+  return sameRanges(a.ipv4, b.ipv4) && sameRanges(a.ipv6, b.ipv6);
+}
+
+/** True when every address of `inner` is in `outer`. */
+export function spaceContains(outer: AddressSpace, inner: AddressSpace): boolean {
+  return isEmptySpace(difference(inner, outer));
+}
+
+/** Number of addresses covered, per family. */
+export function countAddresses(space: AddressSpace): AddressCounts {
+  const sum = (list: AddressRange[]) => list.reduce((total, r) => total + rangeSize(r), 0n);
+  return { ipv4: sum(space.ipv4), ipv6: sum(space.ipv6) };
+}
+
+/** Total of both families (for a single change, which only ever has one). */
+export function totalAddresses(space: AddressSpace): bigint {
+  const counts = countAddresses(space);
+  return counts.ipv4 + counts.ipv6;
+}
+
+/** How address counts are written in JSON: a decimal string, for IPv4 and IPv6 alike. */
+export function countText(count: bigint): string {
+  return count.toString(10);
+}
+
+/** The fewest CIDR blocks that cover exactly one range, as canonical catalog values (no /32, /128). */
+export function rangeToCidrs(range: AddressRange): string[] {
+  const bits = BITS[range.family];
+  const out: string[] = [];
+  let start = range.start;
+  while (start <= range.end) {
+    // Largest block that starts at `start` (alignment) and does not pass the end.
+    let size = start === 0n ? 1n << BigInt(bits) : start & -start;
+    while (size > range.end - start + 1n) size >>= 1n;
+    const prefix = bits - (size.toString(2).length - 1);
+    out.push(canonicalIp(`${addressText(start, range.family)}/${prefix}`)!);
+    start += size;
+  }
+  return out;
+}
+
+/** A space written as the fewest CIDRs: IPv4 first, then IPv6, each in address order. */
+export function spaceToCidrs(space: AddressSpace): string[] {
+  return [...space.ipv4, ...space.ipv6].flatMap(rangeToCidrs);
+}
+
+/**
+ * The minimal list of CIDRs covering exactly the space of `values`: contained ranges
+ * disappear, adjacent ones merge, and the result is written as catalog/normalize.ts writes
+ * values (single addresses without /32 or /128, IPv6 compressed). Throws on a non-IP value.
+ */
+export function aggregate(values: Iterable<string>): string[] {
+  return spaceToCidrs(spaceOf(values));
+}
+
+/**
+ * True when the IP or CIDR `ip` lies entirely inside `cidrValue`. `ip` is read as a query
+ * (`parseIpQuery`: an IPv4-mapped IPv6 address counts as IPv4); families never match each
+ * other otherwise. Throws when `cidrValue` is not an IP/CIDR; false when `ip` is not one.
+ */
+export function contains(cidrValue: string, ip: string): boolean {
+  const outer = rangeOf(cidrValue);
+  const inner = parseIpQuery(ip);
+  return inner !== null && rangeContains(outer, inner);
+}
+
+/** True when `inner` lies entirely inside `outer` (same family). */
+export function rangeContains(outer: AddressRange, inner: AddressRange): boolean {
+  return outer.family === inner.family && outer.start <= inner.start && inner.end <= outer.end;
+}
+
+/** True when the two ranges share at least one address. */
+export function rangesOverlap(a: AddressRange, b: AddressRange): boolean {
+  return a.family === b.family && a.start <= b.end && b.start <= a.end;
+}
+
+/** The CIDR form of one catalog IP value, with the network address and an explicit prefix ("10.1.2.3/24" -> "10.1.2.0/24", "1.2.3.4" -> "1.2.3.4/32"). */
+export function cidrNotation(value: string): string {
+  const range = rangeOf(value);
+  const bits = BITS[range.family];
+  const prefix = bits - (rangeSize(range).toString(2).length - 1);
+  return `${addressText(range.start, range.family)}/${prefix}`;
+}

@@ -28,6 +28,8 @@ export interface FetchOptions {
   retries: number;
   conditions?: FetchConditions;
   signal?: AbortSignal;
+  /** Directory that relative local paths are resolved against (default: the working directory). */
+  baseDir?: string;
 }
 
 /** One way of getting a document: `http` for http(s) URLs, `file` for local paths. */

@@ -1,0 +1,479 @@
+/**
+ * What a notification looks like in each medium: plain text (console, email text part), Slack
+ * Block Kit and email (subject + text + HTML). Pure functions, no I/O.
+ *
+ * Everything shown here except the source id comes from third-party documents (section
+ * headings, row purposes, host names, problem descriptions quoting them), so every value is
+ * made one-line and stripped of control characters first, then escaped for its medium.
+ * Slack output respects Slack's size limits so delivery never fails on size: what does not
+ * fit is summed up as "... and N more changes"; the text and email outputs are never cut.
+ */
+import type { Change, ChangeSummary } from '../catalog/changes.js';
+import { placeLabel } from '../catalog/messages.js';
+import { formatPorts, isEmptyPorts } from '../catalog/ports.js';
+import type { Notification } from './types.js';
+
+/** Slack Block Kit limits we must stay under (a message over them is rejected with invalid_blocks). */
+export const SLACK_LIMITS = {
+  blocks: 50,
+  sectionText: 3000,
+  headerText: 150,
+  contextText: 3000,
+  /** Slack truncates the top-level `text` beyond 40 000 characters; ours is a short fallback. */
+  fallbackText: 3000,
+} as const;
+
+/** Longest single change line or problem we show in Slack, before escaping (escaping can grow it 5x). */
+const SLACK_LINE_MAX = 300;
+/** Longest group heading in Slack, before escaping. */
+const SLACK_HEADING_MAX = 150;
+
+export const ACCEPT_COMMAND = 'endpoint-watch run --accept --source';
+
+// ---------------------------------------------------------------------------------------------
+// Ordering and grouping
+
+const TYPE_RANK: Record<Change['type'], number> = { added: 0, modified: 1, moved: 1, reshaped: 1, removed: 2 };
+
+/**
+ * Rank of a change inside its group: lower comes first. Today: added, then modified / moved /
+ * re-shaped, then removed. This is THE hook for "impact first": once changes carry an
+ * impact/severity, rank by it here (before the type) and every medium follows.
+ */
+export function displayRank(change: Change): number {
+  return TYPE_RANK[change.type];
+}
+
+/** Order of changes inside one (section, region) group. */
+export function compareForDisplay(a: Change, b: Change): number {
+  return (
+    displayRank(a) - displayRank(b) ||
+    (a.group ?? '').localeCompare(b.group ?? '', 'en') ||
+    a.value.localeCompare(b.value, 'en')
+  );
+}
+
+/** The changes of one place in the document: a section, in one region when the document has regions. */
+export interface ChangeGroup {
+  section: string;
+  region: string | null;
+  /** "EU1 · App connector access", "App connector access", "(document)". */
+  label: string;
+  changes: Change[];
+}
+
+export function groupLabel(section: string, region: string | null): string {
+  const parts = [region, section].filter((part): part is string => !!part);
+  return parts.length ? parts.map(oneLine).join(' · ') : '(document)';
+}
+
+/** Groups by (section, region) in the catalog's order, each group ordered by `compare`. */
+export function groupChanges(changes: Change[], compare: (a: Change, b: Change) => number = compareForDisplay): ChangeGroup[] {
+  const groups = new Map<string, ChangeGroup>();
+  for (const change of changes) {
+    const key = `${change.section}\u0000${change.region ?? ''}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { section: change.section, region: change.region, label: groupLabel(change.section, change.region), changes: [] };
+      groups.set(key, group);
+    }
+    group.changes.push(change);
+  }
+  const list = [...groups.values()].sort(
+    (a, b) => a.section.localeCompare(b.section, 'en') || (a.region ?? '').localeCompare(b.region ?? '', 'en'),
+  );
+  for (const group of list) group.changes.sort(compare);
+  return list;
+}
+
+export interface FormatOptions {
+  /** Order inside a group (default compareForDisplay). */
+  compare?: (a: Change, b: Change) => number;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Lines and counts
+
+/** Strips control, line-separator and bidi-override characters and makes the text one line. */
+export function oneLine(text: string): string {
+  return text
+    .replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '')
+    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
+    .replace(/ {2,}/g, ' ')
+    .trim();
+}
+
+/** Cuts `text` to at most `max` characters, ending with an ellipsis when cut. */
+export function clip(text: string, max: number): string {
+  if (text.length <= max) return text;
+  let cut = text.slice(0, Math.max(0, max - 1));
+  // Never leave half a surrogate pair behind.
+  if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
+  return `${cut}…`;
+}
+
+/**
+ * One change as a line inside its group: the change's own message without the place the
+ * group heading already names (the row, when there is one, stays), plus the ports of an
+ * added or removed endpoint, which is what a firewall rule needs. Messages that do not start
+ * with the place (moves name two places) are kept whole.
+ */
+export function changeLine(change: Change): string {
+  const message = oneLine(change.message);
+  const place = placeLabel({ section: change.section, region: change.region, group: null });
+  let line = message;
+  if (!change.section && !change.region) {
+    if (message.startsWith('(document): ')) line = message.slice('(document): '.length);
+  } else if (message.startsWith(`${place}: `)) {
+    line = message.slice(place.length + 2);
+  } else if (message.startsWith(`${place} [`)) {
+    line = message.slice(place.length + 1);
+  }
+  if ((change.type === 'added' || change.type === 'removed') && !isEmptyPorts(change.entry.ports)) {
+    line += ` (${formatPorts(change.entry.ports)})`;
+  }
+  return line;
+}
+
+const TYPE_MARK: Record<Change['type'], string> = { added: '+', removed: '-', modified: '~', moved: '>', reshaped: '~' };
+
+/** "1 added, 2 removed" (non-zero counts only). */
+export function countsText(summary: ChangeSummary): string {
+  const parts: string[] = [];
+  if (summary.added) parts.push(`${summary.added} added`);
+  if (summary.removed) parts.push(`${summary.removed} removed`);
+  if (summary.modified) parts.push(`${summary.modified} modified`);
+  if (summary.moved) parts.push(`${summary.moved} moved`);
+  if (summary.reshaped) parts.push(`${summary.reshaped} re-shaped`);
+  return parts.join(', ') || 'no changes';
+}
+
+/** "+1 -2 ~0": added, removed, and everything else (modified, moved, re-shaped) as changed. */
+export function countsShort(summary: ChangeSummary): string {
+  return `+${summary.added} -${summary.removed} ~${summary.modified + summary.moved + summary.reshaped}`;
+}
+
+function plural(count: number, word: string): string {
+  return `${count} ${word}${count === 1 ? '' : 's'}`;
+}
+
+/** The one-line title of a notification, used by every medium. */
+export function notificationTitle(notification: Notification): string {
+  const source = oneLine(notification.source);
+  switch (notification.type) {
+    case 'changes':
+      return `${source}: ${countsText(notification.changeSet.summary)}`;
+    case 'baseline':
+      return `${source}: now tracking ${plural(notification.entryCount, 'endpoint')}`;
+    case 'health':
+      return `${source}: parser-health problem, new version held, nothing committed`;
+  }
+}
+
+function shortCommit(commit: string): string {
+  return /^[0-9a-f]{40,64}$/i.test(commit) ? commit.slice(0, 12) : oneLine(commit);
+}
+
+function isWebUrl(text: string): boolean {
+  return /^https?:\/\/[^\s]+$/i.test(text);
+}
+
+const HEALTH_INTRO =
+  'The new version of the document looks broken, so it was held: nothing was committed and no change alerts were sent. The last good snapshot stays in place.';
+const HEALTH_ACCEPT = 'If the document really changed this way, accept the new version with:';
+const BASELINE_NOTE = 'First snapshot of this source. From now on only changes are reported.';
+
+// ---------------------------------------------------------------------------------------------
+// Plain text: console and the email text part
+
+/** Plain text, never truncated (the full list the Slack message may have cut). */
+export function formatText(notification: Notification, options: FormatOptions = {}): string {
+  const lines: string[] = [notificationTitle(notification)];
+  lines.push(`Document: ${oneLine(notification.location)}`);
+  if (notification.type !== 'health') {
+    const commit = notification.commit
+      ? `Commit: ${shortCommit(notification.commit)}${notification.commitUrl ? ` (${oneLine(notification.commitUrl)})` : ''}`
+      : 'Commit: none (dry run)';
+    lines.push(commit);
+  }
+  lines.push('');
+  switch (notification.type) {
+    case 'changes':
+      for (const group of groupChanges(notification.changeSet.changes, options.compare)) {
+        lines.push(group.label);
+        for (const change of group.changes) lines.push(`  ${TYPE_MARK[change.type]} ${changeLine(change)}`);
+        lines.push('');
+      }
+      break;
+    case 'baseline':
+      lines.push(`${BASELINE_NOTE} Now tracking ${plural(notification.entryCount, 'endpoint')}.`, '');
+      break;
+    case 'health':
+      lines.push(HEALTH_INTRO, '', 'Problems:');
+      for (const problem of notification.problems) lines.push(`  - ${oneLine(problem)}`);
+      lines.push('', HEALTH_ACCEPT, `  ${ACCEPT_COMMAND} ${oneLine(notification.source)}`, '');
+      break;
+  }
+  return `${lines.join('\n').trimEnd()}\n`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Slack Block Kit
+
+export interface SlackHeaderBlock {
+  type: 'header';
+  text: { type: 'plain_text'; text: string; emoji?: boolean };
+}
+export interface SlackSectionBlock {
+  type: 'section';
+  text: { type: 'mrkdwn'; text: string };
+}
+export interface SlackContextBlock {
+  type: 'context';
+  elements: Array<{ type: 'mrkdwn'; text: string }>;
+}
+export type SlackBlock = SlackHeaderBlock | SlackSectionBlock | SlackContextBlock;
+
+export interface SlackMessage {
+  /** Fallback for notifications and clients without blocks (mrkdwn, escaped). */
+  text: string;
+  blocks: SlackBlock[];
+}
+
+/** Escapes the three characters Slack mrkdwn treats as control characters. */
+export function escapeMrkdwn(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
+}
+
+/**
+ * Escapes `line` and shows `value` in inline code, so a wildcard host like `*.example.com` is
+ * not read as bold markup and the endpoint stands out.
+ */
+function mrkdwnWithValue(line: string, value: string): string {
+  const at = value ? line.indexOf(value) : -1;
+  if (at < 0 || value.includes('`')) return escapeMrkdwn(line);
+  return `${escapeMrkdwn(line.slice(0, at))}\`${escapeMrkdwn(value)}\`${escapeMrkdwn(line.slice(at + value.length))}`;
+}
+
+function slackLink(url: string, label: string): string {
+  const clean = oneLine(url);
+  // Very long URLs stay text, so the context element stays under its size limit.
+  if (!isWebUrl(clean) || clean.length > 1000) return escapeMrkdwn(clip(oneLine(label), 500));
+  // Inside <url|label>, '|' and '>' would end the link early.
+  const target = escapeMrkdwn(clean.replace(/\|/g, '%7C'));
+  return `<${target}|${escapeMrkdwn(clip(oneLine(label), 500))}>`;
+}
+
+function slackContext(notification: Notification): SlackContextBlock {
+  const elements: SlackContextBlock['elements'] = [];
+  const location = oneLine(notification.location);
+  elements.push({ type: 'mrkdwn', text: `Document: ${slackLink(location, clip(location, 500))}` });
+  if (notification.type !== 'health') {
+    let commit = 'Commit: none (dry run)';
+    if (notification.commit) {
+      const short = shortCommit(notification.commit);
+      commit = `Commit: ${notification.commitUrl ? slackLink(notification.commitUrl, short) : escapeMrkdwn(short)}`;
+    }
+    elements.push({ type: 'mrkdwn', text: commit });
+  }
+  return { type: 'context', elements };
+}
+
+function header(text: string): SlackHeaderBlock {
+  return { type: 'header', text: { type: 'plain_text', text: clip(oneLine(text), SLACK_LIMITS.headerText), emoji: false } };
+}
+
+function section(text: string): SlackSectionBlock {
+  return { type: 'section', text: { type: 'mrkdwn', text } };
+}
+
+/**
+ * Packs titled lists of mrkdwn lines into section blocks of at most `maxBlocks`, each under
+ * the section text limit; a list that does not fit one block continues in the next.
+ * Returns the blocks and how many lines did not fit at all.
+ */
+function packSections(lists: Array<{ heading: string; lines: string[] }>, maxBlocks: number): { blocks: SlackSectionBlock[]; omitted: number } {
+  const blocks: SlackSectionBlock[] = [];
+  let omitted = 0;
+  for (const list of lists) {
+    let index = 0;
+    let continued = false;
+    while (index < list.lines.length) {
+      if (blocks.length >= maxBlocks) {
+        omitted += list.lines.length - index;
+        break;
+      }
+      let text = continued ? `${list.heading} (continued)` : list.heading;
+      const start = index;
+      while (index < list.lines.length) {
+        const next = `${text}\n${list.lines[index]}`;
+        if (next.length > SLACK_LIMITS.sectionText) break;
+        text = next;
+        index += 1;
+      }
+      // A single line too long for an empty block cannot happen (lines and headings are
+      // clipped well under the limit), but never loop forever if it somehow did.
+      if (index === start) {
+        omitted += 1;
+        index += 1;
+        continue;
+      }
+      blocks.push(section(text));
+      continued = true;
+    }
+  }
+  return { blocks, omitted };
+}
+
+function moreLine(omitted: number, noun: string): string {
+  return `... and ${plural(omitted, noun)} (the email and console output list all of them)`;
+}
+
+/** The fallback `text`: title plus as many lines as fit, then "... and N more". */
+function fallbackText(title: string, lines: string[], noun: string): string {
+  let text = escapeMrkdwn(title);
+  let shown = 0;
+  for (const line of lines) {
+    const next = `${text}\n${line}`;
+    // Leave room for the "... and N more" line.
+    if (next.length > SLACK_LIMITS.fallbackText - 120) break;
+    text = next;
+    shown += 1;
+  }
+  if (shown < lines.length) text += `\n${moreLine(lines.length - shown, noun)}`;
+  return text;
+}
+
+export function formatSlack(notification: Notification, options: FormatOptions = {}): SlackMessage {
+  const title = notificationTitle(notification);
+  const context = slackContext(notification);
+  const blocks: SlackBlock[] = [header(title)];
+  // Header and context always; one more block kept for the "... and N more" line.
+  const budget = SLACK_LIMITS.blocks - 3;
+
+  switch (notification.type) {
+    case 'changes': {
+      const groups = groupChanges(notification.changeSet.changes, options.compare);
+      const lists = groups.map((group) => ({
+        heading: `*${escapeMrkdwn(clip(group.label, SLACK_HEADING_MAX))}*`,
+        lines: group.changes.map((change) => `• ${mrkdwnWithValue(clip(changeLine(change), SLACK_LINE_MAX), change.value)}`),
+      }));
+      const packed = packSections(lists, budget);
+      blocks.push(...packed.blocks);
+      if (packed.omitted > 0) blocks.push(section(moreLine(packed.omitted, 'more change')));
+      blocks.push(context);
+      const allLines = lists.flatMap((list) => list.lines);
+      return { text: fallbackText(title, allLines, 'more change'), blocks };
+    }
+    case 'baseline': {
+      blocks.push(section(`${BASELINE_NOTE} Now tracking *${plural(notification.entryCount, 'endpoint')}*.`));
+      blocks.push(context);
+      return { text: escapeMrkdwn(title), blocks };
+    }
+    case 'health': {
+      const source = escapeMrkdwn(clip(oneLine(notification.source), 200));
+      blocks.push(section(HEALTH_INTRO));
+      const problemLines = notification.problems.map((problem) => `• ${escapeMrkdwn(clip(oneLine(problem), SLACK_LINE_MAX))}`);
+      // Budget: intro and accept blocks besides header, context and the "more" line.
+      const packed = packSections([{ heading: '*Problems*', lines: problemLines }], SLACK_LIMITS.blocks - 5);
+      blocks.push(...packed.blocks);
+      if (packed.omitted > 0) blocks.push(section(moreLine(packed.omitted, 'more problem')));
+      blocks.push(section(`${HEALTH_ACCEPT}\n\`${ACCEPT_COMMAND} ${source}\``));
+      blocks.push(context);
+      return { text: fallbackText(title, problemLines, 'more problem'), blocks };
+    }
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Email
+
+export interface EmailContent {
+  subject: string;
+  text: string;
+  html: string;
+}
+
+export interface EmailFormatOptions extends FormatOptions {
+  /** Put before the subject ("[endpoint-watch]"); '' for none. */
+  subjectPrefix?: string;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+}
+
+function htmlWithValue(line: string, value: string): string {
+  const at = value ? line.indexOf(value) : -1;
+  if (at < 0) return escapeHtml(line);
+  return `${escapeHtml(line.slice(0, at))}<code>${escapeHtml(value)}</code>${escapeHtml(line.slice(at + value.length))}`;
+}
+
+/** A link only for http(s) URLs: a document location like `javascript:` stays text. */
+function htmlLink(url: string, label: string): string {
+  const clean = oneLine(url);
+  if (!isWebUrl(clean)) return escapeHtml(oneLine(label));
+  return `<a href="${escapeHtml(clean)}">${escapeHtml(oneLine(label))}</a>`;
+}
+
+export function emailSubject(notification: Notification, subjectPrefix = '[endpoint-watch]'): string {
+  const source = oneLine(notification.source);
+  let rest: string;
+  switch (notification.type) {
+    case 'changes':
+      rest = `${source}: ${countsShort(notification.changeSet.summary)}`;
+      break;
+    case 'baseline':
+      rest = `${source}: now tracking ${plural(notification.entryCount, 'endpoint')}`;
+      break;
+    case 'health':
+      rest = `${source}: parser-health problem, new version held`;
+      break;
+  }
+  const prefix = oneLine(subjectPrefix);
+  return prefix ? `${prefix} ${rest}` : rest;
+}
+
+function emailHtml(notification: Notification, options: FormatOptions): string {
+  const parts: string[] = [];
+  parts.push(`<h2>${escapeHtml(notificationTitle(notification))}</h2>`);
+  switch (notification.type) {
+    case 'changes':
+      for (const group of groupChanges(notification.changeSet.changes, options.compare)) {
+        parts.push(`<h3>${escapeHtml(group.label)}</h3>`, '<ul>');
+        for (const change of group.changes) {
+          parts.push(`<li>${escapeHtml(TYPE_MARK[change.type])} ${htmlWithValue(changeLine(change), change.value)}</li>`);
+        }
+        parts.push('</ul>');
+      }
+      break;
+    case 'baseline':
+      parts.push(`<p>${escapeHtml(BASELINE_NOTE)} Now tracking <strong>${escapeHtml(plural(notification.entryCount, 'endpoint'))}</strong>.</p>`);
+      break;
+    case 'health':
+      parts.push(`<p>${escapeHtml(HEALTH_INTRO)}</p>`, '<h3>Problems</h3>', '<ul>');
+      for (const problem of notification.problems) parts.push(`<li>${escapeHtml(oneLine(problem))}</li>`);
+      parts.push('</ul>');
+      parts.push(`<p>${escapeHtml(HEALTH_ACCEPT)}</p>`);
+      parts.push(`<pre>${escapeHtml(`${ACCEPT_COMMAND} ${oneLine(notification.source)}`)}</pre>`);
+      break;
+  }
+  const footer = [`Document: ${htmlLink(notification.location, notification.location)}`];
+  if (notification.type !== 'health') {
+    if (!notification.commit) footer.push('Commit: none (dry run)');
+    else {
+      const short = shortCommit(notification.commit);
+      footer.push(`Commit: ${notification.commitUrl ? htmlLink(notification.commitUrl, short) : escapeHtml(short)}`);
+    }
+  }
+  parts.push(`<p style="color:#666">${footer.join('<br>')}</p>`);
+  return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>\n${parts.join('\n')}\n</body></html>\n`;
+}
+
+export function formatEmail(notification: Notification, options: EmailFormatOptions = {}): EmailContent {
+  return {
+    subject: emailSubject(notification, options.subjectPrefix ?? '[endpoint-watch]'),
+    text: formatText(notification, options),
+    html: emailHtml(notification, options),
+  };
+}

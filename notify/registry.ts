@@ -1,0 +1,54 @@
+/** The notifier kinds a config can name, and building notifiers from config entries. */
+import type { z } from 'zod';
+import { ConfigError } from '../errors/index.js';
+import { consoleNotifier } from './console.js';
+import { emailNotifier } from './email.js';
+import { slackNotifier } from './slack.js';
+import type { Notifier, NotifierContext, NotifierModule } from './types.js';
+
+export const notifierModules: ReadonlyMap<string, NotifierModule<any>> = new Map<string, NotifierModule<any>>([
+  [consoleNotifier.type, consoleNotifier],
+  [slackNotifier.type, slackNotifier],
+  [emailNotifier.type, emailNotifier],
+]);
+
+/** "webhookUrl: Invalid URL; Unrecognized key: \"webhookURL\"" */
+function describeIssues(error: z.ZodError): string {
+  return error.issues
+    .map((issue) => {
+      const path = issue.path.map(String).join('.');
+      return path ? `${path}: ${issue.message}` : issue.message;
+    })
+    .join('; ');
+}
+
+/**
+ * Validates each config entry with its module's schema and builds the notifiers, in config
+ * order. Throws ConfigError for an unknown type, an invalid entry, or two entries that would
+ * share an id (the outbox tracks deliveries by id, so one of them would never be sent to).
+ */
+export function createNotifiers(configs: ReadonlyArray<{ type: string }>, context: NotifierContext): Notifier[] {
+  const known = [...notifierModules.keys()].join(', ');
+  const notifiers: Notifier[] = [];
+  configs.forEach((config, index) => {
+    const where = `notifiers[${index}]`;
+    const type = (config as { type?: unknown } | null)?.type;
+    if (typeof type !== 'string') throw new ConfigError(`${where}: type is missing (known types: ${known})`);
+    const module = notifierModules.get(type);
+    if (!module) throw new ConfigError(`${where}: unknown notifier type "${type}" (known types: ${known})`);
+    const parsed = module.options.safeParse(config);
+    if (!parsed.success) throw new ConfigError(`${where} (${type}): ${describeIssues(parsed.error)}`);
+    const notifier = module.create(parsed.data, context);
+    const clash = notifiers.findIndex((n) => n.id === notifier.id);
+    if (clash >= 0) {
+      throw new ConfigError(`${where}: notifier id "${notifier.id}" is already used by notifiers[${clash}]; give them a different channel or first recipient`);
+    }
+    notifiers.push(notifier);
+  });
+  return notifiers;
+}
+
+/** What the pipeline uses when the config names no notifier: the console. */
+export function defaultNotifiers(context: NotifierContext): Notifier[] {
+  return [consoleNotifier.create({ type: 'console' }, context)];
+}

@@ -6,6 +6,49 @@ export type ChangeType = 'added' | 'removed' | 'modified' | 'moved' | 'reshaped'
 /** Attributes whose change is reported as `modified` (never prose, row numbers or provenance). */
 export type ChangedField = 'ports' | 'required' | 'expressRoute' | 'category' | 'role';
 
+/**
+ * What a change means for a firewall owner, in the spirit of the Microsoft 365 change feed
+ * (catalog/impact.ts decides; the order of importance is documented there). `ChangedCategory`
+ * and `ChangedRole` go beyond the feed's list so every `modified` change has an impact.
+ */
+export type Impact =
+  | 'AddedIp'
+  | 'AddedUrl'
+  | 'RemovedIp'
+  | 'RemovedUrl'
+  | 'Moved'
+  | 'ChangedPorts'
+  | 'ChangedRequired'
+  | 'ChangedExpressRoute'
+  | 'ChangedCategory'
+  | 'ChangedRole'
+  | 'Reshaped';
+
+/**
+ * What a person has to do: `action` (open something now), `cleanup` (something may be closed),
+ * `info` (nothing to do). Alerts list `action` first.
+ */
+export type Severity = 'action' | 'cleanup' | 'info';
+
+/** Order in which severities are listed: what needs action first. */
+export const SEVERITY_ORDER: Record<Severity, number> = { action: 0, cleanup: 1, info: 2 };
+
+/**
+ * Addresses a change adds to / removes from the covered space, as DECIMAL STRINGS (IPv4 and
+ * IPv6 alike: an IPv6 /32 holds 2^96 addresses, which a JSON number cannot hold exactly).
+ * `BigInt(text)` reads them back.
+ */
+export interface NetAddressCount {
+  added: string;
+  removed: string;
+}
+
+/** Net change of the whole source's covered address space, per family (decimal strings). */
+export interface NetAddressSummary {
+  ipv4: NetAddressCount;
+  ipv6: NetAddressCount;
+}
+
 export interface EntryRef {
   section: string;
   region: string | null;
@@ -28,6 +71,18 @@ export interface Change {
   /** For `moved`: where the endpoint was and where it is now. */
   from?: EntryRef;
   to?: EntryRef;
+  /** For `reshaped`: the IP values listed before and after, in address order (either may be empty). */
+  reshape?: { before: string[]; after: string[] };
+  /**
+   * For changes of kind `ip`: addresses this change adds to / removes from its scope (section,
+   * region, group): an added CIDR inside a range that was already listed adds "0". Always
+   * "0"/"0" for `reshaped` and `modified`. Set by diffCatalogs; see catalog/address-diff.ts.
+   */
+  netAddresses?: NetAddressCount;
+  /** Set by diffCatalogs on every change (optional only so change sets built by hand or stored by older versions stay valid). */
+  impact?: Impact;
+  /** Set by diffCatalogs on every change; see catalog/impact.ts. */
+  severity?: Severity;
   /** The entry as it is now (for removed: as it was). */
   entry: CatalogEntry;
   /** One line a person can read: "EU1 · App connector access: IP added 13.95.30.47". */
@@ -40,6 +95,14 @@ export interface ChangeSummary {
   modified: number;
   moved: number;
   reshaped: number;
+  /** Changes per severity (counts changes that carry one; always set by `summarize`). */
+  bySeverity?: Record<Severity, number>;
+  /**
+   * Net change of the covered address space over the whole source, IPv4 and IPv6 apart, as
+   * decimal strings: `{ ipv4: { added: "256", removed: "0" }, ipv6: { added: "0", removed: "0" } }`.
+   * Always set by diffCatalogs (optional in the type for change sets built by hand).
+   */
+  netAddresses?: NetAddressSummary;
 }
 
 export interface ChangeSet {
@@ -50,8 +113,12 @@ export interface ChangeSet {
 
 export function summarize(changes: Change[]): ChangeSummary {
   const summary: ChangeSummary = { added: 0, removed: 0, modified: 0, moved: 0, reshaped: 0 };
-  for (const change of changes) summary[change.type] += 1;
-  return summary;
+  const bySeverity: Record<Severity, number> = { action: 0, cleanup: 0, info: 0 };
+  for (const change of changes) {
+    summary[change.type] += 1;
+    if (change.severity) bySeverity[change.severity] += 1;
+  }
+  return { ...summary, bySeverity };
 }
 
 export function isEmptyChangeSet(set: ChangeSet): boolean {

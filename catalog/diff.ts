@@ -8,12 +8,18 @@
  *     for the re-wording itself;
  *  3. moves: an endpoint that left one place and appears in another is one `moved` change.
  * Whatever is still unmatched is `removed` or `added`.
+ *
+ * Then the address pass (catalog/address-diff.ts) turns IP adds/removes that leave a scope's
+ * covered addresses unchanged into one `reshaped` change and counts net addresses; every change
+ * gets its impact and severity (catalog/impact.ts), and changes that need action come first.
  */
 import type { Catalog, CatalogEntry } from './model.js';
 import { entryKey } from './canonical.js';
 import { portsEqual } from './ports.js';
-import { summarize, type Change, type ChangedField, type ChangeSet } from './changes.js';
+import { SEVERITY_ORDER, summarize, type Change, type ChangedField, type ChangeSet } from './changes.js';
 import { describeChange } from './messages.js';
+import { applyAddressDiff, netAddressSummary, type ChangeDraft, type MatchedChange } from './address-diff.js';
+import { withImpact } from './impact.js';
 
 function containerKey(e: { section: string; groupKey: string | null }): string {
   return `${e.section}\u0000${e.groupKey ?? ''}`;
@@ -51,7 +57,7 @@ function baseChange(type: Change['type'], entry: CatalogEntry): Omit<Change, 'me
   };
 }
 
-function withMessage(change: Omit<Change, 'message'>): Change {
+function withMessage(change: ChangeDraft): Change {
   return { ...change, message: describeChange(change) };
 }
 
@@ -97,7 +103,7 @@ function containerRenames(oldLeft: CatalogEntry[], newLeft: CatalogEntry[], oldA
 export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): ChangeSet {
   const oldEntries = oldCatalog?.entries ?? [];
   const newEntries = newCatalog.entries;
-  const changes: Change[] = [];
+  const matched: MatchedChange[] = [];
 
   // Pass 1 and 2: identity, after mapping renamed containers.
   const newByKey = new Map(newEntries.map((e) => [entryKey(e), e]));
@@ -122,7 +128,11 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
     matchedNew.add(entryKey(counterpart));
     const fields = changedFields(original, counterpart);
     if (fields.length) {
-      changes.push(withMessage({ ...baseChange('modified', counterpart), fields, before: pick(original, fields), after: pick(counterpart, fields) }));
+      matched.push({
+        change: { ...baseChange('modified', counterpart), fields, before: pick(original, fields), after: pick(counterpart, fields) },
+        before: keyed,
+        after: counterpart,
+      });
     }
   }
   const unmatchedNew = newEntries.filter((e) => !matchedNew.has(entryKey(e)));
@@ -139,33 +149,43 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
     const bucket = arrivals.get(endpointKey(gone));
     const arrived = bucket?.shift();
     if (!arrived) {
-      changes.push(withMessage(baseChange('removed', gone)));
+      matched.push({ change: baseChange('removed', gone), before: rekey(gone), after: null });
       continue;
     }
     movedNew.add(arrived);
     const fields = changedFields(gone, arrived);
-    changes.push(
-      withMessage({
+    matched.push({
+      change: {
         ...baseChange('moved', arrived),
         fields,
         ...(fields.length ? { before: pick(gone, fields), after: pick(arrived, fields) } : {}),
         from: { section: gone.section, region: gone.region, group: gone.group },
         to: { section: arrived.section, region: arrived.region, group: arrived.group },
-      }),
-    );
+      },
+      before: rekey(gone),
+      after: arrived,
+    });
   }
   for (const e of unmatchedNew) {
-    if (!movedNew.has(e)) changes.push(withMessage(baseChange('added', e)));
+    if (!movedNew.has(e)) matched.push({ change: baseChange('added', e), before: null, after: e });
   }
+
+  // Address pass, then impact and message on every change.
+  const changes = applyAddressDiff(matched, oldEntries.map(rekey), newEntries).map((draft) => withMessage(withImpact(draft)));
 
   const order = { added: 0, removed: 1, modified: 2, moved: 3, reshaped: 4 } as const;
   changes.sort(
     (a, b) =>
+      SEVERITY_ORDER[a.severity ?? 'info'] - SEVERITY_ORDER[b.severity ?? 'info'] ||
       a.section.localeCompare(b.section, 'en') ||
       (a.region ?? '').localeCompare(b.region ?? '', 'en') ||
       (a.group ?? '').localeCompare(b.group ?? '', 'en') ||
       order[a.type] - order[b.type] ||
       a.value.localeCompare(b.value, 'en'),
   );
-  return { source: newCatalog.source, changes, summary: summarize(changes) };
+  return {
+    source: newCatalog.source,
+    changes,
+    summary: { ...summarize(changes), netAddresses: netAddressSummary(oldEntries, newEntries) },
+  };
 }

@@ -1,0 +1,79 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { diffCatalogs } from './diff.js';
+import { emptyPorts } from './model.js';
+import { catalog, entry } from './__fixtures__/entries.js';
+
+const row1 = { group: '1: Portal access' };
+const row2 = { group: '2: Admin console' };
+
+test('an endpoint moved between rows of one section is one moved change', () => {
+  const before = catalog([entry('a.example.com', row1), entry('stay1.example.com', row1), entry('stay2.example.com', row2)]);
+  const after = catalog([entry('a.example.com', row2), entry('stay1.example.com', row1), entry('stay2.example.com', row2)]);
+  const set = diffCatalogs(before, after);
+  assert.equal(set.changes.length, 1);
+  const moved = set.changes[0]!;
+  assert.equal(moved.type, 'moved');
+  assert.deepEqual(moved.from, { section: 'Portal access', region: 'EU1', group: '1: Portal access' });
+  assert.deepEqual(moved.to, { section: 'Portal access', region: 'EU1', group: '2: Admin console' });
+  assert.deepEqual(moved.fields, []);
+  assert.equal(moved.message, 'EU1 Portal access: host a.example.com moved from [1: Portal access] to [2: Admin console]');
+  assert.deepEqual(set.summary, {
+    added: 0,
+    removed: 0,
+    modified: 0,
+    moved: 1,
+    reshaped: 0,
+    bySeverity: { action: 1, cleanup: 0, info: 0 },
+    netAddresses: { ipv4: { added: '0', removed: '0' }, ipv6: { added: '0', removed: '0' } },
+  });
+});
+
+test('an endpoint moved between sections names both places', () => {
+  const other = { section: 'Log collector', group: '1: Log collector' };
+  const before = catalog([entry('13.95.30.47'), entry('stay.example.com'), entry('logs.example.com', other)]);
+  const after = catalog([entry('13.95.30.47', other), entry('stay.example.com'), entry('logs.example.com', other)]);
+  const [moved, ...rest] = diffCatalogs(before, after).changes;
+  assert.equal(rest.length, 0);
+  assert.equal(moved?.type, 'moved');
+  assert.equal(moved?.section, 'Log collector');
+  assert.equal(moved?.from?.section, 'Portal access');
+  assert.equal(moved?.message, 'IP 13.95.30.47 moved from EU1 Portal access [1: Portal access] to EU1 Log collector [1: Log collector]');
+});
+
+test('a move with a ports change keeps both and says so', () => {
+  const before = catalog([entry('a.example.com', row1), entry('stay1.example.com', row1), entry('stay2.example.com', row2)]);
+  const after = catalog([
+    entry('a.example.com', { ...row2, ports: { ...emptyPorts(), tcp: ['80', '443'] } }),
+    entry('stay1.example.com', row1),
+    entry('stay2.example.com', row2),
+  ]);
+  const [moved, ...rest] = diffCatalogs(before, after).changes;
+  assert.equal(rest.length, 0);
+  assert.equal(moved?.type, 'moved');
+  assert.deepEqual(moved?.fields, ['ports']);
+  assert.deepEqual(moved?.before?.ports?.tcp, ['443']);
+  assert.deepEqual(moved?.after?.ports?.tcp, ['80', '443']);
+  assert.equal(moved?.impact, 'Moved');
+  assert.equal(moved?.message, 'EU1 Portal access: host a.example.com moved from [1: Portal access] to [2: Admin console]; ports TCP 443 -> TCP 80, 443');
+});
+
+test('a moved endpoint never pairs across regions: that is a removal in one and an addition in the other', () => {
+  const before = catalog([entry('13.95.30.47', { region: 'EU1' }), entry('stay.example.com', { region: 'EU1' }), entry('stay.example.com', { region: 'US1' })]);
+  const after = catalog([entry('13.95.30.47', { region: 'US1' }), entry('stay.example.com', { region: 'EU1' }), entry('stay.example.com', { region: 'US1' })]);
+  assert.deepEqual(
+    diffCatalogs(before, after).changes.map((c) => [c.type, c.region]),
+    [
+      ['added', 'US1'],
+      ['removed', 'EU1'],
+    ],
+  );
+});
+
+test('renumbered rows and a re-worded row are not changes', () => {
+  const before = catalog([entry('a.example.com', { group: '1: Portal access' }), entry('b.example.com', { group: '1: Portal access' })]);
+  const renumbered = catalog([entry('a.example.com', { group: '3: Portal access' }), entry('b.example.com', { group: '3: Portal access' })]);
+  const reworded = catalog([entry('a.example.com', { group: '1: Portal and admin access' }), entry('b.example.com', { group: '1: Portal and admin access' })]);
+  assert.deepEqual(diffCatalogs(before, renumbered).changes, []);
+  assert.deepEqual(diffCatalogs(before, reworded).changes, []);
+});

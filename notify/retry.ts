@@ -96,9 +96,11 @@ export function redact(text: string, secrets: Array<string | null | undefined>):
       // Not valid percent-encoding: the raw form is covered already.
     }
   }
-  // Longest first, so a URL is replaced whole before its path is.
+  // Longest first, so a URL is replaced whole before its path is. Strings under 4 characters
+  // are left alone: replacing every "p" would wreck the message and hide nothing (we never
+  // put secrets into messages ourselves; this only catches libraries quoting them).
   let out = text;
-  for (const variant of [...variants].filter((v) => v.length > 0).sort((a, b) => b.length - a.length)) {
+  for (const variant of [...variants].filter((v) => v.length >= 4).sort((a, b) => b.length - a.length)) {
     out = out.split(variant).join('***');
   }
   return out;

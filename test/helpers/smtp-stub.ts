@@ -201,10 +201,22 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
   const port = await listen(0);
   let listening = true;
 
-  const stop = () =>
+  // An outage closes only the listening socket (and drops open sessions): SMTPServer.close()
+  // would leave the server answering "421 Server shutting down" after a later listen().
+  const outage = () =>
     new Promise<void>((resolve) => {
       if (!listening) return resolve();
       listening = false;
+      server.server.close(() => resolve());
+      for (const connection of server.connections) connection.close();
+    });
+  let closed = false;
+  const close = () =>
+    new Promise<void>((resolve) => {
+      if (closed) return resolve();
+      closed = true;
+      listening = false;
+      // Calls back also when an outage already closed the listening socket.
       server.close(() => resolve());
     });
 
@@ -224,12 +236,12 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
       const reply = text ?? (code >= 500 ? 'Message refused' : 'Try again later');
       for (let i = 0; i < count; i += 1) rejections.push({ code, text: reply });
     },
-    outage: stop,
+    outage,
     async recover() {
-      if (listening) return;
+      if (listening || closed) return;
       await listen(port);
       listening = true;
     },
-    close: stop,
+    close,
   };
 }

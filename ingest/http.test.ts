@@ -270,3 +270,21 @@ test('retryDelayMs: Retry-After wins but is capped; otherwise exponential backof
   assert.equal(retryDelayMs(3, null, settings), 4_000);
   assert.equal(retryDelayMs(4, null, settings), 5_000);
 });
+
+test('doc-server: close() ends a hung connection, so the waiting fetch fails instead of hanging', async () => {
+  const short = await startDocServer();
+  short.set('/hang.md', reply.hang());
+  const pending = fetcher.fetch(short.url('/hang.md'), { timeoutMs: 60_000, retries: 0 });
+  while (short.requestCount('/hang.md') === 0) await new Promise((r) => setTimeout(r, 5));
+  await short.close();
+  const err = await fetchError(pending);
+  assert.doesNotMatch(err.message, /timed out/);
+  assert.equal(short.requestCount('/hang.md'), 1);
+});
+
+test('a redirect to a non-http URL is not followed', async () => {
+  site.set('/to-file.md', reply.redirect('file:///etc/passwd'));
+  const err = await fetchError(fetcher.fetch(site.url('/to-file.md'), options));
+  assert.match(err.message, /redirected to a file: URL, which is not followed/);
+  assert.equal(site.requestCount('/to-file.md'), 1);
+});

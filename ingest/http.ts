@@ -161,7 +161,12 @@ async function attempt(target: URL, display: string, options: FetchOptions, sett
         if (redirects >= settings.maxRedirects) {
           throw new AbortError(new FetchError(`${prefix}: too many redirects (more than ${settings.maxRedirects})`, status));
         }
-        const next = new URL(location, current);
+        let next: URL;
+        try {
+          next = new URL(location, current);
+        } catch {
+          throw new AbortError(new FetchError(`${prefix}: ${statusLine(status)} with an unusable Location header`, status));
+        }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
           throw new AbortError(new FetchError(`${prefix}: redirected to a ${next.protocol} URL, which is not followed`, status));
         }

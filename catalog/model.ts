@@ -76,6 +76,8 @@ export interface DocumentShape {
   columns: string[][];
   /** Number of entries per section. */
   entriesPerSection: Record<string, number>;
+  /** Version of the data as the document states it (e.g. an HTML comment "endpoints version 2020080600"); null or absent when it states none. */
+  version?: string | null;
 }
 
 export interface Catalog {

@@ -39,8 +39,11 @@ export function decodeEntities(text: string): string {
 
 const IPV4_RE = /^\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?$/;
 const IPV6_RE = /^[0-9a-f:]*:[0-9a-f:.]*(?:\/\d{1,3})?$/i;
-/** A label: letters, digits, hyphens; a placeholder like <tenant> or {tenant}; or a leading '*'. */
-const HOST_LABEL = String.raw`(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|<[a-z0-9_-]+>|\{[a-z0-9_-]+\}|\*)`;
+/**
+ * A label: letters, digits, hyphens; a placeholder like <tenant> or {tenant}, alone or with a
+ * hyphenated suffix (`<tenant>-my.sharepoint.com`); or a leading '*'.
+ */
+const HOST_LABEL = String.raw`(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|(?:<[a-z0-9_-]+>|\{[a-z0-9_-]+\})(?:-[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)?|\*)`;
 const HOST_RE = new RegExp(String.raw`^${HOST_LABEL}(?:\.${HOST_LABEL})*\.(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$`, 'i');
 /** File names that look like hosts but are not ("network-requirements.md", "setup.ps1"). */
 const FILE_EXTENSIONS = new Set(['md', 'png', 'jpg', 'jpeg', 'gif', 'svg', 'ps1', 'psm1', 'exe', 'msi', 'zip', 'json', 'yml', 'yaml', 'xml', 'html', 'htm', 'aspx', 'txt', 'csv', 'pdf', 'js', 'css', 'cmd', 'bat', 'dll', 'cab']);

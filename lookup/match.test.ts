@@ -1,0 +1,102 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { lookupValue, parseLookupQuery, type LookupCatalog } from './match.js';
+import { hostMatches, isHostPattern, listableHost } from './hosts.js';
+import { catalog, entry } from '../catalog/__fixtures__/entries.js';
+import { UsageError } from '../errors/index.js';
+
+const cas: LookupCatalog = {
+  source: 'cloud-app-security',
+  catalog: catalog([
+    entry('13.64.0.0/16', { region: 'US1', group: '1: Portal' }),
+    entry('13.64.4.0/24', { region: 'EU1', section: 'Log collector', group: '2: Logs' }),
+    entry('2603:1006::/40', { region: 'EU1' }),
+    entry('portal.cloudappsecurity.com', { region: null }),
+  ]),
+  since: (e) => (e.value === '13.64.0.0/16' ? '2024-01-15' : null),
+};
+const m365: LookupCatalog = {
+  source: 'microsoft-365',
+  catalog: catalog(
+    [
+      entry('*.office.com', { region: null, section: 'Exchange Online', group: null }),
+      entry('outlook.office.com', { region: null, section: 'Exchange Online', group: null }),
+      entry('<tenant>.sharepoint.com', { region: null, section: 'SharePoint', group: null }),
+      entry('https://login.microsoftonline.com/common', { region: null, section: 'Identity', group: null }),
+    ],
+    'microsoft-365',
+  ),
+};
+
+const values = (value: string) => lookupValue(value, [cas, m365]).map((m) => `${m.source}:${m.value}`);
+
+test('an IPv4 address matches every listed range that contains it, with source, place and since', () => {
+  const matches = lookupValue('13.64.4.7', [cas, m365]);
+  assert.deepEqual(matches, [
+    { source: 'cloud-app-security', kind: 'ip', value: '13.64.4.0/24', section: 'Log collector', region: 'EU1', group: '2: Logs', since: null },
+    { source: 'cloud-app-security', kind: 'ip', value: '13.64.0.0/16', section: 'Portal access', region: 'US1', group: '1: Portal', since: '2024-01-15' },
+  ]);
+  assert.deepEqual(values('13.65.0.1'), []);
+});
+
+test('IPv6 addresses, IPv4-mapped addresses and addresses with a port', () => {
+  assert.deepEqual(values('2603:1006:0012::1'), ['cloud-app-security:2603:1006::/40']);
+  assert.deepEqual(values('2603:1007::1'), []);
+  assert.deepEqual(values('::ffff:13.64.200.1'), ['cloud-app-security:13.64.0.0/16']);
+  assert.deepEqual(values('13.64.200.1:443'), ['cloud-app-security:13.64.0.0/16']);
+  assert.deepEqual(values('[2603:1006::5]:443'), ['cloud-app-security:2603:1006::/40']);
+});
+
+test('a CIDR matches only entries that contain all of it', () => {
+  assert.deepEqual(values('13.64.4.128/25'), ['cloud-app-security:13.64.4.0/24', 'cloud-app-security:13.64.0.0/16']);
+  assert.deepEqual(values('13.64.0.0/15'), []);
+  assert.deepEqual(values('2603:1006::/48'), ['cloud-app-security:2603:1006::/40']);
+  // Host bits are ignored.
+  assert.deepEqual(values('13.64.4.9/24'), ['cloud-app-security:13.64.4.0/24', 'cloud-app-security:13.64.0.0/16']);
+});
+
+test('a host matches exactly, through *. wildcards at any depth, and through placeholder labels; case-insensitive', () => {
+  assert.deepEqual(values('Outlook.Office.com'), ['microsoft-365:*.office.com', 'microsoft-365:outlook.office.com']);
+  assert.deepEqual(values('a.b.office.com'), ['microsoft-365:*.office.com']);
+  assert.deepEqual(values('office.com'), []);
+  assert.deepEqual(values('notoffice.com'), []);
+  assert.deepEqual(values('contoso.sharepoint.com'), ['microsoft-365:<tenant>.sharepoint.com']);
+  assert.deepEqual(values('a.contoso.sharepoint.com'), []);
+  assert.deepEqual(values('portal.cloudappsecurity.com.'), ['cloud-app-security:portal.cloudappsecurity.com']);
+  assert.deepEqual(values('outlook.office.com:443'), ['microsoft-365:*.office.com', 'microsoft-365:outlook.office.com']);
+});
+
+test('a URL is looked up by its host; URL entries match by their host', () => {
+  assert.deepEqual(values('https://outlook.office.com/owa/?x=1'), ['microsoft-365:*.office.com', 'microsoft-365:outlook.office.com']);
+  assert.deepEqual(values('login.microsoftonline.com'), ['microsoft-365:https://login.microsoftonline.com/common']);
+  assert.deepEqual(values('https://13.64.4.1/path'), ['cloud-app-security:13.64.4.0/24', 'cloud-app-security:13.64.0.0/16']);
+  assert.deepEqual(values('https://[2603:1006::1]/'), ['cloud-app-security:2603:1006::/40']);
+});
+
+test('a wildcard query matches the same wildcard and broader ones only', () => {
+  assert.deepEqual(values('*.office.com'), ['microsoft-365:*.office.com']);
+  assert.deepEqual(values('*.mail.office.com'), ['microsoft-365:*.office.com']);
+});
+
+test('invalid input is a usage error', () => {
+  for (const bad of ['', '   ', 'not a host', '13.64.0.256', '13.64.0.0/33', 'localhost', 'https://', 'ftp//x']) {
+    assert.throws(() => lookupValue(bad, [cas]), UsageError, bad);
+  }
+  assert.equal(parseLookupQuery(' 13.64.0.1 ').type, 'ip');
+  assert.equal(parseLookupQuery('Outlook.office.com').type, 'host');
+});
+
+test('host matching rules on their own', () => {
+  assert.ok(hostMatches('*.office.com', 'a.office.com'));
+  assert.ok(hostMatches('*.office.com', 'a.b.office.com'));
+  assert.equal(hostMatches('*.office.com', 'office.com'), false);
+  assert.equal(hostMatches('*.office.com', 'xoffice.com'), false);
+  assert.ok(hostMatches('{tenant}.sharepoint.com', 'contoso.sharepoint.com'));
+  assert.equal(hostMatches('<tenant>.sharepoint.com', '*.sharepoint.com'), false);
+  assert.ok(isHostPattern('*.office.com'));
+  assert.ok(isHostPattern('autodiscover.<tenant>.onmicrosoft.com'));
+  assert.equal(isHostPattern('outlook.office.com'), false);
+  assert.equal(listableHost('autodiscover.<tenant>.onmicrosoft.com'), '*.onmicrosoft.com');
+  assert.equal(listableHost('<tenant>.com'), null);
+  assert.equal(listableHost('Outlook.office.com.'), 'outlook.office.com');
+});

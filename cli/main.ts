@@ -13,6 +13,7 @@ import { fetcherFor } from '../ingest/registry.js';
 import { parsers } from '../parsers/registry.js';
 import { parseDocument, runSources, type RunReport, type SourceRunResult } from '../pipeline/run.js';
 import { startWatching } from '../pipeline/watch.js';
+import { backfill } from '../pipeline/backfill.js';
 import { acquireLock } from '../store/lock.js';
 import { EndpointWatchError, UsageError, errorMessage } from '../errors/index.js';
 import { countsLabel } from '../pipeline/commit-message.js';
@@ -191,6 +192,35 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       await (io.untilStopped ? io.untilStopped() : new Promise<void>(() => undefined));
       await watcher.stop();
       writeLine(io.stdout, 'stopped');
+    });
+
+  program
+    .command('backfill')
+    .description("record a source's history from a local clone of the documentation repository: one snapshot commit per version that changed endpoints, with the upstream date and commit id")
+    .requiredOption('--source <id>', 'source id from the config')
+    .requiredOption('--git-dir <dir>', 'local clone of the documentation repository')
+    .requiredOption('--path <path>', 'path of the document inside that repository')
+    .option('--all-commits', 'include side-branch commits too (default: the mainline, --first-parent)')
+    .option('--config <file>', 'config file', 'endpoint-watch.yaml')
+    .option('--json', 'print the result as JSON')
+    .action(async (opts: { source: string; gitDir: string; path: string; allCommits?: boolean; config: string; json?: boolean }) => {
+      const config = await readConfig(io, opts.config);
+      const [source] = sourceSpecs(config, opts.source);
+      const ctx = await pipelineContext(config, [], io.stderr);
+      const lock = await acquireLock(ctx.store.dir);
+      try {
+        const result = await backfill(ctx.store, source!, resolve(io.cwd, opts.gitDir), opts.path, { allCommits: !!opts.allCommits, log: io.stderr });
+        if (opts.json) writeJson(io.stdout, result);
+        else
+          writeLine(
+            io.stdout,
+            `${opts.source}: ${result.versions} upstream versions read, ${result.commits} snapshot commits written` +
+              `${result.skipped.length ? `, ${result.skipped.length} skipped (no endpoints or unreadable)` : ''}` +
+              `${result.warnings.length ? `, ${result.warnings.length} with parser-health warnings` : ''}`,
+          );
+      } finally {
+        await lock.release();
+      }
     });
 
   registerHistoryCommands(program, io, setExit);

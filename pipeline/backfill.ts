@@ -13,7 +13,7 @@ import type { SnapshotStore } from '../store/snapshots.js';
 import { changeCommitMessage, baselineCommitMessage } from './commit-message.js';
 import { assessHealth } from './health.js';
 import { parseDocument } from './run.js';
-import { documentContentType } from './content-type.js';
+import { contentTypeForPath } from '../ingest/file.js';
 
 export interface UpstreamVersion {
   commit: string;
@@ -81,7 +81,7 @@ export async function backfill(
   let previous: Catalog | null = null;
   for (const version of versions) {
     const body = (await gitIn(gitDir, ['show', `${version.commit}:${version.path}`], 'buffer')) as Buffer;
-    const contentType = documentContentType(version.path);
+    const contentType = contentTypeForPath(version.path);
     let catalog: Catalog;
     try {
       catalog = parseDocument(source.id, { location: `${version.path}@${version.commit.slice(0, 12)}`, body, contentType, etag: null, lastModified: null }, source.format);

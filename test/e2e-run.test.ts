@@ -1,0 +1,258 @@
+/**
+ * The whole pipeline, end to end, through the CLI entry point: a real HTTP server for the
+ * documentation site, a real HTTP server standing in for Slack, a real SMTP server, and a real
+ * git repository for the snapshots.
+ */
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { main } from '../cli/main.js';
+import { StringSink } from '../cli/io.js';
+import { startDocServer, reply, type DocServer } from './helpers/doc-server.js';
+import { startSlackStub, type SlackStub } from './helpers/slack-stub.js';
+import { startSmtpStub, type SmtpStub } from './helpers/smtp-stub.js';
+
+/** A network-requirements page in the layout of the Cloud App Security document (our own prose). */
+function casDocument(options: { euAppConnector?: string[]; dropAuthTable?: boolean; intro?: string } = {}): string {
+  const eu = options.euAppConnector ?? ['13.80.22.71', '13.95.29.177', '13.95.30.46'];
+  const auth = options.dropAuthTable
+    ? ''
+    : ['## Authentication gateway', '', 'Legacy tenants allow these addresses.', '', '|----|----|', '|US1 data center|52.183.75.62|', '|EU1 data center|13.80.125.22|', ''].join('\n');
+  return [
+    '---',
+    'title: Example network requirements',
+    'ms.date: 9/17/2017',
+    '---',
+    '',
+    '# Network requirements',
+    '',
+    options.intro ?? 'Open these addresses in your firewall.',
+    '',
+    '## Portal access',
+    '',
+    'Allow **outbound port 443** to the following addresses:',
+    '',
+    '|----|----|',
+    '|US1 data center|13.91.91.243|',
+    '|EU1 data center|52.174.56.180|',
+    '',
+    '## App connector',
+    '',
+    'The connector reaches third-party apps from these addresses.',
+    '',
+    '|----|----|',
+    '|US1 data center|104.209.35.177<br></br>13.91.98.185|',
+    `|EU1 data center|${eu.join('<br></br>')}|`,
+    '',
+    auth,
+  ].join('\n');
+}
+
+let docs: DocServer;
+let slack: SlackStub;
+let smtp: SmtpStub;
+let dir: string;
+let configPath: string;
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new StringSink();
+  const stderr = new StringSink();
+  const code = await main(args, { stdout, stderr, env: { ...process.env, EW_SLACK: slack.url, EW_SMTP: smtp.url() }, cwd: dir });
+  return { code, stdout: stdout.toString(), stderr: stderr.toString() };
+}
+
+function commits(): string[] {
+  try {
+    return execFileSync('git', ['log', '--format=%s'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+  } catch {
+    return [];
+  }
+}
+
+function slackTexts(): string[] {
+  return slack.delivered().map((body) => JSON.stringify(body));
+}
+
+before(async () => {
+  docs = await startDocServer();
+  slack = await startSlackStub();
+  smtp = await startSmtpStub();
+  dir = await mkdtemp(join(tmpdir(), 'ew-e2e-'));
+  configPath = join(dir, 'endpoint-watch.yaml');
+  await writeFile(
+    configPath,
+    [
+      'snapshotDir: ./snapshots',
+      'sources:',
+      '  - id: cloud-app-security',
+      `    url: ${docs.url('/network-requirements.md')}`,
+      '    retries: 0',
+      '    timeoutSeconds: 5',
+      'notifiers:',
+      '  - type: slack',
+      '    webhookUrl: ${EW_SLACK}',
+      '    retries: 0',
+      '  - type: email',
+      '    smtpUrl: ${EW_SMTP}',
+      '    from: endpoint-watch@example.com',
+      '    to: [netsec@example.com]',
+      '    retries: 0',
+      '',
+    ].join('\n'),
+  );
+});
+
+after(async () => {
+  await docs.close();
+  await slack.close();
+  await smtp.close();
+  await rm(dir, { recursive: true, force: true });
+});
+
+test('baseline, no change, a change, a 500, an error page, recovery, outages, a broken generation', async (t) => {
+  await t.test('first run records a baseline: one short notice per notifier, one commit', async () => {
+    docs.set('/network-requirements.md', reply.document(casDocument(), { etag: '"v1"' }));
+    const run = await cli('run');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /cloud-app-security: baseline, now tracking 9 endpoints/);
+    assert.equal(slack.delivered().length, 1);
+    assert.match(slackTexts()[0]!, /now tracking 9 endpoints/);
+    assert.doesNotMatch(slackTexts()[0]!, /added/i);
+    assert.equal(smtp.messages.length, 1);
+    assert.deepEqual(commits(), ['cloud-app-security: baseline, now tracking 9 endpoints']);
+  });
+
+  await t.test('unchanged document (304 with the stored ETag): no commit, no alert', async () => {
+    const run = await cli('run');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /no endpoint change/);
+    assert.equal(docs.lastRequest('/network-requirements.md')?.headers['if-none-match'], '"v1"');
+    assert.equal(slack.delivered().length, 1);
+    assert.equal(smtp.messages.length, 1);
+    assert.equal(commits().length, 1);
+  });
+
+  await t.test('re-worded introduction and <br/> instead of <br></br>: no commit, no alert', async () => {
+    docs.set('/network-requirements.md', reply.document(casDocument({ intro: 'Your firewall must allow these.' }).replaceAll('<br></br>', '<br/>'), { etag: '"v1b"' }));
+    const run = await cli('run');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(slack.delivered().length, 1);
+    assert.equal(smtp.messages.length, 1);
+    assert.equal(commits().length, 1);
+  });
+
+  await t.test('an IP added to EU1: one Slack post, one email, one commit naming it', async () => {
+    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.46', '13.95.30.47'] }), { etag: '"v2"' }));
+    const run = await cli('run');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(slack.delivered().length, 2);
+    assert.match(slackTexts()[1]!, /13\.95\.30\.47/);
+    assert.match(slackTexts()[1]!, /EU1/);
+    assert.equal(smtp.messages.length, 2);
+    assert.match(smtp.messages[1]!.subject, /cloud-app-security/);
+    assert.match(smtp.messages[1]!.text ?? '', /EU1 App connector: IP added: 13\.95\.30\.47/);
+    assert.equal(commits().length, 2);
+    assert.equal(commits()[0], 'cloud-app-security: +1 IP (EU1 App connector 13.95.30.47)');
+  });
+
+  await t.test('a 500 fails the source: exit 1, snapshot untouched, no "removed" alert', async () => {
+    docs.set('/network-requirements.md', reply.status(500));
+    const run = await cli('run');
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /cloud-app-security: FAILED: .*HTTP 500/);
+    assert.equal(slack.delivered().length, 2);
+    assert.equal(smtp.messages.length, 2);
+    assert.equal(commits().length, 2);
+  });
+
+  await t.test('an error page served with 200 fails the source the same way', async () => {
+    docs.set('/network-requirements.md', reply.errorPage());
+    const run = await cli('run');
+    assert.equal(run.code, 1);
+    assert.match(run.stderr, /cloud-app-security: FAILED: .*(no endpoint|no parser)/);
+    assert.equal(slack.delivered().length, 2);
+    assert.equal(smtp.messages.length, 2);
+    assert.equal(commits().length, 2);
+  });
+
+  await t.test('recovery with an IP replaced: exactly that change, once', async () => {
+    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.48', '13.95.30.47'] }), { etag: '"v3"' }));
+    const run = await cli('run');
+    assert.equal(run.code, 0, run.stderr);
+    assert.equal(slack.delivered().length, 3);
+    assert.match(slackTexts()[2]!, /13\.95\.30\.48/);
+    assert.match(slackTexts()[2]!, /13\.95\.30\.46/);
+    assert.equal(smtp.messages.length, 3);
+    assert.equal(commits().length, 3);
+    assert.match(commits()[0]!, /^cloud-app-security: \+1 IP, -1 IP$/);
+  });
+
+  await t.test('Slack down during a change: email sent, commit made, Slack gets it on the next run, nobody twice', async () => {
+    slack.respond({ status: 500 });
+    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.48'] }), { etag: '"v4"' }));
+    const failed = await cli('run');
+    assert.equal(failed.code, 1);
+    assert.match(failed.stderr, /alert not delivered by slack, kept for the next run/);
+    assert.equal(slack.delivered().length, 3);
+    assert.equal(smtp.messages.length, 4);
+    assert.equal(commits().length, 4);
+    assert.equal((await readdir(join(dir, 'snapshots', '.outbox'))).filter((n) => n.endsWith('.json')).length, 1);
+
+    const retried = await cli('run');
+    assert.equal(retried.code, 0, retried.stderr);
+    assert.equal(slack.delivered().length, 4);
+    assert.match(slackTexts()[3]!, /13\.95\.30\.47/);
+    assert.equal(smtp.messages.length, 4, 'email already had it');
+    assert.equal(commits().length, 4);
+    assert.equal((await readdir(join(dir, 'snapshots', '.outbox'))).filter((n) => n.endsWith('.json')).length, 0);
+  });
+
+  await t.test('SMTP outage: Slack sent, email delivered once the server is back', async () => {
+    await smtp.outage();
+    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177'] }), { etag: '"v5"' }));
+    const failed = await cli('run');
+    assert.equal(failed.code, 1);
+    assert.equal(slack.delivered().length, 5);
+    assert.equal(commits().length, 5);
+    await smtp.recover();
+    const retried = await cli('run');
+    assert.equal(retried.code, 0, retried.stderr);
+    assert.equal(smtp.messages.length, 5);
+    assert.match(smtp.messages[4]!.text ?? '', /13\.95\.30\.48/);
+    assert.equal(slack.delivered().length, 5, 'Slack already had it');
+  });
+
+  await t.test('a version that loses a table is held: one health alert, no commit, then --accept takes it', async () => {
+    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177'], dropAuthTable: true }), { etag: '"v6"' }));
+    const held = await cli('run');
+    assert.equal(held.code, 1);
+    assert.match(held.stderr, /HELD/);
+    assert.equal(slack.delivered().length, 6);
+    assert.match(slackTexts()[5]!, /run --accept --source cloud-app-security/);
+    assert.doesNotMatch(slackTexts()[5]!, /52\.183\.75\.62/, 'no removal alert while held');
+    assert.equal(commits().length, 5);
+
+    const again = await cli('run');
+    assert.equal(again.code, 1);
+    assert.equal(slack.delivered().length, 6, 'the same held version is not announced twice');
+
+    const accepted = await cli('run', '--accept', '--source', 'cloud-app-security');
+    assert.equal(accepted.code, 0, accepted.stderr);
+    assert.equal(commits().length, 6);
+    assert.equal(slack.delivered().length, 7);
+    assert.match(slackTexts()[6]!, /52\.183\.75\.62/);
+    assert.equal(smtp.messages.length, 7);
+  });
+
+  await t.test('dry run: prints the diff, commits and sends nothing', async () => {
+    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71'], dropAuthTable: true }), { etag: '"v7"' }));
+    const run = await cli('run', '--dry-run');
+    assert.equal(run.code, 0, run.stderr);
+    assert.match(run.stdout, /EU1 App connector: IP removed: 13\.95\.29\.177/);
+    assert.equal(commits().length, 6);
+    assert.equal(slack.delivered().length, 7);
+  });
+});

@@ -153,7 +153,7 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     assert.match(slackTexts()[1]!, /EU1/);
     assert.equal(smtp.messages.length, 2);
     assert.match(smtp.messages[1]!.subject, /cloud-app-security/);
-    assert.match(smtp.messages[1]!.text ?? '', /EU1 App connector: IP added: 13\.95\.30\.47/);
+    assert.match(smtp.messages[1]!.text ?? '', /EU1 · App connector\n\s+\+ IP added: 13\.95\.30\.47/);
     assert.equal(commits().length, 2);
     assert.equal(commits()[0], 'cloud-app-security: +1 IP (EU1 App connector 13.95.30.47)');
   });

@@ -151,3 +151,14 @@ test('netAddressSummary on its own, and with no old catalog', () => {
 test('compareIpValues orders by family, address, then larger blocks first', () => {
   assert.deepEqual(['2603:1006::', '104.209.35.177', '13.64.0.0/25', '13.64.0.0/24'].sort(compareIpValues), ['13.64.0.0/24', '13.64.0.0/25', '104.209.35.177', '2603:1006::']);
 });
+
+test('a large re-shaping stays one change; its message names the first values and counts the rest', () => {
+  const before = Array.from({ length: 20 }, (_, i) => entry(`10.0.${i}.0/24`));
+  const after = Array.from({ length: 20 }, (_, i) => [entry(`10.0.${i}.0/25`), entry(`10.0.${i}.128/25`)]).flat();
+  const change = only(diffCatalogs(catalog(before), catalog(after)).changes);
+  assert.equal(change.type, 'reshaped');
+  assert.equal(change.reshape?.before.length, 20);
+  assert.equal(change.reshape?.after.length, 40);
+  assert.equal(change.value, '10.0.0.0/20, 10.0.16.0/22');
+  assert.match(change.message, /: 60 CIDRs re-shaped, covered addresses unchanged \(10\.0\.0\.0\/24, .* and 12 more -> 10\.0\.0\.0\/25, .* and 32 more\)$/);
+});

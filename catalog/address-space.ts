@@ -71,20 +71,32 @@ function rangeOfParsed(address: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): Addr
   return { family, start, end: start + size - 1n };
 }
 
+const RANGE_CACHE_MAX = 100_000;
+const rangeCache = new Map<string, AddressRange>();
+
 /**
  * The range a catalog IP value covers ("13.64.0.0/24", "52.108.0.1", "2603:1006::/40").
  * Host bits are masked off (see the module comment). Throws on anything that is not an IP
  * or CIDR. IPv4-mapped IPv6 values stay IPv6 here: that is how the document wrote them.
  */
 export function rangeOf(value: string): AddressRange {
+  const cached = rangeCache.get(value);
+  if (cached) return cached;
   const text = value.trim();
+  let range: AddressRange;
   if (text.includes('/')) {
-    const [address, prefix] = ipaddr.parseCIDR(text);
-    return rangeOfParsed(address, prefix);
+    // IPv4 first when there is no colon: ipaddr.parseCIDR tries IPv6 first, which is slow to fail.
+    const [address, prefix] = text.includes(':') ? ipaddr.IPv6.parseCIDR(text) : ipaddr.IPv4.parseCIDR(text);
+    range = rangeOfParsed(address, prefix);
+  } else {
+    if (!ipaddr.isValid(text)) throw new Error(`not an IP address: ${value}`);
+    const address = ipaddr.parse(text);
+    range = rangeOfParsed(address, BITS[address.kind()]);
   }
-  if (!ipaddr.isValid(text)) throw new Error(`not an IP address: ${value}`);
-  const address = ipaddr.parse(text);
-  return rangeOfParsed(address, BITS[address.kind()]);
+  // Catalogs repeat the same values in every diff and export; parsing dominates otherwise.
+  if (rangeCache.size >= RANGE_CACHE_MAX) rangeCache.clear();
+  rangeCache.set(value, Object.freeze(range));
+  return range;
 }
 
 /** Like `rangeOf`, but null instead of an exception. */
@@ -127,7 +139,18 @@ export function rangeSize(range: AddressRange): bigint {
   return range.end - range.start + 1n;
 }
 
-/** Sorts and merges ranges of one family: overlapping and adjacent ranges become one. */
+/** True when ranges are already sorted, disjoint and non-adjacent (what every AddressSpace holds). */
+function isMerged(ranges: AddressRange[]): boolean {
+  for (let i = 1; i < ranges.length; i += 1) if (ranges[i]!.start <= ranges[i - 1]!.end + 1n) return false;
+  return true;
+}
+
+/** The ranges themselves when already merged (no copy: the set operations only read them), else merged. */
+function normalized(ranges: AddressRange[]): AddressRange[] {
+  return isMerged(ranges) ? ranges : mergeRanges(ranges);
+}
+
+/** Sorts and merges ranges of one family: overlapping and adjacent ranges become one (new objects). */
 function mergeRanges(ranges: AddressRange[]): AddressRange[] {
   const sorted = [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const merged: AddressRange[] = [];
@@ -175,7 +198,15 @@ function subtractRanges(a: AddressRange[], b: AddressRange[]): AddressRange[] {
   let j = 0;
   for (const range of a) {
     let start = range.start;
-    while (j < b.length && b[j]!.end < start) j += 1;
+    // First cut that ends at or after `start` (binary search: `b` is often far longer than `a`).
+    let lo = j;
+    let hi = b.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (b[mid]!.end < start) lo = mid + 1;
+      else hi = mid;
+    }
+    j = lo;
     for (let k = j; k < b.length && b[k]!.start <= range.end && start <= range.end; k += 1) {
       const cut = b[k]!;
       if (cut.start > start) out.push({ family: range.family, start, end: cut.start - 1n });
@@ -205,16 +236,16 @@ function intersectRanges(a: AddressRange[], b: AddressRange[]): AddressRange[] {
 
 export function intersection(a: AddressSpace, b: AddressSpace): AddressSpace {
   return {
-    ipv4: intersectRanges(mergeRanges(a.ipv4), mergeRanges(b.ipv4)),
-    ipv6: intersectRanges(mergeRanges(a.ipv6), mergeRanges(b.ipv6)),
+    ipv4: intersectRanges(normalized(a.ipv4), normalized(b.ipv4)),
+    ipv6: intersectRanges(normalized(a.ipv6), normalized(b.ipv6)),
   };
 }
 
 /** Addresses in `a` that are not in `b`. */
 export function difference(a: AddressSpace, b: AddressSpace): AddressSpace {
   return {
-    ipv4: subtractRanges(mergeRanges(a.ipv4), mergeRanges(b.ipv4)),
-    ipv6: subtractRanges(mergeRanges(a.ipv6), mergeRanges(b.ipv6)),
+    ipv4: subtractRanges(normalized(a.ipv4), normalized(b.ipv4)),
+    ipv6: subtractRanges(normalized(a.ipv6), normalized(b.ipv6)),
   };
 }
 

@@ -87,13 +87,21 @@ function ipCountLabel(values: string[]): string {
   return `${values.length} ${noun}${values.length === 1 ? '' : 's'}`;
 }
 
+/** Values listed in a one-line message; the change itself keeps them all. */
+const RESHAPE_VALUES_SHOWN = 8;
+
+function valueList(values: string[]): string {
+  if (values.length <= RESHAPE_VALUES_SHOWN) return values.join(', ');
+  return `${values.slice(0, RESHAPE_VALUES_SHOWN).join(', ')} and ${values.length - RESHAPE_VALUES_SHOWN} more`;
+}
+
 function describeReshape(change: Omit<Change, 'message'>, here: string): string {
   const before = change.reshape?.before ?? [];
   const after = change.reshape?.after ?? [];
   let detail: string;
-  if (after.length === 0) detail = `${before.join(', ')} dropped, still covered by other listed ranges`;
-  else if (before.length === 0) detail = `${after.join(', ')} added, already covered by other listed ranges`;
-  else detail = `${before.join(', ')} -> ${after.join(', ')}`;
+  if (after.length === 0) detail = `${valueList(before)} dropped, still covered by other listed ranges`;
+  else if (before.length === 0) detail = `${valueList(after)} added, already covered by other listed ranges`;
+  else detail = `${valueList(before)} -> ${valueList(after)}`;
   return `${here}: ${ipCountLabel([...before, ...after])} re-shaped, covered addresses unchanged (${detail})`;
 }
 

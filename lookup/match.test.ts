@@ -98,5 +98,11 @@ test('host matching rules on their own', () => {
   assert.equal(isHostPattern('outlook.office.com'), false);
   assert.equal(listableHost('autodiscover.<tenant>.onmicrosoft.com'), '*.onmicrosoft.com');
   assert.equal(listableHost('<tenant>.com'), null);
+  assert.ok(hostMatches('<tenant>-my.sharepoint.com', 'contoso-my.sharepoint.com'));
+  assert.equal(hostMatches('<tenant>-my.sharepoint.com', 'contoso.sharepoint.com'), false);
+  assert.equal(hostMatches('<tenant>-my.sharepoint.com', '-my.sharepoint.com'), false);
+  assert.equal(hostMatches('<tenant>-my.sharepoint.com', 'a.b-my.sharepoint.com'), false);
+  assert.ok(isHostPattern('<tenant>-files.sharepoint.com'));
+  assert.equal(listableHost('<tenant>-my.sharepoint.com'), '*.sharepoint.com');
   assert.equal(listableHost('Outlook.office.com.'), 'outlook.office.com');
 });

@@ -4,7 +4,8 @@
  * ways (`<tenant>` inside backticks, `\<tenant\>`, `&lt;tenant&gt;`, a raw `<tenant>` that a
  * markdown parser would take for an HTML tag) and the source text treats them all alike.
  */
-import { classifyToken, decodeEntities, type ClassifiedToken } from '../../catalog/normalize.js';
+import { decodeEntities, type ClassifiedToken } from '../../catalog/normalize.js';
+import { tokensOf } from '../markdown/tokens.js';
 
 /** Cell source without the table pipes around it; `\|` inside a cell is a literal pipe. */
 export function cellSource(raw: string): string {
@@ -39,19 +40,18 @@ export function plainText(source: string): string {
 
 /**
  * The endpoints of an Addresses cell: backtick-wrapped, comma-separated lists of hosts and
- * CIDRs, separated by `<br>`. Returns what it could not read as well, so the caller can warn.
+ * CIDRs, separated by `<br>`. Splitting and classifying is the generic markdown parser's, so a
+ * token reads the same in both; `unreadable` holds what looks like an address but is none (the
+ * caller warns), while prose words are dropped.
  */
 export function addressTokens(source: string): { tokens: ClassifiedToken[]; unreadable: string[] } {
   const tokens: ClassifiedToken[] = [];
   const unreadable: string[] = [];
   for (const part of splitBreaks(source)) {
     const unwrapped = decodeEntities(part.replace(/`/g, ' ').replace(/\\([<>*_])/g, '$1'));
-    for (const raw of unwrapped.split(/[\s,;]+/)) {
-      if (!raw) continue;
-      const token = classifyToken(raw);
-      if (token) tokens.push(token);
-      else unreadable.push(raw);
-    }
+    const found = tokensOf(unwrapped);
+    tokens.push(...found.tokens.map(({ kind, value }) => ({ kind, value })));
+    unreadable.push(...found.unreadable);
   }
   return { tokens, unreadable };
 }

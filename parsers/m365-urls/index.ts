@@ -135,7 +135,7 @@ export function parseM365Urls(doc: TextDocument): ParseResult {
       const { tokens, unreadable } = addressTokens(addresses.source);
       for (const raw of unreadable) warnings.push(`${label}: unrecognised address "${raw}"`);
       if (!tokens.length) {
-        warnings.push(`${label}: no address`);
+        warnings.push(`${label}: no address in "${plainText(addresses.source)}"`);
         continue;
       }
       const addressLine = addresses.node?.position?.start.line ?? line;

@@ -86,7 +86,7 @@ test('inside an existing work tree, only the snapshot files are committed; other
     assert.equal(store.repo.root, dir);
     await store.commit('cas', { catalog: catalogOf(['13.91.91.243', 'US1']), document: Buffer.from('v1'), meta }, 'cas: baseline');
     const files = git(dir, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n');
-    assert.deepEqual(files.sort(), ['snapshots/cas/catalog.json', 'snapshots/cas/document.md', 'snapshots/cas/meta.json']);
+    assert.deepEqual(files.sort(), ['snapshots/.gitignore', 'snapshots/cas/catalog.json', 'snapshots/cas/document.md', 'snapshots/cas/meta.json']);
     assert.match(git(dir, 'status', '--porcelain'), /^A {2}unrelated\.txt$/m, 'the unrelated staged file stays staged');
   } finally {
     await rm(dir, { recursive: true, force: true });

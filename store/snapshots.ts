@@ -10,7 +10,7 @@
  * good state.
  */
 import { createHash } from 'node:crypto';
-import { mkdir, rename, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Catalog } from '../catalog/model.js';
 import { serializeCatalog } from '../catalog/canonical.js';
@@ -138,6 +138,12 @@ export class SnapshotStore {
       throw new StoreError(`cannot write snapshot of ${source} in ${folder}: ${(err as Error).message}`, { cause: err });
     }
     const paths = [this.repoPath(source, 'catalog.json'), this.repoPath(source, documentFile), this.repoPath(source, 'meta.json')];
+    // Run state (lock, outbox, held versions) must never show up as history.
+    const ignore = join(this.dir, '.gitignore');
+    if (!(await readFile(ignore, 'utf8').catch(() => null))) {
+      await writeFile(ignore, '.lock\n.outbox/\n.held/\n*.tmp-*\n');
+      paths.push(relative(this.repo.root, ignore).split('\\').join('/'));
+    }
     // A document whose format changed (markdown -> html) must not leave the old file behind.
     if (previousMeta && previousMeta.documentFile !== documentFile) {
       await this.repo.tryGit(['rm', '-q', '--cached', '--ignore-unmatch', '--', this.repoPath(source, previousMeta.documentFile)]);

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diffCatalogs } from './diff.js';
+import { describeChange } from './messages.js';
 import { emptyPorts } from './model.js';
 import { catalog, entry } from './__fixtures__/entries.js';
 
@@ -76,4 +77,12 @@ test('renumbered rows and a re-worded row are not changes', () => {
   const reworded = catalog([entry('a.example.com', { group: '1: Portal and admin access' }), entry('b.example.com', { group: '1: Portal and admin access' })]);
   assert.deepEqual(diffCatalogs(before, renumbered).changes, []);
   assert.deepEqual(diffCatalogs(before, reworded).changes, []);
+});
+
+test('messages of hand-built reshaped and moved changes without the new fields still read', () => {
+  const e = entry('13.64.0.0/24');
+  const base = { kind: e.kind, value: e.value, section: e.section, region: e.region, group: e.group, fields: [], entry: e };
+  assert.equal(describeChange({ ...base, type: 'reshaped' }), 'EU1 Portal access [1: Portal access]: CIDR re-shaped, covered addresses unchanged: 13.64.0.0/24');
+  assert.equal(describeChange({ ...base, type: 'moved' }), 'CIDR 13.64.0.0/24 moved from ? to EU1 Portal access [1: Portal access]');
+  assert.equal(describeChange({ ...base, type: 'added' }), 'EU1 Portal access [1: Portal access]: CIDR added: 13.64.0.0/24');
 });

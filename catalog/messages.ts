@@ -96,6 +96,8 @@ function valueList(values: string[]): string {
 }
 
 function describeReshape(change: Omit<Change, 'message'>, here: string): string {
+  // A change built by hand (or stored by an older version) may lack the values.
+  if (!change.reshape) return `${here}: ${kindLabel(change)} re-shaped, covered addresses unchanged: ${change.value}`;
   const before = change.reshape?.before ?? [];
   const after = change.reshape?.after ?? [];
   let detail: string;

@@ -39,12 +39,14 @@ function handChange(fields: Omit<Change, 'message' | 'entry' | 'fields' | 'kind'
   return { ...base, message: describeChange(base) };
 }
 
-test('changes are grouped by (section, region), added before modified before removed', () => {
+test('changes are grouped by (section, region), groups with something to act on first; added before modified before removed', () => {
   const groups = groupChanges(sampleChangeSet().changes);
+  // US1 only lost an address (cleanup), so the two groups with an added endpoint (action) lead.
   assert.deepEqual(
     groups.map((g) => g.label),
-    ['EU1 · App connector access', 'US1 · App connector access', 'Portal access'],
+    ['EU1 · App connector access', 'Portal access', 'US1 · App connector access'],
   );
+  assert.deepEqual(groups.map((g) => g.changes[0]!.severity), ['action', 'action', 'cleanup']);
   assert.deepEqual(
     groups[0]!.changes.map((c) => [c.type, c.value]),
     [
@@ -53,7 +55,7 @@ test('changes are grouped by (section, region), added before modified before rem
     ],
   );
   assert.deepEqual(
-    groups[2]!.changes.map((c) => c.type),
+    groups[1]!.changes.map((c) => c.type),
     ['added', 'modified'],
   );
 });
@@ -86,18 +88,19 @@ test('Slack: header names source and counts, one section per group, context link
   const message = formatSlack(changesNotification());
   const [header, ...rest] = message.blocks;
   assert.equal(header?.type, 'header');
-  assert.equal(blockText(header!), `${SOURCE}: 2 added, 2 removed, 1 modified`);
+  assert.equal(blockText(header!), `${SOURCE}: 2 added, 2 removed, 1 modified (3 need action)`);
   const texts = sections(rest);
   assert.equal(texts.length, 3);
   assert.equal(texts[0], '*EU1 · App connector access*\n• IP added: `13.95.30.47` (TCP 443)\n• IP removed: `13.80.22.71` (TCP 443)');
-  assert.equal(texts[1], '*US1 · App connector access*\n• IP removed: `104.42.54.148` (TCP 443)');
-  assert.match(texts[2]!, /^\*Portal access\*\n• host added: `\*\.us3\.portal\.cloudappsecurity\.com`/);
-  assert.match(texts[2]!, /ports TCP 443 -&gt; TCP 80, 443/);
+  assert.match(texts[1]!, /^\*Portal access\*\n• host added: `\*\.us3\.portal\.cloudappsecurity\.com`/);
+  assert.match(texts[1]!, /ports TCP 443 -&gt; TCP 80, 443/);
+  // Only a removal (cleanup) here, so this group comes after the ones that need action.
+  assert.equal(texts[2], '*US1 · App connector access*\n• IP removed: `104.42.54.148` (TCP 443)');
   const context = message.blocks.at(-1)!;
   assert.equal(context.type, 'context');
   assert.match(blockText(context), new RegExp(`<${LOCATION}\\|`));
   assert.match(blockText(context), new RegExp(`<${COMMIT_URL}\\|0123456789ab>`));
-  assert.match(message.text, /^cloud-app-security: 2 added, 2 removed, 1 modified\n/);
+  assert.match(message.text, /^cloud-app-security: 2 added, 2 removed, 1 modified \(3 need action\)\n/);
 });
 
 test('Slack: no commit URL -> plain short commit; dry run -> says nothing was committed', () => {
@@ -175,8 +178,8 @@ test('a very long source id and value are clipped for Slack, not rejected', () =
 
 test('email subject carries prefix, source and counts; text and HTML list the changes', () => {
   const email = formatEmail(changesNotification());
-  assert.equal(email.subject, '[endpoint-watch] cloud-app-security: +2 -2 ~1');
-  assert.equal(formatEmail(changesNotification(), { subjectPrefix: '' }).subject, 'cloud-app-security: +2 -2 ~1');
+  assert.equal(email.subject, '[endpoint-watch] cloud-app-security: +2 -2 ~1 [action needed]');
+  assert.equal(formatEmail(changesNotification(), { subjectPrefix: '' }).subject, 'cloud-app-security: +2 -2 ~1 [action needed]');
   assert.match(email.text, /\nEU1 · App connector access\n {2}\+ IP added: 13\.95\.30\.47 \(TCP 443\)\n {2}- IP removed: 13\.80\.22\.71/);
   assert.match(email.html, /<h3>EU1 · App connector access<\/h3>\n<ul>\n<li>\+ IP added: <code>13\.95\.30\.47<\/code>/);
   assert.match(email.html, new RegExp(`<a href="${COMMIT_URL}">0123456789ab</a>`));

@@ -8,8 +8,8 @@
  * Slack output respects Slack's size limits so delivery never fails on size: what does not
  * fit is summed up as "... and N more changes"; the text and email outputs are never cut.
  */
-import type { Change, ChangeSummary } from '../catalog/changes.js';
-import { placeLabel } from '../catalog/messages.js';
+import { SEVERITY_ORDER, type Change, type ChangeSummary } from '../catalog/changes.js';
+import { describeNetAddresses, placeLabel } from '../catalog/messages.js';
 import { formatPorts, isEmptyPorts } from '../catalog/ports.js';
 import type { Notification } from './types.js';
 
@@ -36,12 +36,12 @@ export const ACCEPT_COMMAND = 'endpoint-watch run --accept --source';
 const TYPE_RANK: Record<Change['type'], number> = { added: 0, modified: 1, moved: 1, reshaped: 1, removed: 2 };
 
 /**
- * Rank of a change inside its group: lower comes first. Today: added, then modified / moved /
- * re-shaped, then removed. This is THE hook for "impact first": once changes carry an
- * impact/severity, rank by it here (before the type) and every medium follows.
+ * Rank of a change inside its group: lower comes first. What needs action (open the firewall)
+ * leads, then cleanup, then information; within each, added, then modified / moved /
+ * re-shaped, then removed. Every medium follows this order.
  */
 export function displayRank(change: Change): number {
-  return TYPE_RANK[change.type];
+  return SEVERITY_ORDER[change.severity ?? 'info'] * 10 + TYPE_RANK[change.type];
 }
 
 /** Order of changes inside one (section, region) group. */
@@ -79,11 +79,13 @@ export function groupChanges(changes: Change[], compare: (a: Change, b: Change) 
     }
     group.changes.push(change);
   }
-  const list = [...groups.values()].sort(
-    (a, b) => a.section.localeCompare(b.section, 'en') || (a.region ?? '').localeCompare(b.region ?? '', 'en'),
-  );
+  const list = [...groups.values()];
   for (const group of list) group.changes.sort(compare);
-  return list;
+  // Groups that hold something to act on come first, so an alert leads with what needs action.
+  const best = (group: ChangeGroup) => Math.min(...group.changes.map((c) => SEVERITY_ORDER[c.severity ?? 'info']));
+  return list.sort(
+    (a, b) => best(a) - best(b) || a.section.localeCompare(b.section, 'en') || (a.region ?? '').localeCompare(b.region ?? '', 'en'),
+  );
 }
 
 export interface FormatOptions {
@@ -161,8 +163,10 @@ function plural(count: number, word: string): string {
 export function notificationTitle(notification: Notification): string {
   const source = oneLine(notification.source);
   switch (notification.type) {
-    case 'changes':
-      return `${source}: ${countsText(notification.changeSet.summary)}`;
+    case 'changes': {
+      const action = notification.changeSet.summary.bySeverity?.action ?? 0;
+      return `${source}: ${countsText(notification.changeSet.summary)}${action ? ` (${action} need${action === 1 ? 's' : ''} action)` : ''}`;
+    }
     case 'baseline':
       return `${source}: now tracking ${plural(notification.entryCount, 'endpoint')}`;
     case 'health':
@@ -199,6 +203,7 @@ export function formatText(notification: Notification, options: FormatOptions = 
   lines.push('');
   switch (notification.type) {
     case 'changes':
+      if (notification.changeSet.summary.netAddresses) lines.splice(lines.length - 1, 0, `Addresses: ${describeNetAddresses(notification.changeSet.summary.netAddresses)}`);
       for (const group of groupChanges(notification.changeSet.changes, options.compare)) {
         lines.push(group.label);
         for (const change of group.changes) lines.push(`  ${TYPE_MARK[change.type]} ${changeLine(change)}`);
@@ -420,9 +425,11 @@ export function emailSubject(notification: Notification, subjectPrefix = '[endpo
   const source = oneLine(notification.source);
   let rest: string;
   switch (notification.type) {
-    case 'changes':
-      rest = `${source}: ${countsShort(notification.changeSet.summary)}`;
+    case 'changes': {
+      const action = notification.changeSet.summary.bySeverity?.action ?? 0;
+      rest = `${source}: ${countsShort(notification.changeSet.summary)}${action ? ' [action needed]' : ''}`;
       break;
+    }
     case 'baseline':
       rest = `${source}: now tracking ${plural(notification.entryCount, 'endpoint')}`;
       break;
@@ -439,6 +446,9 @@ function emailHtml(notification: Notification, options: FormatOptions): string {
   parts.push(`<h2>${escapeHtml(notificationTitle(notification))}</h2>`);
   switch (notification.type) {
     case 'changes':
+      if (notification.changeSet.summary.netAddresses) {
+        parts.push(`<p>Addresses: ${escapeHtml(describeNetAddresses(notification.changeSet.summary.netAddresses))}</p>`);
+      }
       for (const group of groupChanges(notification.changeSet.changes, options.compare)) {
         parts.push(`<h3>${escapeHtml(group.label)}</h3>`, '<ul>');
         for (const change of group.changes) {

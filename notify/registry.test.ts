@@ -96,7 +96,7 @@ test('default notifiers: the console, which prints the plain-text alert', async 
   const notifiers = defaultNotifiers(context);
   assert.deepEqual(notifiers.map((n) => n.id), ['console']);
   await notifiers[0]!.send(changesNotification());
-  assert.match(context.output(), /^cloud-app-security: 2 added, 2 removed, 1 modified\n/);
+  assert.match(context.output(), /^cloud-app-security: 2 added, 2 removed, 1 modified \(3 need action\)\n/);
   assert.match(context.output(), /\n {2}\+ IP added: 13\.95\.30\.47 \(TCP 443\)\n/);
 });
 

@@ -45,7 +45,7 @@ test('posts the Block Kit message through @slack/webhook to the stub', async (t)
     body.blocks.map((b) => b.type),
     ['header', 'section', 'section', 'section', 'context'],
   );
-  assert.equal(body.blocks[0]!.text!.text, 'cloud-app-security: 2 added, 2 removed, 1 modified');
+  assert.equal(body.blocks[0]!.text!.text, 'cloud-app-security: 2 added, 2 removed, 1 modified (3 need action)');
   assert.match(body.blocks[1]!.text!.text, /^\*EU1 · App connector access\*\n• IP added: `13\.95\.30\.47`/);
 });
 

@@ -4,7 +4,7 @@
  * change, and trailers that `history` and tools can read back.
  */
 import type { Change, ChangeSet } from '../catalog/changes.js';
-import { kindLabel, placeLabel } from '../catalog/messages.js';
+import { describeNetAddresses, kindLabel, placeLabel } from '../catalog/messages.js';
 
 const SUBJECT_MAX = 120;
 
@@ -40,7 +40,10 @@ export function changeCommitMessage(changeSet: ChangeSet, trailers: Record<strin
   const only = changeSet.changes.length === 1 ? changeSet.changes[0] : undefined;
   if (only) subject += ` (${placeLabel(only)} ${only.value})`;
   if (subject.length > SUBJECT_MAX) subject = `${subject.slice(0, SUBJECT_MAX - 3)}...`;
-  const body = changeSet.changes.map((c) => `- ${c.message}`).join('\n');
+  // changeSet.changes is already ordered action first (catalog/diff.ts).
+  const lines = changeSet.changes.map((c) => `- ${c.severity ? `[${c.severity}] ` : ''}${c.message}`);
+  if (changeSet.summary.netAddresses) lines.push('', `Addresses: ${describeNetAddresses(changeSet.summary.netAddresses)}`);
+  const body = lines.join('\n');
   return [subject, '', body, '', formatTrailers({ 'Endpoint-Watch-Source': changeSet.source, ...trailers })].join('\n');
 }
 

@@ -1,0 +1,198 @@
+/**
+ * Markdown documents (GFM pipe tables, DocFX `:::row:::` blocks), the way Microsoft writes its
+ * network-requirement pages.
+ *
+ * Where endpoints are read from, and nowhere else:
+ *  - pipe tables (tables.ts), with header-less and padded variants made visible in prepare.ts;
+ *  - DocFX row blocks (docfx.ts);
+ *  - endpoint lists: a paragraph, list item or code block whose every line holds nothing but
+ *    IPs / host names ("104.42.231.28", "- 65.55.234.192/26", a ```ini block of hosts), and a
+ *    line that ends in a colon followed by nothing but addresses ("... to be sent:
+ *    198.2.134.139 (mail1.example.com)"). Early versions of real pages list their IPs this way.
+ * Hosts and IPs mentioned inside prose are not endpoints, and neither is anything inside a
+ * link (its text or its target) or the YAML front matter.
+ */
+import { unified } from 'unified';
+import remarkParse from 'remark-parse';
+import remarkGfm from 'remark-gfm';
+import type { Nodes, Root } from 'mdast';
+import type { CatalogEntry, ParseResult, PortSpec } from '../../catalog/model.js';
+import { portsFromProse } from '../../catalog/ports.js';
+import type { DocumentParser, TextDocument } from '../types.js';
+import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
+import { prepareDocument } from './prepare.js';
+import { readTable } from './tables.js';
+import { readRowGroup } from './docfx.js';
+import { tokensOf, type FoundToken } from './tokens.js';
+
+export const MARKDOWN_FORMAT = 'markdown';
+
+const processor = unified().use(remarkParse).use(remarkGfm).freeze();
+
+function parseMarkdownTree(text: string): Root {
+  return processor.parse(text) as Root;
+}
+
+interface Unit {
+  line: number;
+  headers: string[];
+  rows: number;
+}
+
+interface ListedToken {
+  token: FoundToken;
+  line: number;
+}
+
+/** Lines that hold nothing but endpoints (no prose word, no link, no URL). */
+function endpointOnlyLines(lines: TextLine[]): ListedToken[] | null {
+  const found: ListedToken[] = [];
+  for (const line of lines) {
+    if (line.full !== line.masked) return null;
+    const tokens = tokensOf(line.masked);
+    if (tokens.other.length || tokens.unreadable.length || tokens.recovered.length || tokens.tokens.length === 0) return null;
+    if (tokens.tokens.some((t) => t.kind === 'url')) return null;
+    for (const token of tokens.tokens) found.push({ token, line: line.line });
+  }
+  return found.length ? found : null;
+}
+
+/** "... add this IP address: 198.2.134.139 (mail1.example.com)": addresses after a final colon. */
+function colonTail(line: TextLine): ListedToken[] | null {
+  // The first colon whose whole tail is addresses; a tail that still holds prose fails.
+  for (const match of line.masked.matchAll(/:\s+/g)) {
+    const tokens = tokensOf(line.masked.slice(match.index + match[0].length));
+    if (tokens.other.length || tokens.unreadable.length || tokens.recovered.length || !tokens.tokens.some((t) => t.kind === 'ip')) continue;
+    if (tokens.tokens.some((t) => t.kind === 'url')) continue;
+    return tokens.tokens.map((token) => ({ token, line: line.line }));
+  }
+  return null;
+}
+
+function listEntry(token: FoundToken, line: number, section: string, ports: PortSpec): CatalogEntry {
+  return {
+    kind: token.kind,
+    value: token.value,
+    section,
+    region: null,
+    group: null,
+    groupKey: null,
+    ports: { tcp: [...ports.tcp], udp: [...ports.udp], any: [...ports.any], custom: ports.custom },
+    required: null,
+    expressRoute: null,
+    role: 'destination',
+    provenance: { line, column: null },
+  };
+}
+
+export function parseMarkdown(doc: TextDocument): ParseResult {
+  const prepared = prepareDocument(doc.text);
+  const source = prepared.text;
+  const map: LineMap = (line) => prepared.origin[line - 1] ?? line;
+  const tree = parseMarkdownTree(source);
+
+  const entries: CatalogEntry[] = [];
+  const warnings = [...prepared.warnings];
+  const units: Unit[] = [];
+  const headings: { line: number; text: string }[] = [];
+  let section = '';
+  let prose: string[] = [];
+
+  const walk = (node: Nodes): void => {
+    switch (node.type) {
+      case 'heading':
+        section = plainText(node, source, map);
+        prose = [];
+        headings.push({ line: map(node.position?.start.line ?? 1), text: section });
+        return;
+      case 'table': {
+        const result = readTable(node, { source, map, section, prose: prose.join('\n') });
+        entries.push(...result.entries);
+        warnings.push(...result.warnings);
+        if (result.entries.length) units.push({ line: result.line, headers: result.headers, rows: result.rows });
+        return;
+      }
+      case 'paragraph':
+      case 'code': {
+        const lines = textLines(node, source, map);
+        const above = prose.join('\n');
+        const listed = endpointOnlyLines(lines);
+        if (listed) {
+          const ports = portsFromProse(above);
+          for (const { token, line } of listed) entries.push(listEntry(token, line, section, ports));
+        } else if (node.type === 'paragraph') {
+          for (const line of lines) {
+            const tail = colonTail(line);
+            if (!tail) continue;
+            const ports = portsFromProse(`${above}\n${line.full}`);
+            for (const { token, line: at } of tail) entries.push(listEntry(token, at, section, ports));
+          }
+        }
+        if (node.type === 'paragraph') prose.push(lines.map((l) => l.full).join('\n'));
+        return;
+      }
+      case 'html':
+        prose.push(plainText(node, source, map));
+        return;
+      default:
+        if ('children' in node) for (const child of node.children as Nodes[]) walk(child);
+    }
+  };
+  walk(tree);
+
+  for (const group of prepared.groups) {
+    const above = headings.filter((h) => h.line < group.line).pop();
+    const result = readRowGroup(group, above?.text ?? '', parseMarkdownTree);
+    entries.push(...result.entries);
+    warnings.push(...result.warnings);
+    if (result.entries.length) units.push({ line: result.line, headers: result.headers, rows: result.rows });
+  }
+
+  units.sort((a, b) => a.line - b.line);
+  entries.sort((a, b) => a.provenance.line - b.provenance.line);
+  if (entries.length === 0) warnings.push(`${doc.location}: no endpoint found in any table, row block or endpoint list`);
+  return {
+    entries,
+    shape: {
+      format: MARKDOWN_FORMAT,
+      tables: units.length,
+      rows: units.reduce((sum, u) => sum + u.rows, 0),
+      columns: units.map((u) => u.headers),
+      entriesPerSection: {},
+    },
+    warnings,
+  };
+}
+
+const MARKDOWN_TYPES = new Set(['text/markdown', 'text/x-markdown', 'text/vnd.daringfireball.markdown']);
+
+/** How sure we are that `doc` is markdown: 0 for JSON and HTML, low but non-zero for unknown text. */
+export function detectMarkdown(doc: TextDocument): number {
+  const type = doc.contentType?.toLowerCase() ?? null;
+  const head = doc.text.slice(0, 4096).replace(/^\uFEFF/, '').trimStart();
+  if (type && (type.includes('json') || type.includes('html') || type.includes('xml'))) return 0;
+  if (/^[{[]/.test(head) && /^[{[][\s\S]*[}\]]\s*$/.test(doc.text.trim())) return 0;
+  if (/^<(?:!doctype\s+html|html|\?xml)\b/i.test(head)) return 0;
+  if (/\0/.test(head)) return 0;
+
+  const sample = doc.text.slice(0, 200_000);
+  const docfx = /^\s*:::\s*row\s*:::\s*$/m.test(sample);
+  const table = /^[ \t>]*\|?[ \t]*:?-{2,}:?[ \t]*\|/m.test(sample);
+  const heading = /^#{1,6}[ \t]+\S/m.test(sample);
+  const frontMatter = /^---\r?\n[\s\S]*?\r?\n---\r?$/m.test(sample.slice(0, 4096)) && head.startsWith('---');
+  const mdName = /\.(?:md|markdown)(?:[?#].*)?$/i.test(doc.location);
+
+  // Generic: stays below format-specific parsers of markdown pages (m365-urls scores 0.9).
+  let score = type && MARKDOWN_TYPES.has(type) ? 0.6 : mdName ? 0.5 : type === 'text/plain' ? 0.3 : 0.1;
+  if (table || heading || frontMatter) score = Math.max(score, 0.7);
+  if (docfx) score = Math.max(score, 0.8);
+  if ((docfx || table) && (MARKDOWN_TYPES.has(type ?? '') || mdName)) score = Math.min(0.85, score + 0.05);
+  return score;
+}
+
+export const markdownParser: DocumentParser = {
+  id: MARKDOWN_FORMAT,
+  description: 'Markdown pages: GFM pipe tables, DocFX :::row::: blocks and endpoint lists under headings',
+  detect: detectMarkdown,
+  parse: parseMarkdown,
+};

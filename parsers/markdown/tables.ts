@@ -1,0 +1,107 @@
+/**
+ * GFM pipe tables -> catalog entries.
+ *
+ * The layouts seen in real documents: `Data center | IP addresses | DNS name`, header-less
+ * (see prepare.ts), extra empty-header columns that continue a long list, an empty or bold
+ * first header over row labels ("**Session controls**"), no label column at all
+ * (`IP addresses | DNS name`), a `URL` column, values separated by `<br>` or commas, and
+ * in-cell labels in front of values ("Australia Southeast: 40.81.58.184, ...").
+ *
+ * Column roles:
+ *  - the first column is the row label when none of its cells holds an endpoint; its text
+ *    gives the region (region.ts);
+ *  - a "Port(s)" column gives the ports of its row; without one, the ports are those stated in
+ *    the prose of the table's section above it ("add **outbound port 443** for ...");
+ *  - description-like columns (Purpose, Notes, ...) are prose, never endpoints;
+ *  - every other column is an address column.
+ */
+import type { Table } from 'mdast';
+import type { CatalogEntry, PortSpec } from '../../catalog/model.js';
+import { parsePorts, portsFromProse } from '../../catalog/ports.js';
+import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
+import { joinRegion, regionLabel } from './region.js';
+import { leadingLabel, tokenWarnings, tokensOf } from './tokens.js';
+
+const PORT_HEADER = /\bports?\b|\bport\(s\)/i;
+const PROSE_HEADER = /^(?:notes?|description|purpose|comments?|details|remarks?)$/i;
+
+export interface TableContext {
+  /** The text remark parsed (for link detection). */
+  source: string;
+  map: LineMap;
+  section: string;
+  /** Prose of the section above the table. */
+  prose: string;
+}
+
+export interface TableResult {
+  entries: CatalogEntry[];
+  warnings: string[];
+  headers: string[];
+  /** Data rows. */
+  rows: number;
+  line: number;
+}
+
+function copyPorts(ports: PortSpec): PortSpec {
+  return { tcp: [...ports.tcp], udp: [...ports.udp], any: [...ports.any], custom: ports.custom };
+}
+
+export function readTable(table: Table, ctx: TableContext): TableResult {
+  const { source, map } = ctx;
+  const [headerRow, ...dataRows] = table.children;
+  const headers = (headerRow?.children ?? []).map((cell) => plainText(cell, source, map));
+  const width = Math.max(headers.length, ...dataRows.map((row) => row.children.length));
+  const cells: TextLine[][][] = dataRows.map((row) => row.children.map((cell) => textLines(cell, source, map)));
+  const portColumn = headers.findIndex((h) => PORT_HEADER.test(h));
+  const firstHasEndpoint = cells.some((row) => (row[0] ?? []).some((l) => tokensOf(l.masked).tokens.length > 0));
+  const labelColumn = width > 1 && portColumn !== 0 && !firstHasEndpoint ? 0 : -1;
+  const sectionPorts = portColumn >= 0 ? null : portsFromProse(ctx.prose);
+
+  // An empty header over a column that continues a list is read as the header to its left.
+  const columnNames: (string | null)[] = [];
+  for (let c = 0; c < width; c += 1) {
+    const own = headers[c] ?? '';
+    columnNames.push(own || (c > 0 && c - 1 !== labelColumn ? (columnNames[c - 1] ?? null) : null));
+  }
+
+  const entries: CatalogEntry[] = [];
+  const warnings: string[] = [];
+  dataRows.forEach((row, r) => {
+    const rowCells = cells[r] ?? [];
+    const rowLine = map(row.position?.start.line ?? 1);
+    const rowRegion = labelColumn === 0 ? regionLabel(plainText(row.children[0] ? [row.children[0]] : [], source, map)) : null;
+    const ports = sectionPorts ?? parsePorts((rowCells[portColumn] ?? []).map((l) => l.full).join('\n'));
+    for (let c = 0; c < rowCells.length; c += 1) {
+      if (c === labelColumn || c === portColumn || PROSE_HEADER.test(headers[c] ?? '')) continue;
+      const column = columnNames[c] ?? null;
+      let cellLabel: string | null = null;
+      for (const line of rowCells[c] ?? []) {
+        let text = line.masked;
+        const label = leadingLabel(text);
+        if (label && tokensOf(text.slice(label.rest)).tokens.length > 0) {
+          cellLabel = label.label;
+          text = text.slice(label.rest);
+        }
+        const found = tokensOf(text);
+        warnings.push(...tokenWarnings(found, line.line, column ?? `#${c + 1}`));
+        for (const token of found.tokens) {
+          entries.push({
+            kind: token.kind,
+            value: token.value,
+            section: ctx.section,
+            region: joinRegion(rowRegion, cellLabel),
+            group: null,
+            groupKey: null,
+            ports: copyPorts(ports),
+            required: null,
+            expressRoute: null,
+            role: 'destination',
+            provenance: { line: line.line || rowLine, column },
+          });
+        }
+      }
+    }
+  });
+  return { entries, warnings, headers, rows: dataRows.length, line: map(table.position?.start.line ?? 1) };
+}

@@ -1,0 +1,104 @@
+/**
+ * Splitting visible text into endpoint tokens. Values in cells and column blocks are separated
+ * by commas, semicolons or whitespace (`<br>` and newlines are already line breaks, see
+ * inline.ts); parentheses around a value ("198.2.134.139 (mail1.example.com)") are dropped by
+ * classifyToken.
+ */
+import { classifyToken, type ClassifiedToken } from '../../catalog/normalize.js';
+
+export interface FoundToken extends ClassifiedToken {
+  raw: string;
+}
+
+/** Raw pieces of a text, as written. */
+export function rawTokens(text: string): string[] {
+  return text.split(/[\s,;]+/).filter(Boolean);
+}
+
+/**
+ * classifyToken, after dropping a stray `<` / `>` that is not part of a `<placeholder>` (one
+ * real table cell ends in `cloudappsecurity.com<`).
+ */
+export function classifyRaw(raw: string): ClassifiedToken | null {
+  const cached = classified.get(raw);
+  if (cached !== undefined) return cached;
+  let token = classifyToken(raw);
+  if (!token) {
+    const stripped = raw.replace(/^>+/, '').replace(/<+$/, '');
+    if (stripped !== raw) token = classifyToken(stripped);
+  }
+  // The same addresses repeat across tables and versions; classifying is the costly part.
+  if (classified.size >= CACHE_LIMIT) classified.clear();
+  classified.set(raw, token);
+  return token;
+}
+
+const CACHE_LIMIT = 50_000;
+const classified = new Map<string, ClassifiedToken | null>();
+
+/** Something written in an address column that a person would take for an address or host name. */
+export function looksLikeEndpoint(raw: string): boolean {
+  const t = raw.replace(/^[`'"(\[<]+|[`'")\],;:.>]+$/g, '');
+  if (/^\d{1,3}(?:\.\d{1,4}){2,}(?:\/\d+)?$/.test(t)) return true;
+  if (/^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d+)?$/i.test(t) && t.includes('::')) return true;
+  // host-like: dotted labels ending in a label of two or more letters
+  return /^[\w*\\<>{}&;-]+(?:\.[\w*\\<>{}&;-]+)*\.[a-z][\w-]+$/i.test(t) && !/^(?:e\.g|i\.e)$/i.test(t);
+}
+
+export interface LineTokens {
+  tokens: FoundToken[];
+  /** Pieces that look like endpoints but are none (for warnings). */
+  unreadable: string[];
+  /**
+   * Pieces that are no endpoint as written but hold an IPv4 address between stray characters
+   * (real cells have "13.64.16.132m" and "52.149.59.151br />"): the address is kept, in
+   * `tokens` too, and the piece is reported so a person can check it.
+   */
+  recovered: string[];
+  /** Pieces that are not endpoints at all (prose words, "N/A"). */
+  other: string[];
+}
+
+const EMBEDDED_IPV4 = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\d.]*\d)/g;
+
+export function tokensOf(text: string): LineTokens {
+  const found: LineTokens = { tokens: [], unreadable: [], recovered: [], other: [] };
+  for (const raw of rawTokens(text)) {
+    const token = classifyRaw(raw);
+    if (token) {
+      found.tokens.push({ ...token, raw });
+      continue;
+    }
+    const embedded = [...raw.matchAll(EMBEDDED_IPV4)].map((m) => classifyToken(m[0])).filter((t): t is ClassifiedToken => t !== null);
+    if (embedded.length) {
+      for (const t of embedded) found.tokens.push({ ...t, raw });
+      found.recovered.push(raw);
+    } else if (looksLikeEndpoint(raw)) {
+      found.unreadable.push(raw);
+    } else {
+      found.other.push(raw);
+    }
+  }
+  return found;
+}
+
+/** Warnings for one line's odd pieces. */
+export function tokenWarnings(found: LineTokens, line: number, column: string | null): string[] {
+  const where = column ? ` in column "${column}"` : '';
+  return [
+    ...found.unreadable.map((raw) => `line ${line}: "${raw}"${where} looks like an endpoint but is not one`),
+    ...found.recovered.map((raw) => `line ${line}: "${raw}"${where} has stray characters around an address; read as ${found.tokens.filter((t) => t.raw === raw).map((t) => t.value).join(', ')}`),
+  ];
+}
+
+/**
+ * A label in front of values inside a cell: "Australia Southeast: 40.81.58.184, ...".
+ * Returns the label and where the values start, or null when the line has none.
+ */
+export function leadingLabel(text: string): { label: string; rest: number } | null {
+  const match = /^\s*([A-Za-z][A-Za-z0-9 ()._/&'-]{0,60}?)\s*:(?=\s|$)/.exec(text);
+  if (!match) return null;
+  const label = match[1]!.trim();
+  if (/^(?:https?|wss?|ftp)$/i.test(label) || classifyRaw(label)) return null;
+  return { label, rest: match[0].length };
+}

@@ -21,6 +21,7 @@ import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js'
 import { StringSink, writeJson, writeLine, type CliIo } from './io.js';
 import { buildNotifiers, pipelineContext, readConfig, sourceSpecs } from './context.js';
 import { registerHistoryCommands } from './history-commands.js';
+import { registerCatalogCommands } from './catalog-commands.js';
 import { printCatalogTo, printChangeSet } from './print.js';
 
 export const VERSION = '0.1.0';
@@ -50,7 +51,7 @@ function describeResult(result: SourceRunResult): string {
   const commit = result.commit ? ` (commit ${result.commit.slice(0, 10)})` : '';
   switch (result.status) {
     case 'baseline':
-      return `${result.source}: baseline, now tracking ${result.entryCount} endpoints${commit}`;
+      return `${result.source}: baseline, now tracking ${result.entryCount} endpoint${result.entryCount === 1 ? '' : 's'}${commit}`;
     case 'changed':
       return `${result.source}: ${countsLabel(result.changeSet?.changes ?? [])}${commit}`;
     case 'unchanged':
@@ -224,6 +225,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     });
 
   registerHistoryCommands(program, io, setExit);
+  registerCatalogCommands(program, io, setExit);
   return program;
 }
 

@@ -48,7 +48,7 @@ export function changeCommitMessage(changeSet: ChangeSet, trailers: Record<strin
 }
 
 export function baselineCommitMessage(source: string, entryCount: number, trailers: Record<string, string> = {}): string {
-  return [`${source}: baseline, now tracking ${entryCount} endpoints`, '', formatTrailers({ 'Endpoint-Watch-Source': source, ...trailers })].join('\n');
+  return [`${source}: baseline, now tracking ${plural(entryCount, 'endpoint')}`, '', formatTrailers({ 'Endpoint-Watch-Source': source, ...trailers })].join('\n');
 }
 
 function formatTrailers(trailers: Record<string, string>): string {

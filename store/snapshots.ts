@@ -14,7 +14,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Catalog } from '../catalog/model.js';
 import { serializeCatalog } from '../catalog/canonical.js';
-import { StoreError } from '../errors/index.js';
+import { StoreError, UsageError } from '../errors/index.js';
 import { GitRepo } from './git.js';
 
 export interface SnapshotMeta {
@@ -42,6 +42,17 @@ export interface SnapshotCommit {
   date: string;
   subject: string;
   body: string;
+}
+
+/**
+ * Milliseconds for a date bound a person typed: "2024-05-01" means that whole day (UTC), from
+ * its start for `since` and to its end for `until`; a full ISO time is taken as it is.
+ */
+export function parseDateBound(text: string, bound: 'start' | 'end'): number {
+  const dayOnly = /^\d{4}-\d{2}-\d{2}$/.test(text);
+  const value = Date.parse(dayOnly ? `${text}T${bound === 'start' ? '00:00:00.000' : '23:59:59.999'}Z` : text);
+  if (!Number.isFinite(value)) throw new UsageError(`"${text}" is not a date: use YYYY-MM-DD or an ISO 8601 time`);
+  return value;
 }
 
 export function sha256(data: Buffer | string): string {
@@ -152,14 +163,15 @@ export class SnapshotStore {
     return this.repo.commitPaths(paths, message, options);
   }
 
-  /** Commits touching `source` (newest first), optionally since a date. */
+  /**
+   * Commits touching `source` (newest first), optionally from/until a date. Dates are compared
+   * here rather than by git's approxidate, which reads some inputs (far-future years) as "now".
+   */
   async log(source: string, options: { since?: string; until?: string } = {}): Promise<SnapshotCommit[]> {
     if (!(await this.repo.hasCommits())) return [];
-    const args = ['log', '--format=%H%x1f%aI%x1f%s%x1f%b%x1e'];
-    if (options.since) args.push(`--since=${options.since}`);
-    if (options.until) args.push(`--until=${options.until}`);
-    args.push('--', this.repoPath(source, 'catalog.json'));
-    const out = await this.repo.git(args);
+    const out = await this.repo.git(['log', '--format=%H%x1f%aI%x1f%s%x1f%b%x1e', '--', this.repoPath(source, 'catalog.json')]);
+    const since = options.since ? parseDateBound(options.since, 'start') : null;
+    const until = options.until ? parseDateBound(options.until, 'end') : null;
     return out.stdout
       .split('\x1e')
       .map((record) => record.replace(/^\n/, ''))
@@ -167,20 +179,21 @@ export class SnapshotStore {
       .map((record) => {
         const [commit = '', date = '', subject = '', body = ''] = record.split('\x1f');
         return { commit, date, subject, body: body.trim() };
-      });
+      })
+      .filter((c) => (since === null || Date.parse(c.date) >= since) && (until === null || Date.parse(c.date) <= until));
   }
 
   /**
-   * Resolves what a person typed for --at/--from/--to: a commit id (or any git revision), or a
-   * date ("2024-05-01", ISO time): the last snapshot commit of `source` at or before it.
+   * Resolves what a person typed for --at/--from/--to: a date ("2024-05-01", or an ISO time),
+   * meaning the last snapshot commit of `source` at or before it; or a commit id / git revision.
    */
   async resolveRevision(source: string, what: string): Promise<string | null> {
+    if (/^\d{4}-\d{2}-\d{2}/.test(what)) {
+      const [last] = await this.log(source, { until: what });
+      return last?.commit ?? null;
+    }
     const asRev = await this.repo.tryGit(['rev-parse', '--verify', '-q', `${what}^{commit}`]);
-    if (asRev && !/^\d{4}-\d{2}-\d{2}/.test(what)) return asRev.stdout.trim();
-    const until = /^\d{4}-\d{2}-\d{2}$/.test(what) ? `${what}T23:59:59` : what;
-    const out = await this.repo.tryGit(['log', '-1', '--format=%H', `--until=${until}`, '--', this.repoPath(source, 'catalog.json')]);
-    const commit = out?.stdout.trim();
-    return commit ? commit : null;
+    return asRev ? asRev.stdout.trim() : null;
   }
 
   /** Source ids with a committed snapshot. */

@@ -1,0 +1,126 @@
+/** The command-line contract scripts rely on: help, JSON shapes, exit codes, clear errors. */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { spawnSync } from 'node:child_process';
+import { main } from '../cli/main.js';
+import { StringSink } from '../cli/io.js';
+
+const COMMANDS = ['parse', 'diff', 'run', 'watch', 'history', 'show', 'lookup', 'export', 'backfill'];
+
+async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const stdout = new StringSink();
+  const stderr = new StringSink();
+  const code = await main(args, { stdout, stderr, env: {}, cwd });
+  return { code, stdout: stdout.toString(), stderr: stderr.toString() };
+}
+
+const OLD = ['## Portal access', '', 'Open **outbound port 443** for:', '', '|----|----|', '|US1 data center|13.91.91.243|', '|EU1 data center|52.174.56.180|', ''].join('\n');
+const NEW = ['## Portal access', '', 'Open **outbound port 443** for:', '', '|----|----|', '|US1 data center|13.91.91.243|', '|EU1 data center|52.174.56.180<br/>52.174.56.181|', ''].join('\n');
+
+test('every command answers --help with its usage and exit 0', async () => {
+  const top = await cli(tmpdir(), '--help');
+  assert.equal(top.code, 0);
+  for (const command of COMMANDS) {
+    assert.match(top.stdout, new RegExp(`^\\s+${command}\\b`, 'm'), `${command} listed in the top-level help`);
+    const help = await cli(tmpdir(), command, '--help');
+    assert.equal(help.code, 0, command);
+    assert.match(help.stdout, new RegExp(`^Usage: endpoint-watch ${command}`, 'm'));
+  }
+});
+
+test('usage mistakes exit 2 with a message on stderr', async () => {
+  const unknown = await cli(tmpdir(), 'frobnicate');
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown command 'frobnicate'/);
+  const missing = await cli(tmpdir(), 'parse');
+  assert.equal(missing.code, 2);
+  assert.match(missing.stderr, /missing required argument 'document'/);
+  const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
+  try {
+    const noConfig = await cli(dir, 'run');
+    assert.equal(noConfig.code, 2);
+    assert.match(noConfig.stderr, /endpoint-watch\.yaml.*not found/);
+    await writeFile(join(dir, 'endpoint-watch.yaml'), 'sources:\n  - id: a\n    url: ./a.md\n    schedule: "every tuesday"\n');
+    const badCron = await cli(dir, 'run');
+    assert.equal(badCron.code, 2);
+    assert.match(badCron.stderr, /sources\[0\]\.schedule/);
+    await writeFile(join(dir, 'endpoint-watch.yaml'), 'sources:\n  - id: a\n    url: ./a.md\n');
+    const noSource = await cli(dir, 'run', '--source', 'b');
+    assert.equal(noSource.code, 2);
+    assert.match(noSource.stderr, /no source "b" in the config \(sources: a\)/);
+    const acceptAll = await cli(dir, 'run', '--accept');
+    assert.equal(acceptAll.code, 2);
+    const missingFile = await cli(dir, 'run');
+    assert.equal(missingFile.code, 1, 'a source that cannot be read is a failure, not a usage error');
+    assert.match(missingFile.stderr, /a: FAILED: .*a\.md/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('parse --json and diff --json print the documented shapes; --exit-code reports changes', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
+  try {
+    await writeFile(join(dir, 'old.md'), OLD);
+    await writeFile(join(dir, 'new.md'), NEW);
+    const parsed = await cli(dir, 'parse', 'old.md', '--json');
+    assert.equal(parsed.code, 0, parsed.stderr);
+    const { entries } = JSON.parse(parsed.stdout) as { entries: Array<Record<string, unknown>> };
+    assert.equal(entries.length, 2);
+    for (const key of ['kind', 'value', 'section', 'region', 'group', 'ports', 'required']) assert.ok(key in entries[0]!, key);
+    assert.deepEqual(
+      entries.map((e) => [e.kind, e.value, e.section, e.region]),
+      [
+        ['ip', '52.174.56.180', 'Portal access', 'EU1'],
+        ['ip', '13.91.91.243', 'Portal access', 'US1'],
+      ],
+    );
+    assert.deepEqual(entries[0]!.ports, { tcp: [], udp: [], any: ['443'], custom: false });
+
+    const human = await cli(dir, 'parse', 'old.md');
+    assert.match(human.stdout, /2 endpoints \(markdown\)/);
+
+    const diff = await cli(dir, 'diff', 'old.md', 'new.md', '--json');
+    assert.equal(diff.code, 0);
+    const { changes } = JSON.parse(diff.stdout) as { changes: Array<Record<string, unknown>> };
+    assert.equal(changes.length, 1);
+    assert.deepEqual(
+      { type: changes[0]!.type, kind: changes[0]!.kind, value: changes[0]!.value, section: changes[0]!.section, region: changes[0]!.region, group: changes[0]!.group, fields: changes[0]!.fields },
+      { type: 'added', kind: 'ip', value: '52.174.56.181', section: 'Portal access', region: 'EU1', group: null, fields: [] },
+    );
+    assert.match(String(changes[0]!.message), /EU1/);
+    assert.match(String(changes[0]!.message), /52\.174\.56\.181/);
+
+    const exit = await cli(dir, 'diff', 'old.md', 'new.md', '--exit-code');
+    assert.equal(exit.code, 1);
+    assert.match(exit.stdout, /EU1 Portal access: IP added: 52\.174\.56\.181/);
+    const same = await cli(dir, 'diff', 'old.md', 'old.md', '--exit-code');
+    assert.equal(same.code, 0);
+    assert.match(same.stdout, /no endpoint change/);
+
+    // A catalog.json (as stored in a snapshot) is accepted on either side.
+    await writeFile(join(dir, 'catalog.json'), JSON.stringify({ source: 'old', format: 'markdown', entries: JSON.parse(parsed.stdout).entries, shape: JSON.parse(parsed.stdout).shape }));
+    const fromCatalog = await cli(dir, 'diff', 'catalog.json', 'new.md', '--json');
+    assert.equal((JSON.parse(fromCatalog.stdout) as { changes: unknown[] }).changes.length, 1);
+
+    await writeFile(join(dir, 'empty.md'), '# Nothing here\n\nJust prose.\n');
+    const empty = await cli(dir, 'parse', 'empty.md');
+    assert.equal(empty.code, 1);
+    assert.match(empty.stderr, /no endpoint found/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('the binary runs as a process: --version and exit codes', () => {
+  const bin = new URL('../cli/bin.ts', import.meta.url).pathname;
+  const version = spawnSync(process.execPath, ['--import', 'tsx', bin, '--version'], { encoding: 'utf8' });
+  assert.equal(version.status, 0, version.stderr);
+  assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', bin, 'parse', '/nonexistent/doc.md'], { encoding: 'utf8' });
+  assert.equal(bad.status, 1);
+  assert.match(bad.stderr, /\/nonexistent\/doc\.md/);
+});

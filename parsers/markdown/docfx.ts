@@ -69,11 +69,10 @@ interface PurposeParts {
 
 /** Reads the labelled parts of a purpose / destination column. */
 export function readPurpose(lines: TextLine[]): PurposeParts {
-  const purpose: string[] = [];
+  const purpose: { text: string; masked: string; line: number }[] = [];
   const notes: string[] = [];
   const found: PurposeParts['tokens'] = [];
   const odd: PurposeParts['odd'] = [];
-  const unlabelled: { masked: string; line: number }[] = [];
   let required: boolean | null = null;
   let sawEndpointLabel = false;
   let mode: PartMode = 'purpose';
@@ -81,8 +80,7 @@ export function readPurpose(lines: TextLine[]): PurposeParts {
     const text = full.replace(/\s+/g, ' ').trim();
     if (!text) return;
     if (mode === 'purpose') {
-      purpose.push(text);
-      unlabelled.push({ masked, line });
+      purpose.push({ text, masked, line });
     } else if (mode === 'note') {
       notes.push(text);
     } else {
@@ -109,15 +107,20 @@ export function readPurpose(lines: TextLine[]): PurposeParts {
     }
     take(line.full.slice(from), line.masked.slice(from), line.line);
   }
-  // A column without Destination/Source labels lists its endpoints directly.
+  let purposeLines = purpose;
+  // A column without Destination/Source labels may list its endpoints directly: lines that hold
+  // nothing but endpoints are destinations, the rest stays the purpose.
   if (!sawEndpointLabel) {
-    for (const part of unlabelled) {
+    purposeLines = [];
+    for (const part of purpose) {
       const tokens = tokensOf(part.masked);
-      for (const token of tokens.tokens) found.push({ token, role: 'destination', line: part.line });
+      const endpointsOnly = tokens.tokens.length > 0 && !tokens.other.length && !tokens.unreadable.length && !tokens.recovered.length;
+      if (!endpointsOnly) purposeLines.push(part);
+      else for (const token of tokens.tokens) found.push({ token, role: 'destination', line: part.line });
     }
   }
   return {
-    purpose: purpose.join(', '),
+    purpose: purposeLines.map((p) => p.text).join(', '),
     required,
     notes: notes.length ? notes.join(' ') : null,
     tokens: found,

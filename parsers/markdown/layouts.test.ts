@@ -107,3 +107,36 @@ test('an unclosed :::row::: is read to the end of the document and reported', ()
   );
   assert.match(result.warnings.join('\n'), /line 9: :::row::: without :::row-end:::/);
 });
+
+test('DocFX columns without labels: lines of endpoints are read, hosts inside prose are not', () => {
+  const text = [
+    ':::row:::',
+    ':::column:::',
+    '**Row**',
+    ':::column-end:::',
+    ':::column:::',
+    '**Purpose / Destination**',
+    ':::column-end:::',
+    ':::row-end:::',
+    ':::row:::',
+    ':::column:::',
+    '7',
+    ':::column-end:::',
+    ':::column:::',
+    'Reporting service, see status.example.org for outages',
+    '',
+    'reports.example.com',
+    'upload.example.com, 192.0.2.77',
+    ':::column-end:::',
+    ':::row-end:::',
+  ].join('\n');
+  const result = markdownParser.parse({ location: 'unlabelled.md', text, contentType: null });
+  assert.deepEqual(
+    result.entries.map((e) => [e.value, e.group, e.required, e.provenance.line]),
+    [
+      ['reports.example.com', '7: Reporting service, see status.example.org for outages', null, 16],
+      ['upload.example.com', '7: Reporting service, see status.example.org for outages', null, 17],
+      ['192.0.2.77', '7: Reporting service, see status.example.org for outages', null, 17],
+    ],
+  );
+});

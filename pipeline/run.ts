@@ -113,12 +113,17 @@ async function writeHeld(store: SnapshotStore, source: string, doc: RawDocument,
   await writeFile(join(dir, 'held.json'), `${JSON.stringify(info, null, 2)}\n`);
 }
 
-/** Parses a fetched document into a catalog; a document with no endpoint at all is an error. */
-export function parseDocument(source: string, doc: RawDocument, format?: string | null): Catalog {
+/**
+ * Parses a fetched document into a catalog; a document with no endpoint at all is an error,
+ * unless `allowEmptyAs` names the format the source had so far: a page of that same format that
+ * lost every table (the Microsoft 365 page was once published with only its header comments)
+ * is a parser-health problem to hold and report, not a fetch failure to stay silent about.
+ */
+export function parseDocument(source: string, doc: RawDocument, format?: string | null, allowEmptyAs?: string): Catalog {
   const text = decodeDocument(doc.body);
   const parser = selectParser({ location: doc.location, text, contentType: doc.contentType }, format);
   const result = parser.parse({ location: doc.location, text, contentType: doc.contentType });
-  if (result.entries.length === 0) {
+  if (result.entries.length === 0 && allowEmptyAs !== parser.id) {
     throw new ParseError(
       `${doc.location}: no endpoint found in the document (format ${parser.id}); an error page or an empty page? The snapshot was left unchanged`,
     );
@@ -258,7 +263,7 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
       }
     }
 
-    const catalog = parseDocument(source.id, doc, source.format);
+    const catalog = parseDocument(source.id, doc, source.format, previous?.catalog.format);
 
     if (!previous) {
       if (options.dryRun) {

@@ -255,4 +255,26 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     assert.equal(commits().length, 6);
     assert.equal(slack.delivered().length, 7);
   });
+
+  await t.test('a page published with only its header comments (no table at all) is held, not a mass removal', async () => {
+    const before = { slack: slack.delivered().length, mail: smtp.messages.length, commits: commits().length };
+    docs.set('/network-requirements.md', reply.document('---\ntitle: Example network requirements\n---\n<!-- generated: endpoints version 2020080600 -->\n', { etag: '"empty"' }));
+    const held = await cli('run');
+    assert.equal(held.code, 1);
+    assert.match(held.stderr, /HELD: .*entries dropped by more than half: \d+ -> 0/);
+    assert.equal(slack.delivered().length, before.slack + 1);
+    assert.match(slackTexts().at(-1)!, /parser-health problem/);
+    assert.doesNotMatch(slackTexts().at(-1)!, /removed/);
+    assert.equal(smtp.messages.length, before.mail + 1);
+    assert.equal(commits().length, before.commits);
+    // The page comes back as it was: nothing to say, and the held version is dropped.
+    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177'], dropAuthTable: true }), { etag: '"v6"' }));
+    const back = await cli('run');
+    assert.equal(back.code, 0, back.stderr);
+    assert.equal(slack.delivered().length, before.slack + 1);
+    assert.equal(commits().length, before.commits);
+    const accept = await cli('run', '--accept', '--source', 'cloud-app-security');
+    assert.equal(accept.code, 0, accept.stderr);
+    assert.equal(commits().length, before.commits, 'nothing held any more, so --accept has nothing to take');
+  });
 });

@@ -86,6 +86,7 @@ before(async () => {
     configPath,
     [
       'snapshotDir: ./snapshots',
+      'commitUrl: https://git.example/netsec/allowlist/commit/{commit}',
       'sources:',
       '  - id: cloud-app-security',
       `    url: ${docs.url('/network-requirements.md')}`,
@@ -156,6 +157,8 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     assert.match(smtp.messages[1]!.text ?? '', /EU1 · App connector\n\s+\+ IP added: 13\.95\.30\.47/);
     assert.equal(commits().length, 2);
     assert.equal(commits()[0], 'cloud-app-security: +1 IP (EU1 App connector 13.95.30.47)');
+    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' }).trim();
+    assert.ok(slackTexts()[1]!.includes(`https://git.example/netsec/allowlist/commit/${head}`), 'the alert links its snapshot commit');
   });
 
   await t.test('a 500 fails the source: exit 1, snapshot untouched, no "removed" alert', async () => {

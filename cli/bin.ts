@@ -8,6 +8,14 @@ const untilStopped = () =>
     process.once('SIGTERM', () => resolve());
   });
 
+// `endpoint-watch export ... | head`: a closed pipe means the reader has what it wanted.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 const code = await main(process.argv.slice(2), {
   stdout: process.stdout,
   stderr: process.stderr,

@@ -7,11 +7,13 @@ import type { DocumentParser, TextDocument } from './types.js';
 import { markdownParser } from './markdown/index.js';
 import { m365JsonParser } from './m365-json/index.js';
 import { m365UrlsParser } from './m365-urls/index.js';
+import { htmlParser } from './html/index.js';
 
 export const parsers: ReadonlyMap<string, DocumentParser> = new Map<string, DocumentParser>([
   [markdownParser.id, markdownParser],
   [m365JsonParser.id, m365JsonParser],
   [m365UrlsParser.id, m365UrlsParser],
+  [htmlParser.id, htmlParser],
 ]);
 
 /** The parser named by `format`, or the one most confident it reads the document. */

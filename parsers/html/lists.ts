@@ -1,0 +1,60 @@
+/**
+ * Endpoint lists outside tables: a paragraph, list item or `<pre>` block whose every line holds
+ * nothing but IPs / host names, and a line that ends in a colon followed by nothing but
+ * addresses ("... to be sent: 198.2.134.139 (mail1.example.com)"). Early versions of real pages
+ * list their IPs this way.
+ *
+ * Adapter: the markdown parser reads these in parsers/markdown/index.ts with helpers it does not
+ * export (`endpointOnlyLines`, `colonTail`, `listEntry`); this is the same rule over the same
+ * `TextLine`s, so a rendered page lists what its markdown lists. Keep the two in step (or import
+ * them once they are exported).
+ */
+import type { CatalogEntry, PortSpec } from '../../catalog/model.js';
+import type { TextLine } from '../markdown/inline.js';
+import { tokensOf, type FoundToken } from '../markdown/tokens.js';
+
+export interface ListedToken {
+  token: FoundToken;
+  line: number;
+}
+
+/** Lines that hold nothing but endpoints (no prose word, no link, no URL); null when any line holds more. */
+export function endpointOnlyLines(lines: TextLine[]): ListedToken[] | null {
+  const found: ListedToken[] = [];
+  for (const line of lines) {
+    if (line.full !== line.masked) return null;
+    const tokens = tokensOf(line.masked);
+    if (tokens.other.length || tokens.unreadable.length || tokens.recovered.length || tokens.tokens.length === 0) return null;
+    if (tokens.tokens.some((t) => t.kind === 'url')) return null;
+    for (const token of tokens.tokens) found.push({ token, line: line.line });
+  }
+  return found.length ? found : null;
+}
+
+/** "... add this IP address: 198.2.134.139 (mail1.example.com)": addresses after a colon that ends the prose. */
+export function colonTail(line: TextLine): ListedToken[] | null {
+  // The first colon whose whole tail is addresses; a tail that still holds prose fails.
+  for (const match of line.masked.matchAll(/:\s+/g)) {
+    const tokens = tokensOf(line.masked.slice(match.index + match[0].length));
+    if (tokens.other.length || tokens.unreadable.length || tokens.recovered.length || !tokens.tokens.some((t) => t.kind === 'ip')) continue;
+    if (tokens.tokens.some((t) => t.kind === 'url')) continue;
+    return tokens.tokens.map((token) => ({ token, line: line.line }));
+  }
+  return null;
+}
+
+export function listEntry(token: FoundToken, line: number, section: string, ports: PortSpec): CatalogEntry {
+  return {
+    kind: token.kind,
+    value: token.value,
+    section,
+    region: null,
+    group: null,
+    groupKey: null,
+    ports: { tcp: [...ports.tcp], udp: [...ports.udp], any: [...ports.any], custom: ports.custom },
+    required: null,
+    expressRoute: null,
+    role: 'destination',
+    provenance: { line, column: null },
+  };
+}

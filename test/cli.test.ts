@@ -61,6 +61,25 @@ test('usage mistakes exit 2 with a message on stderr', async () => {
   }
 });
 
+test('one failing source does not stop the others; the run exits 1 and says which failed', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
+  try {
+    await writeFile(join(dir, 'good.md'), OLD);
+    await writeFile(join(dir, 'endpoint-watch.yaml'), 'sources:\n  - id: broken\n    url: ./missing.md\n  - id: good\n    url: ./good.md\n');
+    const run = await cli(dir, 'run', '--json');
+    assert.equal(run.code, 1);
+    const report = JSON.parse(run.stdout) as { ok: boolean; results: Array<{ source: string; status: string; error?: { code: string; message: string } }> };
+    assert.equal(report.ok, false);
+    assert.deepEqual(report.results.map((r) => [r.source, r.status]), [['broken', 'failed'], ['good', 'baseline']]);
+    assert.equal(report.results[0]!.error?.code, 'FETCH');
+    assert.match(report.results[0]!.error?.message ?? '', /missing\.md/);
+    // Console alerts go to stderr in --json mode, so stdout stays one JSON document.
+    assert.match(run.stderr, /good: now tracking 2 endpoints/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('parse --json and diff --json print the documented shapes; --exit-code reports changes', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
   try {

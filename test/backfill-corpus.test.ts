@@ -41,7 +41,7 @@ function versions(): Version[] {
   });
 }
 
-test('backfill of all CAS versions builds a dated history linked to upstream commits', { skip: !existsSync(corpus) && 'shared corpus absent' }, async () => {
+test('backfill of all CAS versions builds a dated history linked to upstream commits', { skip: !existsSync(corpus) && 'shared corpus absent' }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-backfill-'));
   try {
     const upstream = join(dir, 'docs');
@@ -75,6 +75,7 @@ test('backfill of all CAS versions builds a dated history linked to upstream com
     const result = JSON.parse(stdout.toString()) as { versions: number; commits: number; skipped: unknown[] };
     assert.equal(result.versions, list.length);
     assert.deepEqual(result.skipped, [], 'every real version has endpoints');
+    t.diagnostic(`${result.versions} upstream versions -> ${result.commits} snapshot commits (${list.filter((v) => v.ipChange).length} versions changed IPs per versions.tsv)`);
 
     const log = execFileSync('git', ['log', '--reverse', '--format=%aI%x1f%s%x1f%(trailers:key=Upstream-Commit,valueonly)%x1e'], { cwd: join(dir, 'history'), encoding: 'utf8' })
       .split('\x1e')

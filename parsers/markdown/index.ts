@@ -12,26 +12,18 @@
  * Hosts and IPs mentioned inside prose are not endpoints, and neither is anything inside a
  * link (its text or its target) or the YAML front matter.
  */
-import { unified } from 'unified';
-import remarkParse from 'remark-parse';
-import remarkGfm from 'remark-gfm';
-import type { Nodes, Root } from 'mdast';
+import type { Nodes } from 'mdast';
 import type { CatalogEntry, ParseResult, PortSpec } from '../../catalog/model.js';
 import { portsFromProse } from '../../catalog/ports.js';
 import type { DocumentParser, TextDocument } from '../types.js';
 import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
 import { prepareDocument } from './prepare.js';
+import { parseMarkdownTree } from './tree.js';
 import { readTable } from './tables.js';
 import { readRowGroup } from './docfx.js';
 import { tokensOf, type FoundToken } from './tokens.js';
 
 export const MARKDOWN_FORMAT = 'markdown';
-
-const processor = unified().use(remarkParse).use(remarkGfm).freeze();
-
-function parseMarkdownTree(text: string): Root {
-  return processor.parse(text) as Root;
-}
 
 interface Unit {
   line: number;

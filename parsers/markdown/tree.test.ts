@@ -1,0 +1,132 @@
+/**
+ * The shortcuts of tree.ts (fast-tables.ts, compact.ts) change how soon the tree is built, never
+ * the tree: for every text below, parseMarkdownTree gives the tree remark builds from the text
+ * as it is, node for node, positions (line, column, offset) included.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
+import { decodeDocument } from '../decode.js';
+import { prepareDocument } from './prepare.js';
+import { compact } from './compact.js';
+import { findTables } from './fast-tables.js';
+import { parseMarkdownTree, parseMarkdownTreeDirect } from './tree.js';
+
+const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+const FIXTURES = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
+
+function sameTree(text: string, label: string): void {
+  assert.deepStrictEqual(parseMarkdownTree(text), parseMarkdownTreeDirect(text), label);
+}
+
+/** The texts the parser hands to remark for a document: the prepared text and each DocFX column. */
+function parsedTexts(raw: string): string[] {
+  const prepared = prepareDocument(raw);
+  const columns = prepared.groups.flatMap((g) => g.rows.flatMap((r) => r.columns.map((c) => c.lines.map((l) => l.replace(/^[ \t]+/, '')).join('\n'))));
+  return [prepared.text, ...columns];
+}
+
+test('tables: header-less, padded, indented, escaped pipes, <br>, empty cells, alignment', () => {
+  const cases = [
+    '|a|b|\n|-|-|\n|c|d|',
+    '|a|b|\n|-|-|\n| c | d |  \n',
+    'a|b\n-|-\nc|d\n\n',
+    '|a|b|\n|-|-|\n|c||\n|c|\n||||\n| |',
+    '|a|b|\n|-|-|\n|c\\|x|y\\\\|z|',
+    '|a|b|\n|-|-|\n|c <br> d<br/>e</br>|x|',
+    '|a|b|\n|-|-|\n|<BR>x<br >y</br >|d\\|',
+    '  |a|b|\n  |:-|-:|\n  |c|d|',
+    '  |a|b|\n |-|-|\n   |c\\\\|d \\| e|',
+    '|a|b|\n|:-:|---|\n|[x](y)|&amp; \\<br> z|\n|\\*.a.com, b|<https://x>|',
+    '|a|b|\n|-|-|\n| c \\\\ |\n',
+    '| a | b |\n| --- | --- |\n| 1 | 2 | 3 | 4 |\n| x\n',
+    '|a|b|\n|-|-|',
+    '|a|b|\n|-|-|\n',
+    '|a|b|\n|-|-|  \n\nx',
+    '||\n|-|\n|x|',
+    '|a|b|\n|-|-|\n|c|d|\n\n|e|f|\n|-|-|\n|g|h|',
+  ];
+  for (const text of cases) sameTree(text, JSON.stringify(text));
+});
+
+test('tables that are not tables, or not where they seem', () => {
+  const cases = [
+    '|a|\n|-|-|\n|c|',
+    '|a|b|c|\n|-|-|\n|c|',
+    '|a|\n|:|\n|x|',
+    '|a|\n-\n|x|',
+    '|a|b|\n|-|-|\n|c|d|\nfoo',
+    'para\n|a|b|\n|-|-|\n|c|d|\n',
+    '# H\n|a|b|\n|-|-|\n|**x** y|`c`|\n\ntext',
+    '```\n\n|a|b|\n|-|-|\n```\n',
+    '~~~md\n|a|b|\n|-|-|\n~~~~\n',
+    '<!--\n\n|a|b|\n|-|-|\n\n-->\n',
+    '<pre>\n\n|a|b|\n|-|-|\n</pre>\n',
+    '> q\n\n|a|b|\n|-|-|\n|c|d|',
+    '> q\n|a|b|\n|-|-|\n|c|d|',
+    '- item\n\n  |a|b|\n  |-|-|\n  |c|d|\n\nafter',
+    '- item\n\n  |a|b|\n  |-|-|\n|c|d|\n',
+    '- item\n\n  |a|b|\n  |-|-|\n |c|d|',
+    '- item\n\n   |a|b|\n   |-|-|\n  |c|d|\n\nx',
+    '- item\n\n  |a|b|\n  |-|-|\n  |c|d|\n- next\n  1. sub\n\n     |x|y|\n     |-|-|\n     |**z**|w|\n',
+    '> - a\n>\n>   |a|b|\n>   |-|-|\n',
+    '- a\n\n      |a|b|\n      |-|-|\n',
+    '1. x\n\n|a|b|\n|-|-|\n|c|d|\n\n2. y',
+    '|a|b|\n|-|-|\n|c\td|\n',
+  ];
+  for (const text of cases) sameTree(text, JSON.stringify(text));
+});
+
+test('compacted runs: code spans, links, titles, references, headings, HTML, breaks', () => {
+  const cases = [
+    'text with `code span here` and **bold words** here\n\nand [link text](http://x.y "title words here") ok',
+    '[ref words here]: http://x.com "a title here"\n\nsee [ref words here] now, [Ref Words Here] too',
+    '[id]: http://x.com (parenthesised title words)\n\n[a][id]',
+    'word \\*.a.b.com and more words here',
+    '# Heading with words #\n\nSetext words here\n---\n\nAnother setext\n===',
+    '<div class="a b c">\nwords in html here\n</div>\n\nand <span title="x y z">inline html words</span> here',
+    '<input disabled checked> words after a tag',
+    'line with two trailing spaces  \nnext line with words\\\nlast line',
+    '```ini extra meta words\nhost.example.com and more words\n```',
+    '    indented code with words\n    more code words',
+    '1. 2. nested ordered words\n- - nested bullet words\n> > quoted words here',
+    'Tabs\tinside\twords here and there\n\n- item\twith tab words',
+    'plain words, 13.64.26.88, 13.64.29.32 (mail1.example.com) and https://a.b/c?d=e words',
+    '* * *\n\n- - -\n\n_ _ _ words',
+    'emphasis *across many words* and _more words here_ done',
+    '![image alt words here](media/x.png "image title words")',
+    'a line\u00a0with no-break\u00a0spaces between words',
+  ];
+  for (const text of cases) sameTree(text, JSON.stringify(text));
+  // A text that already holds private-use characters is parsed as it is.
+  assert.equal(compact('words \ue000 more words here').runs.length, 0);
+  sameTree('words \ue000 more words here and there', 'private use');
+});
+
+test('every fixture and every real version: the same tree, and the shortcuts are taken', { skip: !existsSync(CORPUS) && 'shared corpus absent' }, () => {
+  const files: string[] = [];
+  for (const name of readdirSync(FIXTURES).sort()) {
+    if (!name.endsWith('.md')) continue;
+    files.push(join(FIXTURES, name));
+    // Fixtures as written, too (front matter, row blocks and all).
+    sameTree(decodeDocument(readFileSync(join(FIXTURES, name))), name);
+  }
+  for (const folder of readdirSync(CORPUS).sort()) {
+    const dir = join(CORPUS, folder);
+    if (!existsSync(join(dir, 'versions.tsv'))) continue;
+    for (const name of readdirSync(dir).sort()) if (/^\d{3}_.*\.md$/.test(name)) files.push(join(dir, name));
+  }
+  assert.ok(files.length >= 201, `${files.length} documents`);
+  let tables = 0;
+  for (const file of files) {
+    const raw = decodeDocument(readFileSync(file));
+    for (const text of parsedTexts(raw)) sameTree(text, file);
+    const lines = prepareDocument(raw).text.split('\n');
+    let offset = 0;
+    tables += findTables(lines, lines.map((l) => (offset += l.length + 1) - l.length - 1)).length;
+  }
+  // Most tables of the corpus are built without micromark (979 of them when this was written).
+  assert.ok(tables > 900, `${tables} tables built directly`);
+});

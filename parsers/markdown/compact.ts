@@ -74,8 +74,9 @@ export function canCompact(source: string): boolean {
  * Replaces long inert runs of `source` by single stand-in characters (see above). Each table in
  * `tables` becomes one line: its first line's indentation and one stand-in; its other lines
  * are taken out. That is done with no check: tree.ts puts each table where its line ends up.
+ * Lines in `blank` (0-based) are left empty: tree.ts puts the blocks they held back itself.
  */
-export function compact(source: string, tables: readonly TableLines[] = []): Compacted {
+export function compact(source: string, tables: readonly TableLines[] = [], blank: ReadonlySet<number> = new Set()): Compacted {
   const compacted: Compacted = { text: source, runs: [], at: [], span: [], removed: [], lines: [], sourceLines: [], tableStandIns: new Map() };
   if (!canCompact(source)) return compacted;
   const { runs, at, span, removed, lines, sourceLines, tableStandIns } = compacted;
@@ -98,7 +99,15 @@ export function compact(source: string, tables: readonly TableLines[] = []): Com
     sourceLines.push(offset);
     offset += line.length + 1;
     const table = byFirst.get(index);
-    if (table && runs.length < CAPACITY && line.length > table.indent) {
+    if (blank.has(index)) {
+      // A block built elsewhere: its lines are left blank.
+      if (line.length > 0) {
+        at.push(out.length);
+        span.push(0);
+        removed.push(line.length);
+        lines.push(0);
+      }
+    } else if (table && runs.length < CAPACITY && line.length > table.indent) {
       tableStandIns.set(index, runs.length);
       out += line.slice(0, table.indent);
       out += addRun(out.length, line.slice(table.indent))!;
@@ -218,39 +227,43 @@ interface Point {
 /** A table built outside micromark, to put where the paragraph of its stand-in lines is. */
 export interface PlacedTable {
   node: Table;
-  /**
-   * Whether it may sit inside a list item: true when none of its lines is indented less than
-   * its first, so that no line can be a lazy continuation (which a table row never is).
-   */
+  /** Blockquotes its lines are in. */
+  depth: number;
+  /** Whether it may sit inside a list item (see fast-tables.ts). */
   nestable: boolean;
 }
 
 /**
  * Puts the replaced runs back into `tree` (string fields and positions) and each table in
  * `tables` (by the text of its stand-in lines) in place of the paragraph those lines became.
- * Returns false, leaving `tree` half done, when a table's paragraph is anywhere but at the top
- * level or in list items it may sit in: micromark would not have read those lines as a table
- * there, and the caller must parse again without that shortcut.
+ * Returns false, leaving `tree` half done, when a table's paragraph is anywhere but where its
+ * lines say (its number of blockquotes; list items only if it may sit in one): micromark would
+ * not have read those lines as that table there, and the caller must parse again without
+ * that shortcut.
  */
 export function expand(tree: Root, compacted: Compacted, tables: ReadonlyMap<string, PlacedTable> = new Map()): boolean {
   const { runs } = compacted;
   const placed = new Set<unknown>();
   if (tables.size) {
-    const place = (children: (RootContent | BlockContent | DefinitionContent)[], nested: boolean): void => {
+    const place = (children: (RootContent | BlockContent | DefinitionContent)[], depth: number, inList: boolean): void => {
       children.forEach((child, i) => {
         if (child.type === 'list' || child.type === 'listItem') {
-          place(child.children, true);
+          place(child.children, depth, true);
+          return;
+        }
+        if (child.type === 'blockquote') {
+          place(child.children, depth + 1, inList);
           return;
         }
         if (child.type !== 'paragraph' || child.children.length !== 1) return;
         const only = child.children[0]!;
         const table = only.type === 'text' ? tables.get(only.value) : undefined;
-        if (!table || placed.has(table.node) || (nested && !table.nestable)) return;
+        if (!table || placed.has(table.node) || table.depth !== depth || (inList && !table.nestable)) return;
         placed.add(table.node);
         children[i] = table.node;
       });
     };
-    place(tree.children, false);
+    place(tree.children, 0, false);
     if (placed.size !== tables.size) return false;
   }
   const { at, span, removed, lines, sourceLines } = compacted;
@@ -264,20 +277,24 @@ export function expand(tree: Root, compacted: Compacted, tables: ReadonlyMap<str
     shift[k + 1] = shift[k]! + removed[k]! - span[k]!;
     lineShift[k + 1] = lineShift[k]! + lines[k]!;
   }
-  /** Changes wholly before offset `o` of the compacted text. */
-  const before = (o: number): number => {
+  /**
+   * Changes before offset `o` of the compacted text. Lines taken out or left blank (span 0) at
+   * `o` itself count for the end of something (the text's end comes after them), not for a start.
+   */
+  const before = (o: number, end: boolean): number => {
     let lo = 0;
     let hi = at.length;
     while (lo < hi) {
       const mid = (lo + hi) >> 1;
-      if (at[mid]! + span[mid]! <= o) lo = mid + 1;
+      if (at[mid]! + span[mid]! < o) lo = mid + 1;
       else hi = mid;
     }
+    while (lo < at.length && at[lo]! + span[lo]! === o && (span[lo]! > 0 || end)) lo += 1;
     return lo;
   };
-  const fix = (p: Point): Point => {
+  const fix = (p: Point, end: boolean): Point => {
     if (p.offset === undefined) return p;
-    const k = before(p.offset);
+    const k = before(p.offset, end);
     if (k === 0) return { line: p.line, column: p.column, offset: p.offset };
     const offset = p.offset + shift[k]!;
     const line = p.line + lineShift[k]!;
@@ -292,7 +309,7 @@ export function expand(tree: Root, compacted: Compacted, tables: ReadonlyMap<str
         if (STAND_IN.test(value)) node[key] = restore(value);
       } else if (key === 'position' && value) {
         const position = value as { start: Point; end: Point };
-        node[key] = { start: fix(position.start), end: fix(position.end) };
+        node[key] = { start: fix(position.start, false), end: fix(position.end, true) };
       } else if (key === 'children' && Array.isArray(value)) {
         for (const child of value) visit(child as Record<string, unknown>);
       }

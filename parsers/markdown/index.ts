@@ -21,7 +21,7 @@ import { prepareDocument } from './prepare.js';
 import { parseMarkdownTree } from './tree.js';
 import { readTable } from './tables.js';
 import { readRowGroup } from './docfx.js';
-import { tokensOf, type FoundToken } from './tokens.js';
+import { endpointsOnly, tokensOf, type FoundToken } from './tokens.js';
 
 export const MARKDOWN_FORMAT = 'markdown';
 
@@ -41,10 +41,9 @@ function endpointOnlyLines(lines: TextLine[]): ListedToken[] | null {
   const found: ListedToken[] = [];
   for (const line of lines) {
     if (line.full !== line.masked) return null;
-    const tokens = tokensOf(line.masked);
-    if (tokens.other.length || tokens.unreadable.length || tokens.recovered.length || tokens.tokens.length === 0) return null;
-    if (tokens.tokens.some((t) => t.kind === 'url')) return null;
-    for (const token of tokens.tokens) found.push({ token, line: line.line });
+    const tokens = endpointsOnly(line.masked);
+    if (!tokens || tokens.some((t) => t.kind === 'url')) return null;
+    for (const token of tokens) found.push({ token, line: line.line });
   }
   return found.length ? found : null;
 }

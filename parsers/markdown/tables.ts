@@ -20,7 +20,7 @@ import type { CatalogEntry, PortSpec } from '../../catalog/model.js';
 import { parsePorts, portsFromProse } from '../../catalog/ports.js';
 import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
 import { joinRegion, regionLabel } from './region.js';
-import { leadingLabel, tokenWarnings, tokensOf } from './tokens.js';
+import { leadingLabel, tokenWarnings, tokensOf, type LineTokens } from './tokens.js';
 
 const PORT_HEADER = /\bports?\b|\bport\(s\)/i;
 const PROSE_HEADER = /^(?:notes?|description|purpose|comments?|details|remarks?)$/i;
@@ -77,13 +77,16 @@ export function readTable(table: Table, ctx: TableContext): TableResult {
       const column = columnNames[c] ?? null;
       let cellLabel: string | null = null;
       for (const line of rowCells[c] ?? []) {
-        let text = line.masked;
-        const label = leadingLabel(text);
-        if (label && tokensOf(text.slice(label.rest)).tokens.length > 0) {
-          cellLabel = label.label;
-          text = text.slice(label.rest);
+        let found: LineTokens | null = null;
+        const label = leadingLabel(line.masked);
+        if (label) {
+          const rest = tokensOf(line.masked.slice(label.rest));
+          if (rest.tokens.length > 0) {
+            cellLabel = label.label;
+            found = rest;
+          }
         }
-        const found = tokensOf(text);
+        found ??= tokensOf(line.masked);
         warnings.push(...tokenWarnings(found, line.line, column ?? `#${c + 1}`));
         for (const token of found.tokens) {
           entries.push({

@@ -82,6 +82,23 @@ export function tokensOf(text: string): LineTokens {
   return found;
 }
 
+const PIECE = /[^\s,;]+/g;
+
+/**
+ * The tokens of `text` when every piece of it is an endpoint as written (what `tokensOf` gives
+ * with no unreadable, recovered or other piece), else null; null too when there is none. Stops
+ * at the first piece that is no endpoint, so prose is turned down at its first word.
+ */
+export function endpointsOnly(text: string): FoundToken[] | null {
+  const found: FoundToken[] = [];
+  for (const match of text.matchAll(PIECE)) {
+    const token = classifyRaw(match[0]);
+    if (!token) return null;
+    found.push({ ...token, raw: match[0] });
+  }
+  return found.length ? found : null;
+}
+
 /** Warnings for one line's odd pieces. */
 export function tokenWarnings(found: LineTokens, line: number, column: string | null): string[] {
   const where = column ? ` in column "${column}"` : '';

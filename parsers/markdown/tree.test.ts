@@ -47,6 +47,8 @@ test('tables: header-less, padded, indented, escaped pipes, <br>, empty cells, a
     '|a|b|\n|-|-|  \n\nx',
     '||\n|-|\n|x|',
     '|a|b|\n|-|-|\n|c|d|\n\n|e|f|\n|-|-|\n|g|h|',
+    '|a|b|c|\n|-|-|-|\n| **Session controls** |`https://x.y/`|<https://a.b/c?d=e&f=%20g>|\n|**x**|` x `|<HTTPS://A.B>|',
+    '|a|b|c|\n|-|-|-|\n|** x**|`  `|<a b>|\n|**x **|`a\\|b`|<mailto:a@b.c>|\n|**(x)**|``x``|<x:>|\n|***x***|` a`|<ab>|\n|**a*b**|`a` b|**a** b|',
   ];
   for (const text of cases) sameTree(text, JSON.stringify(text));
 });
@@ -129,4 +131,85 @@ test('every fixture and every real version: the same tree, and the shortcuts are
   }
   // Most tables of the corpus are built without micromark (979 of them when this was written).
   assert.ok(tables > 900, `${tables} tables built directly`);
+});
+
+test('tables in blockquotes', () => {
+  const cases = [
+    '> [!div class="mx-tableFixed"]\n>\n> |a|b|\n> |-|-|\n> |c<br />d|e|\n\nafter',
+    '> x\n>\n> |a|b|\n> |-|-|\n> |c|d|\n>\n> more',
+    '> x\n>\n>|a|b|\n> |-|-|\n>  |c|d|',
+    '> x\n> |a|b|\n> |-|-|\n> |c|d|',
+    '> x\n>\n> |a|b|\n> |-|-|\n|c|d|',
+    '> x\n>\n> |a|b|\n> |-|-|\n> |c|d|\nlazy',
+    '> > x\n> >\n> > |a|b|\n> > |-|-|\n> > |c|d|\n',
+    '> x\n>\n> > |a|b|\n> > |-|-|\n',
+    '- item\n\n  > q\n  >\n  > |a|b|\n  > |-|-|\n  > |c|d|\n',
+    '- item\n\n  > q\n  >\n  > |a|b|\n  > |-|-|\n> |c|d|\n',
+    '> - item\n>\n>   |a|b|\n>   |-|-|\n>   |c|d|\n',
+    '> ## H\n> |a|b|\n> |-|-|\n> |c|d|\n',
+    '>\n> |a|b|\n> |-|-|\n> |c|d|',
+  ];
+  for (const text of cases) sameTree(text, JSON.stringify(text));
+});
+
+test('top-level headings, paragraphs and fenced code built apart', () => {
+  const cases = [
+    '## Head  words ##  \n\nx',
+    '# H#\n\nx',
+    '### \n',
+    '#  Head  \n',
+    '# **Bold** heading\n## `code` heading\n### a [link](x) heading\n#### &amp; entity',
+    'Para words  \n\nx',
+    'two\nlines  \n',
+    'two lines\nwith a break  \nhere\n\nx',
+    'a **b** c\n\n*x*\n\n[link](u "t") and <span>html</span> and <https://a.b>\n\n![img](x.png)\n\n`code`',
+    '```ini meta words\nabc\n\ndef\n```\n',
+    '```\n```\n\nx',
+    '~~~\n```\n~~~\n',
+    '```js\nunclosed\n',
+    'Para\n```\ncode\n```\n---\n',
+    'Para\n# H\n===\n',
+    '- a\n\nB\n\nfoo',
+    '- a\n\nB\n\n- c',
+    '- a\n\nB\n\n  c',
+    '- a\n# H\n- b',
+    '- a\n# H\nfoo',
+    '> q\n# H\n> r',
+    '    code\n# H\n    more',
+    '<div>\n# H\n</div>\n\nPara',
+    '<!--\n\n# H\n\nPara\n\n-->\n',
+    'Para\n\n[x]: /url\n\n[x]',
+    '1. one\n\nPara\n\n2. two',
+    '* * *\n\n___\n\n- - -\n\nText',
+    'Setext\n======\n\nPara',
+    'A | B\n--|--\n\nC',
+    '\n\n\nPara\n\n\n',
+    'Para with a\\\nbackslash break\n\nx',
+    '# H\n|a|b|\n|-|-|\n\n## I\n\ntext [ref]\n\n[ref]: /u',
+  ];
+  for (const text of cases) sameTree(text, JSON.stringify(text));
+});
+
+test('inline content built apart: strong, emphasis, code spans, links, brackets', () => {
+  const lines = [
+    'To use **outbound port 443** for the following, see **this**.',
+    'see [the docs](https://x.y/z) now, and [more](../a/b.md#c).',
+    'a `b*c` d `e` and `` f `` (`g`)',
+    '*Applies to: x*',
+    'foo**bar** and **bar**baz and a **b**c',
+    '![x](y) and ![a [b](c)](d)',
+    'a [b](c d) and [b](<c>) and [b](c "t")',
+    '[!INCLUDE [Banner](includes/banner.md)]',
+    '[!NOTE] text [a] (b) and [a [b](c)](d) and [a [b] c](d)',
+    '**a `b** c`',
+    '*a **b** c*',
+    '**a** **b** *c* **d**!',
+    'x **(a)** y **a.** z',
+    '** a** and **a **',
+  ];
+  for (const line of lines) {
+    sameTree(`${line}\n`, line);
+    sameTree(`# ${line}\n\nx`, `# ${line}`);
+    sameTree(`|a|\n|-|\n|${line}|\n`, `|${line}|`);
+  }
 });

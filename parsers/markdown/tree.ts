@@ -8,9 +8,10 @@ import { unified, type Processor } from 'unified';
 import remarkParse from 'remark-parse';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
-import type { Nodes, PhrasingContent, Root, TableCell } from 'mdast';
+import type { Nodes, PhrasingContent, Root, RootContent } from 'mdast';
 import { canCompact, compact, expand, standIn, type PlacedTable } from './compact.js';
-import { findTables, type PendingCell } from './fast-tables.js';
+import { findTables, scanContext, type PendingInline } from './fast-tables.js';
+import { findBlocks } from './fast-blocks.js';
 
 /**
  * GFM pipe tables are the only GFM syntax that can hold endpoints. The rest of remark-gfm is left
@@ -31,32 +32,61 @@ export function parseMarkdownTreeDirect(text: string): Root {
   return processor.parse(text) as Root;
 }
 
+/** A link reference definition anywhere (references resolve across the whole document). */
+const DEFINITION = /^ {0,3}(?:> ?)*(?: {0,3}(?:[-+*]|\d{1,9}[.)]) +)*\[[^\]]*\]:/m;
+
 /** The tree remark builds for `text` (the same tree as parseMarkdownTreeDirect, sooner). */
 export function parseMarkdownTree(text: string): Root {
-  // A lone CR is a line end for micromark; the shortcuts count lines at LF only.
+  // A lone CR is a line end for micromark; the shortcuts count lines at LF only. Inline content
+  // parsed apart from the document would not see its link reference definitions.
   if (!canCompact(text) || text.includes('\r')) return parseMarkdownTreeDirect(text);
-  const lines = text.split('\n');
-  const tables = findTables(lines, lineStarts(lines));
-  if (tables.length) {
-    fillPending(tables.flatMap((t) => t.pending));
-    const compacted = compact(
-      text,
-      tables.map((t) => ({ first: t.first, last: t.last, indent: t.indents[0]! })),
-    );
-    const byStandIn = new Map<string, PlacedTable>();
-    for (const table of tables) {
-      const index = compacted.tableStandIns.get(table.first);
-      if (index !== undefined && index >= 0) byStandIn.set(standIn(index), { node: table.node, nestable: table.indents.every((n) => n >= table.indents[0]!) });
-    }
-    if (byStandIn.size === tables.length) {
-      const tree = processor.parse(compacted.text) as Root;
-      if (expand(tree, compacted, byStandIn)) return tree;
-    }
+  if (!DEFINITION.test(text)) {
+    const tree = withShortcuts(text);
+    if (tree) return tree;
   }
   const compacted = compact(text);
   const tree = processor.parse(compacted.text) as Root;
   expand(tree, compacted);
   return tree;
+}
+
+/** The tree with every shortcut, or null when a table did not land where its lines said. */
+function withShortcuts(text: string): Root | null {
+  const lines = text.split('\n');
+  const starts = lineStarts(lines);
+  const context = scanContext(lines);
+  const tables = findTables(lines, starts, context);
+  const blocks = findBlocks(lines, starts, context, tables);
+  fillPending([...tables.flatMap((t) => t.pending), ...blocks.pending]);
+  const placed = tables.filter((t) => !blocks.tables.has(t));
+  const compacted = compact(
+    text,
+    placed.map((t) => ({ first: t.first, last: t.last, indent: t.indent })),
+    blocks.removed,
+  );
+  const byStandIn = new Map<string, PlacedTable>();
+  for (const table of placed) {
+    const index = compacted.tableStandIns.get(table.first);
+    if (index === undefined || index < 0) return null;
+    byStandIn.set(standIn(index), { node: table.node, depth: table.depth, nestable: table.nestable });
+  }
+  const tree = processor.parse(compacted.text) as Root;
+  if (!expand(tree, compacted, byStandIn)) return null;
+  if (blocks.nodes.length) tree.children = mergeByOffset(tree.children, blocks.nodes);
+  return tree;
+}
+
+/** Two lists of blocks in document order, merged. */
+function mergeByOffset(a: RootContent[], b: RootContent[]): RootContent[] {
+  const out: RootContent[] = [];
+  let i = 0;
+  let j = 0;
+  const offset = (node: RootContent) => node.position?.start.offset ?? 0;
+  while (i < a.length || j < b.length) {
+    if (j >= b.length || (i < a.length && offset(a[i]!) < offset(b[j]!))) out.push(a[i++]!);
+    else out.push(b[j++]!);
+  }
+  return out;
 }
 
 function lineStarts(lines: string[]): number[] {
@@ -74,7 +104,7 @@ function lineStarts(lines: string[]): number[] {
  * content between a space and a pipe on each side. A cell's content is parsed on its own in
  * GFM (no construct crosses a pipe), so its nodes are those of the original cell, shifted.
  */
-function fillPending(pending: PendingCell[]): void {
+function fillPending(pending: PendingInline[]): void {
   if (pending.length === 0) return;
   const head = '| x |\n| - |\n';
   const rows = pending.map((p) => `| ${p.content} |`);
@@ -90,7 +120,7 @@ function fillPending(pending: PendingCell[]): void {
     const columnShift = p.column - 3;
     const offsetShift = p.offset - (offset + 2);
     for (const child of cell.children) shiftNode(child, lineShift, columnShift, offsetShift);
-    (p.cell as TableCell).children = cell.children as PhrasingContent[];
+    p.target.children = cell.children as PhrasingContent[];
     offset += rows[i]!.length + 1;
   });
 }

@@ -47,6 +47,15 @@ function copyPorts(ports: PortSpec): PortSpec {
   return { tcp: [...ports.tcp], udp: [...ports.udp], any: [...ports.any], custom: ports.custom };
 }
 
+/** plainText of a cell, from its lines (textLines of the same cell). */
+function labelText(lines: TextLine[]): string {
+  return lines
+    .map((l) => l.full.replace(/\s+/g, ' ').trim())
+    .filter(Boolean)
+    .join(' ')
+    .trim();
+}
+
 export function readTable(table: Table, ctx: TableContext): TableResult {
   const { source, map } = ctx;
   const [headerRow, ...dataRows] = table.children;
@@ -70,7 +79,8 @@ export function readTable(table: Table, ctx: TableContext): TableResult {
   dataRows.forEach((row, r) => {
     const rowCells = cells[r] ?? [];
     const rowLine = map(row.position?.start.line ?? 1);
-    const rowRegion = labelColumn === 0 ? regionLabel(plainText(row.children[0] ? [row.children[0]] : [], source, map)) : null;
+    // The label cell's text, as plainText gives it, from the lines already read.
+    const rowRegion = labelColumn === 0 ? regionLabel(labelText(rowCells[0] ?? [])) : null;
     const ports = sectionPorts ?? parsePorts((rowCells[portColumn] ?? []).map((l) => l.full).join('\n'));
     for (let c = 0; c < rowCells.length; c += 1) {
       if (c === labelColumn || c === portColumn || PROSE_HEADER.test(headers[c] ?? '')) continue;

@@ -10,6 +10,9 @@ export interface FoundToken extends ClassifiedToken {
   raw: string;
 }
 
+/** One raw piece: what `rawTokens` splits out. */
+const PIECE = /[^\s,;]+/g;
+
 /** Raw pieces of a text, as written. */
 export function rawTokens(text: string): string[] {
   return text.split(/[\s,;]+/).filter(Boolean);
@@ -63,7 +66,8 @@ const EMBEDDED_IPV4 = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\d.]*\
 
 export function tokensOf(text: string): LineTokens {
   const found: LineTokens = { tokens: [], unreadable: [], recovered: [], other: [] };
-  for (const raw of rawTokens(text)) {
+  for (const match of text.matchAll(PIECE)) {
+    const raw = match[0];
     const token = classifyRaw(raw);
     if (token) {
       found.tokens.push({ ...token, raw });
@@ -82,8 +86,6 @@ export function tokensOf(text: string): LineTokens {
   return found;
 }
 
-const PIECE = /[^\s,;]+/g;
-
 /**
  * The tokens of `text` when every piece of it is an endpoint as written (what `tokensOf` gives
  * with no unreadable, recovered or other piece), else null; null too when there is none. Stops
@@ -101,6 +103,7 @@ export function endpointsOnly(text: string): FoundToken[] | null {
 
 /** Warnings for one line's odd pieces. */
 export function tokenWarnings(found: LineTokens, line: number, column: string | null): string[] {
+  if (found.unreadable.length === 0 && found.recovered.length === 0) return [];
   const where = column ? ` in column "${column}"` : '';
   return [
     ...found.unreadable.map((raw) => `line ${line}: "${raw}"${where} looks like an endpoint but is not one`),

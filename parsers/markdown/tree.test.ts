@@ -186,6 +186,17 @@ test('top-level headings, paragraphs and fenced code built apart', () => {
     '\n\n\nPara\n\n\n',
     'Para with a\\\nbackslash break\n\nx',
     '# H\n|a|b|\n|-|-|\n\n## I\n\ntext [ref]\n\n[ref]: /u',
+    // Pending inline content is parsed after the document's end: what the end leaves open.
+    '|a|\n|-|\n|&amp; x|\n\n```\nunclosed',
+    '|a|\n|-|\n|&amp; x|\n\n<!--\nopen comment',
+    '|a|\n|-|\n|&amp; x|\n\n- a\n- b',
+    '|a|\n|-|\n|&amp; x|\n\n- a\n\n  b\n',
+    '|a|\n|-|\n|&amp; x|\n\n    code\n\n',
+    '|a|\n|-|\n|&amp; x|\n\n> q',
+    '|a|\n|-|\n|&amp; x|\n\nSetext\n',
+    '|a|\n|-|\n|&amp; x|\n\n<div>',
+    '|a|\n|-|\n|&amp; x|\n',
+    '|a|\n|-|\n|&amp; x|',
   ];
   for (const text of cases) sameTree(text, JSON.stringify(text));
 });

@@ -8,7 +8,7 @@ import { unified, type Processor } from 'unified';
 import remarkParse from 'remark-parse';
 import { gfmTable } from 'micromark-extension-gfm-table';
 import { gfmTableFromMarkdown } from 'mdast-util-gfm-table';
-import type { Nodes, PhrasingContent, Root, RootContent } from 'mdast';
+import type { Nodes, PhrasingContent, Root, RootContent, Table } from 'mdast';
 import { canCompact, compact, expand, standIn, type PlacedTable } from './compact.js';
 import { findTables, scanContext, type PendingInline } from './fast-tables.js';
 import { findBlocks } from './fast-blocks.js';
@@ -57,7 +57,7 @@ function withShortcuts(text: string): Root | null {
   const context = scanContext(lines);
   const tables = findTables(lines, starts, context);
   const blocks = findBlocks(lines, starts, context, tables);
-  fillPending([...tables.flatMap((t) => t.pending), ...blocks.pending]);
+  const pending = [...tables.flatMap((t) => t.pending), ...blocks.pending];
   const placed = tables.filter((t) => !blocks.tables.has(t));
   const compacted = compact(
     text,
@@ -70,7 +70,17 @@ function withShortcuts(text: string): Root | null {
     if (index === undefined || index < 0) return null;
     byStandIn.set(standIn(index), { node: table.node, depth: table.depth, nestable: table.nestable });
   }
-  const tree = processor.parse(compacted.text) as Root;
+  // Pending inline content is parsed in the same go, as a table after the document's end.
+  const appendix = pendingTable(pending);
+  const tree = processor.parse(appendix ? `${compacted.text}\n\n${appendix.text}` : compacted.text) as Root;
+  if (appendix) {
+    const table = tree.children.pop();
+    const firstLine = compacted.text.split('\n').length + 2;
+    if (table?.type !== 'table' || table.position?.start.line !== firstLine || !fillPending(pending, table, firstLine, compacted.text.length + 2 + appendix.head)) return null;
+    // The root ends where the document ends.
+    const lastLine = compacted.text.slice(compacted.text.lastIndexOf('\n') + 1);
+    tree.position!.end = { line: firstLine - 2, column: lastLine.length + 1, offset: compacted.text.length };
+  }
   if (!expand(tree, compacted, byStandIn)) return null;
   if (blocks.nodes.length) tree.children = mergeByOffset(tree.children, blocks.nodes);
   return tree;
@@ -100,29 +110,36 @@ function lineStarts(lines: string[]): number[] {
 }
 
 /**
- * Parses the cells fast-tables.ts left pending, all in one table: one body row per cell, its
- * content between a space and a pipe on each side. A cell's content is parsed on its own in
- * GFM (no construct crosses a pipe), so its nodes are those of the original cell, shifted.
+ * Inline content fast-tables.ts and fast-blocks.ts left pending, as one table: one body row per
+ * content, between a space and a pipe on each side. A table cell's content is parsed on its own
+ * in GFM (no construct crosses a pipe), and as a paragraph's line is, so its nodes are those of
+ * the original, shifted. (The document has no link reference definition: see above.)
  */
-function fillPending(pending: PendingInline[]): void {
-  if (pending.length === 0) return;
+function pendingTable(pending: PendingInline[]): { text: string; head: number } | null {
+  if (pending.length === 0) return null;
   const head = '| x |\n| - |\n';
-  const rows = pending.map((p) => `| ${p.content} |`);
-  const tree = parseMarkdownTreeDirect(head + rows.join('\n'));
-  const table = tree.children[0];
-  const body = table?.type === 'table' ? table.children.slice(1) : [];
-  let offset = head.length;
-  pending.forEach((p, i) => {
-    const cell = body[i]?.children[0];
-    if (!cell || body[i]!.children.length !== 1) throw new Error(`markdown: cell "${p.content}" did not parse as one cell`);
-    // Content starts at column 3 of mini line i + 3, at `offset + 2`.
-    const lineShift = p.line - (i + 3);
+  return { text: head + pending.map((p) => `| ${p.content} |`).join('\n'), head: head.length };
+}
+
+/** Puts the pending contents' nodes in place, from the table `pendingTable` made (at `line`, `offset`). */
+function fillPending(pending: PendingInline[], table: Table, line: number, offset: number): boolean {
+  const body = table.children.slice(1);
+  if (body.length !== pending.length) return false;
+  let rowOffset = offset;
+  for (let i = 0; i < pending.length; i += 1) {
+    const p = pending[i]!;
+    const row = body[i]!;
+    if (row.children.length !== 1) return false;
+    // The content starts at column 3 of the row's line.
+    const lineShift = p.line - (line + 2 + i);
     const columnShift = p.column - 3;
-    const offsetShift = p.offset - (offset + 2);
-    for (const child of cell.children) shiftNode(child, lineShift, columnShift, offsetShift);
-    p.target.children = cell.children as PhrasingContent[];
-    offset += rows[i]!.length + 1;
-  });
+    const offsetShift = p.offset - (rowOffset + 2);
+    const children = row.children[0]!.children;
+    for (const child of children) shiftNode(child, lineShift, columnShift, offsetShift);
+    p.target.children = children as PhrasingContent[];
+    rowOffset += p.content.length + 5;
+  }
+  return true;
 }
 
 function shiftNode(node: Nodes, line: number, column: number, offset: number): void {

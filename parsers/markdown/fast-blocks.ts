@@ -20,7 +20,7 @@
  * a fenced code block closed by a fence at the first column; a table that fast-tables.ts built
  * at the top level. tree.test.ts compares the trees.
  */
-import type { Code, Heading, Paragraph, PhrasingContent, RootContent, Text } from 'mdast';
+import type { Blockquote, Code, Heading, List, ListItem, Paragraph, PhrasingContent, RootContent } from 'mdast';
 import { inlineChildren, markupChildren, plainChildren, type FastTable, type LineContext, type PendingInline, type Point } from './fast-tables.js';
 
 export interface FastBlocks {
@@ -41,6 +41,8 @@ const THEMATIC = /^(?:[*_-][ \t]*){3,}$/;
 const DEFINITION = /^\[[^\]]*\]:/;
 /** A line of plain paragraph text: nothing markdown reads inline, no tab. */
 const PLAIN_TEXT = /^[^\\`*_[\]<>&|~\t\0]*$/;
+/** A line plainChildren reads: text, backslash escapes and `<br>` tags. */
+const PLAIN_LINE = /^(?:[^\\`*_[\]!<&~|\t\0]|\\[^\t\0]|<br *\/?>|<\/br *>)*$/i;
 /** A line that can only start a paragraph when it comes first (letters, or inline markup). */
 const PARAGRAPH_START = /^[A-Za-z*_`![("']/;
 
@@ -96,12 +98,19 @@ export function findBlocks(lines: string[], starts: number[], context: LineConte
       }
       continue;
     }
-    if (!startsBlock || !PARAGRAPH_START.test(line) || LIST_ITEM.test(line) || THEMATIC.test(line) || DEFINITION.test(line)) continue;
+    if (!startsBlock) continue;
     let last = i;
     while (last + 1 < lines.length && !BLANK.test(lines[last + 1]!)) last += 1;
     if (closesBefore(last + 1)) {
-      const paragraph = paragraphBlock(lines, i, last, point, blocks.pending);
-      if (paragraph) take(paragraph, i, last);
+      const node =
+        line[0] === '>'
+          ? quoteBlock(lines, i, last, point)
+          : LIST_ITEM.test(line)
+            ? listBlock(lines, i, last, point)
+            : PARAGRAPH_START.test(line) && !THEMATIC.test(line) && !DEFINITION.test(line)
+              ? paragraphBlock(lines, i, last, 0, point, blocks.pending)
+              : null;
+      if (node) take(node, i, last);
     }
     i = last;
   }
@@ -139,24 +148,145 @@ function headingBlock(line: string, index: number, depth: number, contentStart: 
   return inline(content, (i) => point(index, contentStart + i), heading, pending) ? heading : null;
 }
 
-function paragraphBlock(lines: string[], first: number, last: number, point: (line: number, column: number) => Point, pending: PendingInline[]): Paragraph | null {
-  const lastLine = lines[last]!;
-  const position = { start: point(first, 0), end: point(last, lastLine.length) };
-  const paragraph: Paragraph = { type: 'paragraph', children: [], position };
-  if (first === last) {
-    const content = lastLine.trimEnd();
-    return inline(content, (i) => point(first, i), paragraph, pending) ? paragraph : null;
+/** A line of content: where it starts (after a quote marker and indentation) and ends. */
+interface ContentLine {
+  index: number;
+  from: number;
+  to: number;
+}
+
+/**
+ * The inline nodes of a paragraph's lines, each line read on its own (see inlineChildren) and
+ * the line ends put in as micromark does (a soft break is text: `a\nb`, or a text of its own
+ * between two constructs). Null when a line cannot be read here, or ends in a space or a
+ * backslash (a hard break).
+ */
+function paragraphChildren(lines: string[], parts: ContentLine[], point: (line: number, column: number) => Point): PhrasingContent[] | null {
+  const children: PhrasingContent[] = [];
+  for (let k = 0; k < parts.length; k += 1) {
+    const { index, from, to } = parts[k]!;
+    const line = lines[index]!;
+    if (k < parts.length - 1 && (line.endsWith(' ') || line.endsWith('\\'))) return null;
+    const content = line.slice(from, to);
+    if (/[|\t\0]/.test(content)) return null;
+    const at = (i: number) => point(index, from + i);
+    const own = PLAIN_LINE.test(content) && !content.endsWith('\\') && !content.includes('\\<') ? plainChildren(content, at) : (markupChildren(content, at) ?? inlineChildren(content, at));
+    if (!own) return null;
+    if (k > 0) {
+      // The line end between the previous line and this one.
+      const previous = children[children.length - 1];
+      const first = own[0];
+      const lineEnd = point(parts[k - 1]!.index, parts[k - 1]!.to);
+      const lineStart = point(index, 0);
+      if (previous?.type === 'text' && first?.type === 'text') {
+        previous.value += `\n${first.value}`;
+        previous.position = { start: previous.position!.start, end: first.position!.end };
+        own.shift();
+      } else if (previous?.type === 'text') {
+        previous.value += '\n';
+        previous.position = { start: previous.position!.start, end: lineStart };
+      } else if (first?.type === 'text') {
+        first.value = `\n${first.value}`;
+        first.position = { start: lineEnd, end: first.position!.end };
+      } else {
+        children.push({ type: 'text', value: '\n', position: { start: lineEnd, end: lineStart } });
+      }
+    }
+    children.push(...own);
   }
-  // Several lines: plain text only, each line starting with a letter (no block can start
-  // there), no line but the last ending in a space (a hard break, or a space dropped).
+  return children;
+}
+
+/** Where the content of a paragraph line ends: before trailing spaces. */
+function contentEnd(line: string): number {
+  let end = line.length;
+  while (end > 0 && line[end - 1] === ' ') end -= 1;
+  return end;
+}
+
+/**
+ * A paragraph of lines `first` to `last` whose content starts at column `from` of each (after a
+ * quote marker): every line at that column, no line that could start another block.
+ */
+function paragraphBlock(lines: string[], first: number, last: number, from: number, point: (line: number, column: number) => Point, pending: PendingInline[]): Paragraph | null {
+  const position = { start: point(first, from), end: point(last, lines[last]!.length) };
+  const paragraph: Paragraph = { type: 'paragraph', children: [], position };
+  const parts: ContentLine[] = [];
+  for (let i = first; i <= last; i += 1) {
+    const content = lines[i]!.slice(from);
+    // The first line: what can only start a paragraph; the others: a letter, which no block
+    // can start with (and no setext underline, table row or list item is).
+    if (i === first ? !PARAGRAPH_START.test(content) || THEMATIC.test(content) || DEFINITION.test(content) || LIST_ITEM.test(content) : !/^[A-Za-z]/.test(content)) return null;
+    parts.push({ index: i, from, to: contentEnd(lines[i]!) });
+  }
+  const children = paragraphChildren(lines, parts, point);
+  if (children) {
+    paragraph.children = children;
+    return paragraph;
+  }
+  // One line of markup that is not read here: remark reads it with the table cells.
+  if (first !== last) return null;
+  const content = lines[first]!.slice(from, contentEnd(lines[first]!));
+  if (/[|\t\0]/.test(content)) return null;
+  pending.push({ target: paragraph, content, line: first + 1, column: from + 1, offset: point(first, from).offset });
+  return paragraph;
+}
+
+const BULLET = /^([*+-]) (?=\S)/;
+const ORDERED = /^(\d{1,9})([.)]) (?=\S)/;
+
+/** A tight list, one item per line, each item one line of paragraph content. */
+function listBlock(lines: string[], first: number, last: number, point: (line: number, column: number) => Point): List | null {
+  const head = lines[first]!;
+  const ordered = ORDERED.exec(head);
+  const bullet = ordered ? null : BULLET.exec(head);
+  if (!ordered && !bullet) return null;
+  const items: ListItem[] = [];
   for (let i = first; i <= last; i += 1) {
     const line = lines[i]!;
-    if (!/^[A-Za-z]/.test(line) || !PLAIN_TEXT.test(line) || (i < last && / $/.test(line))) return null;
+    const marker = ordered ? ORDERED.exec(line) : BULLET.exec(line);
+    if (!marker || (ordered ? marker[2] !== ordered[2] : marker[1] !== bullet![1])) return null;
+    const from = marker[0].length;
+    const content = line.slice(from);
+    // The item's content is a paragraph line: nothing that starts a block, no setext underline.
+    if (LIST_ITEM.test(content) || THEMATIC.test(content) || DEFINITION.test(content) || /^(?:[#>|<=]|`{3}|~{3})/.test(content)) return null;
+    if (/^\d{1,9}[.)](?: |$)/.test(content) || THEMATIC.test(line)) return null;
+    const to = contentEnd(line);
+    const children = paragraphChildren(lines, [{ index: i, from, to }], point);
+    if (!children) return null;
+    const paragraph: Paragraph = { type: 'paragraph', children, position: { start: point(i, from), end: point(i, line.length) } };
+    items.push({ type: 'listItem', spread: false, checked: null, children: [paragraph], position: { start: point(i, 0), end: point(i, line.length) } });
   }
-  const value = lines.slice(first, last + 1).join('\n').trimEnd();
-  const text: Text = { type: 'text', value, position: { start: point(first, 0), end: point(last, lastLine.trimEnd().length) } };
-  paragraph.children = [text as PhrasingContent];
-  return paragraph;
+  return {
+    type: 'list',
+    ordered: ordered !== null,
+    start: ordered ? parseInt(ordered[1]!, 10) : null,
+    spread: false,
+    children: items,
+    position: { start: point(first, 0), end: point(last, lines[last]!.length) },
+  };
+}
+
+/** A blockquote whose lines all start with `>`, holding paragraphs (blank quote lines between). */
+function quoteBlock(lines: string[], first: number, last: number, point: (line: number, column: number) => Point): Blockquote | null {
+  if (/^>[ \t]*$/.test(lines[last]!)) return null;
+  const children: Paragraph[] = [];
+  let start = -1;
+  for (let i = first; i <= last + 1; i += 1) {
+    const line = i <= last ? lines[i]! : '';
+    if (i <= last && line[0] !== '>') return null;
+    const from = line[1] === ' ' ? 2 : 1;
+    const blank = i > last || BLANK.test(line.slice(1));
+    if (!blank && start < 0) start = i;
+    if (blank && start >= 0) {
+      if (lines.slice(start, i).some((l) => l.length <= from || l[from] === ' ' || (l[1] === ' ') !== (from === 2))) return null;
+      const paragraph = paragraphBlock(lines, start, i - 1, from, point, []);
+      if (!paragraph || paragraph.children.length === 0) return null;
+      children.push(paragraph);
+      start = -1;
+    }
+  }
+  return { type: 'blockquote', children, position: { start: point(first, 0), end: point(last, lines[last]!.length) } };
 }
 
 function codeBlock(lines: string[], open: number, close: number, point: (line: number, column: number) => Point): Code | null {

@@ -224,3 +224,52 @@ test('inline content built apart: strong, emphasis, code spans, links, brackets'
     sameTree(`|a|\n|-|\n|${line}|\n`, `|${line}|`);
   }
 });
+
+test('tight lists and blockquotes of paragraphs built apart', () => {
+  const cases = [
+    '- a\n- b\n\nx',
+    '* a\n* b\n+ c\n\nx',
+    '- a\n* b\n\nx',
+    '1. one\n2. two\n\nx',
+    '3) three\n4) four\n\nx',
+    '1. one\n2) two\n\nx',
+    '0123456789. long\n\nx',
+    '- a  \n- b\n\nx',
+    '- **bold** item\n- `code` item\n- [link](u) item\n\nx',
+    '- a\n-\n- b\n\nx',
+    '- - a\n\nx',
+    '- 1. a\n\nx',
+    '- # a\n\nx',
+    '- > a\n\nx',
+    '- a\n  b\n\nx',
+    '- a\ncontinued\n\nx',
+    '- a\n---\n\nx',
+    '- * * *\n\nx',
+    '-  a\n\nx',
+    '- a\t\n\nx',
+    '> a\n\nx',
+    '> a\n> b\n\nx',
+    '> a\n>\n> b\n\nx',
+    '>a\n> b\n\nx',
+    '> a\nlazy\n\nx',
+    '> a\n>\n\nx',
+    '> a\n>  b\n\nx',
+    '> **Note** see [x](y)\n\nx',
+    '> # H\n\nx',
+    '> - a\n\nx',
+    '> a\n> ---\n\nx',
+    '> a\n> ===\n\nx',
+    '>> a\n\nx',
+    '> a  \n> b\n\nx',
+    '> a\\\n> b\n\nx',
+    '> [!NOTE]\n> text here\n\nx',
+    'Para one\nline two with **b**\nline `three`\n\nx',
+    'Para *open\nclose* here\n\nx',
+    'Para [open\nclose](u) here\n\nx',
+    'Para `open\nclose` here\n\nx',
+    'Para a\\\nb\n\nx',
+    'Para <br>\nnext\n\nx',
+    'Para a<br/>b\nc</br>d\n\nx',
+  ];
+  for (const text of cases) sameTree(text, JSON.stringify(text));
+});

@@ -29,7 +29,7 @@ import { readTable } from '../markdown/tables.js';
 import type { DocumentParser, TextDocument } from '../types.js';
 import { isBlock, isElement, isSkipped, phrasingOf } from './phrasing.js';
 import { consecutiveRows, isRowElement, parseColumnHtml, rowGroupOf } from './rows.js';
-import { colonTail, endpointOnlyLines, listEntry } from './lists.js';
+import { colonTail, endpointOnlyLines, listEntry } from '../markdown/lists.js';
 import { tableNode } from './tables.js';
 
 export const HTML_FORMAT = 'html';

@@ -13,7 +13,7 @@
  * link (its text or its target) or the YAML front matter.
  */
 import type { Nodes } from 'mdast';
-import type { CatalogEntry, ParseResult, PortSpec } from '../../catalog/model.js';
+import type { CatalogEntry, ParseResult } from '../../catalog/model.js';
 import { portsFromProse } from '../../catalog/ports.js';
 import type { DocumentParser, TextDocument } from '../types.js';
 import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
@@ -21,7 +21,7 @@ import { prepareDocument } from './prepare.js';
 import { parseMarkdownTree } from './tree.js';
 import { readTable } from './tables.js';
 import { readRowGroup } from './docfx.js';
-import { endpointsOnly, tokensOf, type FoundToken } from './tokens.js';
+import { colonTail, endpointOnlyLines, listEntry } from './lists.js';
 
 export const MARKDOWN_FORMAT = 'markdown';
 
@@ -29,51 +29,6 @@ interface Unit {
   line: number;
   headers: string[];
   rows: number;
-}
-
-interface ListedToken {
-  token: FoundToken;
-  line: number;
-}
-
-/** Lines that hold nothing but endpoints (no prose word, no link, no URL). */
-function endpointOnlyLines(lines: TextLine[]): ListedToken[] | null {
-  const found: ListedToken[] = [];
-  for (const line of lines) {
-    if (line.full !== line.masked) return null;
-    const tokens = endpointsOnly(line.masked);
-    if (!tokens || tokens.some((t) => t.kind === 'url')) return null;
-    for (const token of tokens) found.push({ token, line: line.line });
-  }
-  return found.length ? found : null;
-}
-
-/** "... add this IP address: 198.2.134.139 (mail1.example.com)": addresses after a final colon. */
-function colonTail(line: TextLine): ListedToken[] | null {
-  // The first colon whose whole tail is addresses; a tail that still holds prose fails.
-  for (const match of line.masked.matchAll(/:\s+/g)) {
-    const tokens = tokensOf(line.masked.slice(match.index + match[0].length));
-    if (tokens.other.length || tokens.unreadable.length || tokens.recovered.length || !tokens.tokens.some((t) => t.kind === 'ip')) continue;
-    if (tokens.tokens.some((t) => t.kind === 'url')) continue;
-    return tokens.tokens.map((token) => ({ token, line: line.line }));
-  }
-  return null;
-}
-
-function listEntry(token: FoundToken, line: number, section: string, ports: PortSpec): CatalogEntry {
-  return {
-    kind: token.kind,
-    value: token.value,
-    section,
-    region: null,
-    group: null,
-    groupKey: null,
-    ports: { tcp: [...ports.tcp], udp: [...ports.udp], any: [...ports.any], custom: ports.custom },
-    required: null,
-    expressRoute: null,
-    role: 'destination',
-    provenance: { line, column: null },
-  };
 }
 
 export function parseMarkdown(doc: TextDocument): ParseResult {

@@ -4,14 +4,12 @@
  * addresses ("... to be sent: 198.2.134.139 (mail1.example.com)"). Early versions of real pages
  * list their IPs this way.
  *
- * Adapter: the markdown parser reads these in parsers/markdown/index.ts with helpers it does not
- * export (`endpointOnlyLines`, `colonTail`, `listEntry`); this is the same rule over the same
- * `TextLine`s, so a rendered page lists what its markdown lists. Keep the two in step (or import
- * them once they are exported).
+ * Shared by the markdown parser and the HTML parser (over the same `TextLine`s), so a rendered
+ * page lists what its markdown lists.
  */
 import type { CatalogEntry, PortSpec } from '../../catalog/model.js';
-import type { TextLine } from '../markdown/inline.js';
-import { tokensOf, type FoundToken } from '../markdown/tokens.js';
+import type { TextLine } from './inline.js';
+import { endpointsOnly, tokensOf, type FoundToken } from './tokens.js';
 
 export interface ListedToken {
   token: FoundToken;
@@ -23,10 +21,9 @@ export function endpointOnlyLines(lines: TextLine[]): ListedToken[] | null {
   const found: ListedToken[] = [];
   for (const line of lines) {
     if (line.full !== line.masked) return null;
-    const tokens = tokensOf(line.masked);
-    if (tokens.other.length || tokens.unreadable.length || tokens.recovered.length || tokens.tokens.length === 0) return null;
-    if (tokens.tokens.some((t) => t.kind === 'url')) return null;
-    for (const token of tokens.tokens) found.push({ token, line: line.line });
+    const tokens = endpointsOnly(line.masked);
+    if (!tokens || tokens.some((t) => t.kind === 'url')) return null;
+    for (const token of tokens) found.push({ token, line: line.line });
   }
   return found.length ? found : null;
 }

@@ -77,6 +77,11 @@ export function portsFromProse(text: string): PortSpec {
   return normalizePortSpec(spec);
 }
 
+/** A copy of `p` that shares no array with it (entries of one row must not share port lists). */
+export function copyPorts(p: PortSpec): PortSpec {
+  return { tcp: [...p.tcp], udp: [...p.udp], any: [...p.any], custom: p.custom };
+}
+
 export function portsEqual(a: PortSpec, b: PortSpec): boolean {
   return (
     a.custom === b.custom &&

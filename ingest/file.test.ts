@@ -4,27 +4,12 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { FetchError } from '../errors/index.js';
 import { contentTypeForPath, createFileFetcher, fileFetcher } from './file.js';
-import type { FetchOptions, FetchOutcome, RawDocument } from './types.js';
+import type { FetchOptions } from './types.js';
+import { fetched, fetchError } from '../test/helpers/fetch-outcome.js';
 
 const fixtures = fileURLToPath(new URL('./__fixtures__/', import.meta.url));
 const options: FetchOptions = { timeoutMs: 1_000, retries: 0, baseDir: fixtures };
-
-function fetched(outcome: FetchOutcome): RawDocument {
-  assert.equal(outcome.status, 'fetched');
-  return (outcome as Extract<FetchOutcome, { status: 'fetched' }>).document;
-}
-
-async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof FetchError, `expected a FetchError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the fetch to fail');
-}
 
 test('a relative path is read from the base directory, with the absolute path as location', async () => {
   const doc = fetched(await fileFetcher.fetch('endpoints.md', options));

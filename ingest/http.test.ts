@@ -1,8 +1,8 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { FetchError } from '../errors/index.js';
 import { createHttpFetcher, parseRetryAfter, retryDelayMs } from './http.js';
-import type { FetchOptions, FetchOutcome, RawDocument } from './types.js';
+import type { FetchOptions } from './types.js';
+import { fetched, fetchError } from '../test/helpers/fetch-outcome.js';
 import { reply, startDocServer, type DocServer } from '../test/helpers/doc-server.js';
 
 // Tiny backoff so retry tests do not sleep; the delays themselves are unit-tested below.
@@ -17,21 +17,6 @@ after(async () => {
   await site.close();
 });
 beforeEach(() => site.resetCounts());
-
-function fetched(outcome: FetchOutcome): RawDocument {
-  assert.equal(outcome.status, 'fetched');
-  return (outcome as Extract<FetchOutcome, { status: 'fetched' }>).document;
-}
-
-async function fetchError(promise: Promise<unknown>): Promise<FetchError> {
-  try {
-    await promise;
-  } catch (err) {
-    assert.ok(err instanceof FetchError, `expected a FetchError, got ${String(err)}`);
-    return err;
-  }
-  assert.fail('expected the fetch to fail');
-}
 
 test('200: body, content type without parameters, ETag and Last-Modified, request headers', async () => {
   site.set(

@@ -5,6 +5,7 @@ import { startSmtpStub } from '../test/helpers/smtp-stub.js';
 import { createEmailNotifier, emailOptionsSchema, type EmailDelays } from './email.js';
 import type { Notification } from './types.js';
 import { LOCATION, SOURCE, changesNotification } from './__fixtures__/notifications.js';
+import { rejection } from '../test/helpers/rejection.js';
 
 const PASSWORD = 'pa:ss@w0rd/s3cr3t';
 const LOGIN = { user: 'alerts@example.com', pass: PASSWORD };
@@ -19,14 +20,8 @@ function options(smtpUrl: string, extra: Record<string, unknown> = {}) {
   return emailOptionsSchema.parse({ type: 'email', smtpUrl, from: 'endpoint-watch@example.com', to: ['netsec@example.com', 'firewall@example.com'], timeoutSeconds: 5, ...extra });
 }
 
-async function sendError(promise: Promise<unknown>): Promise<NotifyError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof NotifyError, `expected NotifyError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('send() resolved, expected a NotifyError');
+function sendError(promise: Promise<unknown>): Promise<NotifyError> {
+  return rejection(promise, NotifyError);
 }
 
 function assertNoPassword(error: NotifyError): void {

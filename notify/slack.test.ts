@@ -6,6 +6,7 @@ import { NotifyError } from '../errors/index.js';
 import { startSlackStub } from '../test/helpers/slack-stub.js';
 import { createSlackNotifier, slackOptionsSchema, type SlackDelays } from './slack.js';
 import { changesNotification } from './__fixtures__/notifications.js';
+import { rejection } from '../test/helpers/rejection.js';
 
 /** Records the waits instead of sleeping. */
 function fakeDelays(): SlackDelays & { waits: number[] } {
@@ -17,14 +18,8 @@ function options(webhookUrl: string, extra: Record<string, unknown> = {}) {
   return slackOptionsSchema.parse({ type: 'slack', webhookUrl, ...extra });
 }
 
-async function sendError(promise: Promise<unknown>): Promise<NotifyError> {
-  try {
-    await promise;
-  } catch (error) {
-    assert.ok(error instanceof NotifyError, `expected NotifyError, got ${String(error)}`);
-    return error;
-  }
-  assert.fail('send() resolved, expected a NotifyError');
+function sendError(promise: Promise<unknown>): Promise<NotifyError> {
+  return rejection(promise, NotifyError);
 }
 
 test('posts the Block Kit message through @slack/webhook to the stub', async (t) => {

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { Catalog, CatalogEntry, ParseResult } from '../../catalog/model.js';
+import type { Catalog, ParseResult } from '../../catalog/model.js';
 import { buildCatalog } from '../../catalog/canonical.js';
 import { formatPorts } from '../../catalog/ports.js';
 import { ParseError } from '../../errors/index.js';
@@ -11,6 +11,7 @@ import { markdownParser } from '../markdown/index.js';
 import { parsers, selectParser } from '../registry.js';
 import type { TextDocument } from '../types.js';
 import { htmlParser } from './index.js';
+import { withoutProvenance } from '../../test/helpers/parse-result.js';
 
 function fixturePath(name: string): string {
   return fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
@@ -30,10 +31,6 @@ function page(body: string, title = 'Test page'): string {
 }
 
 /** Entries as the diff sees them: everything but where in the file they were found. */
-function withoutProvenance(catalog: Catalog): Omit<CatalogEntry, 'provenance'>[] {
-  return catalog.entries.map(({ provenance: _provenance, ...rest }) => rest);
-}
-
 /** Parses a markdown fixture and its HTML twin with their own parsers. */
 function twins(name: string): { markdown: Catalog; html: Catalog; htmlText: string; htmlResult: ParseResult } {
   const md = fixture(`${name}.md`, 'text/markdown');

@@ -19,13 +19,13 @@ import { unified } from 'unified';
 import remarkParse from 'remark-parse';
 import remarkGfm from 'remark-gfm';
 import type { Nodes, Root, RootContent, Table } from 'mdast';
-import type { Catalog, CatalogEntry } from '../../catalog/model.js';
 import { buildCatalog } from '../../catalog/canonical.js';
 import { decodeEntities } from '../../catalog/normalize.js';
 import { markdownParser } from '../markdown/index.js';
 import { escapeWildcards, prepareDocument, type RowGroup } from '../markdown/prepare.js';
 import { selectParser } from '../registry.js';
 import { htmlParser } from './index.js';
+import { withoutProvenance } from '../../test/helpers/parse-result.js';
 
 const processor = unified().use(remarkParse).use(remarkGfm).freeze();
 const parseMarkdownTree = (text: string): Root => processor.parse(text) as Root;
@@ -131,10 +131,6 @@ function renderMarkdownPage(markdown: string): string {
   }
   for (const group of groups) parts.push(renderRowGroup(group));
   return `<!DOCTYPE html>\n<html lang="en">\n<head><meta charset="utf-8"><title>Rendered page</title></head>\n<body>\n<main>\n${parts.join('')}</main>\n</body>\n</html>\n`;
-}
-
-function withoutProvenance(catalog: Catalog): Omit<CatalogEntry, 'provenance'>[] {
-  return catalog.entries.map(({ provenance: _provenance, ...rest }) => rest);
 }
 
 /** Parses `path` as markdown and its rendering as HTML, and checks both give one catalog. */

@@ -5,6 +5,7 @@
  * markdown of the same data produce the same catalog keys and attributes.
  */
 import type { CatalogEntry, PortSpec, Provenance } from '../../catalog/model.js';
+import { copyPorts } from '../../catalog/ports.js';
 import type { ClassifiedToken } from '../../catalog/normalize.js';
 
 /** One endpoint set, read from either format, without its endpoints. */
@@ -57,7 +58,7 @@ export function endpointSetEntry(set: EndpointSetFacts, token: ClassifiedToken, 
     region: null,
     group,
     groupKey,
-    ports: { tcp: [...set.ports.tcp], udp: [...set.ports.udp], any: [...set.ports.any], custom: set.ports.custom },
+    ports: copyPorts(set.ports),
     required: set.required,
     expressRoute: set.expressRoute,
     role: 'destination',

@@ -1,12 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { CatalogEntry, ParseResult } from '../../catalog/model.js';
+import type { CatalogEntry } from '../../catalog/model.js';
 import { buildCatalog } from '../../catalog/canonical.js';
 import { diffCatalogs } from '../../catalog/diff.js';
-import { ParseError } from '../../errors/index.js';
 import type { TextDocument } from '../types.js';
 import { detectM365Json, m365JsonParser, parseM365Json } from './index.js';
+import { assertParseError, ofSet, withoutProvenance } from '../../test/helpers/parse-result.js';
 
 function fixture(name: string): string {
   return readFileSync(new URL(`./__fixtures__/${name}`, import.meta.url), 'utf8');
@@ -18,27 +18,11 @@ function doc(text: string, contentType: string | null = 'application/json; chars
 
 const pretty = fixture('worldwide.json');
 
-function ofSet(result: ParseResult, id: number): CatalogEntry[] {
-  return result.entries.filter((e) => e.groupKey === `set ${id}`);
-}
-
 /** 1-based line of the first line containing `needle`, computed independently of the parser. */
 function lineOf(text: string, needle: string): number {
   const index = text.split('\n').findIndex((line) => line.includes(needle));
   assert.ok(index >= 0, `fixture has no line with ${needle}`);
   return index + 1;
-}
-
-function withoutProvenance(result: ParseResult): Omit<CatalogEntry, 'provenance'>[] {
-  return buildCatalog('m365', result).entries.map(({ provenance: _provenance, ...rest }) => rest);
-}
-
-function assertParseError(run: () => unknown, message: RegExp): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof ParseError, `expected a ParseError, got ${String(error)}`);
-    assert.match(error.message, message);
-    return true;
-  });
 }
 
 test('set 1 becomes one entry per url and per ip, with every attribute of the set', () => {
@@ -138,7 +122,7 @@ test('minified JSON gives the same catalog, every value on line 1', () => {
   const minified = fixture('worldwide.min.json');
   assert.equal(minified.includes('\n'), false);
   const result = parseM365Json(doc(minified));
-  assert.deepEqual(withoutProvenance(result), withoutProvenance(parseM365Json(doc(pretty))));
+  assert.deepEqual(withoutProvenance(buildCatalog('m365', result)), withoutProvenance(buildCatalog('m365', parseM365Json(doc(pretty)))));
   assert.ok(result.entries.every((e) => e.provenance.line === 1));
   assert.deepEqual(new Set(result.entries.map((e) => e.provenance.column)), new Set(['urls', 'ips']));
 });

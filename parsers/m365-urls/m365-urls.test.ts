@@ -1,13 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import type { CatalogEntry, ParseResult } from '../../catalog/model.js';
+import type { CatalogEntry } from '../../catalog/model.js';
 import { buildCatalog, entryKey } from '../../catalog/canonical.js';
-import { ParseError } from '../../errors/index.js';
 import type { TextDocument } from '../types.js';
 import { parseM365Json } from '../m365-json/index.js';
 import { detectM365Urls, m365UrlsParser, parseM365Urls } from './index.js';
 import { addressTokens, readCategoryCell } from './cells.js';
+import { assertParseError, ofSet, withoutProvenance } from '../../test/helpers/parse-result.js';
 
 const page = readFileSync(new URL('./__fixtures__/urls-and-ip-ranges.md', import.meta.url), 'utf8');
 const serviceJson = readFileSync(new URL('../m365-json/__fixtures__/worldwide.json', import.meta.url), 'utf8');
@@ -16,27 +16,11 @@ function doc(text: string, contentType: string | null = 'text/markdown'): TextDo
   return { location: 'urls-and-ip-ranges.md', text, contentType };
 }
 
-function ofSet(result: ParseResult, id: number): CatalogEntry[] {
-  return result.entries.filter((e) => e.groupKey === `set ${id}`);
-}
-
 /** 1-based line of the table row for endpoint set `id`, computed independently of the parser. */
 function rowLine(id: number): number {
   const index = page.split('\n').findIndex((line) => line.startsWith(`${id} | `));
   assert.ok(index >= 0, `fixture has no row ${id}`);
   return index + 1;
-}
-
-function withoutProvenance(result: ParseResult): Omit<CatalogEntry, 'provenance'>[] {
-  return buildCatalog('m365', result).entries.map(({ provenance: _provenance, ...rest }) => rest);
-}
-
-function assertParseError(run: () => unknown, message: RegExp): void {
-  assert.throws(run, (error: unknown) => {
-    assert.ok(error instanceof ParseError, `expected a ParseError, got ${String(error)}`);
-    assert.match(error.message, message);
-    return true;
-  });
 }
 
 const TABLE_HEAD = 'ID | Category | ER | Addresses | Ports\n-- | -------- | -- | --------- | -----\n';
@@ -121,7 +105,7 @@ test('the markdown page and the web-service JSON of the same data give the same 
     buildCatalog('m365', fromPage).entries.map(entryKey),
     buildCatalog('m365', fromJson).entries.map(entryKey),
   );
-  assert.deepEqual(withoutProvenance(fromPage), withoutProvenance(fromJson));
+  assert.deepEqual(withoutProvenance(buildCatalog('m365', fromPage)), withoutProvenance(buildCatalog('m365', fromJson)));
 });
 
 test('Addresses cells: backticks, <BR>, escapes, entities and a raw <tenant> outside code', () => {

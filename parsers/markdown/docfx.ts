@@ -15,10 +15,11 @@
  * are interpreted and nothing in one column can run into the next.
  */
 import type { Root } from 'mdast';
-import type { CatalogEntry, EndpointRole, PortSpec } from '../../catalog/model.js';
+import type { CatalogEntry, EndpointRole } from '../../catalog/model.js';
 import { groupKeyOf } from '../../catalog/canonical.js';
 import { emptyPorts } from '../../catalog/model.js';
-import { parsePorts } from '../../catalog/ports.js';
+import { copyPorts, parsePorts } from '../../catalog/ports.js';
+import type { TableResult } from './tables.js';
 import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
 import { escapeWildcards, type ColumnBlock, type RowGroup } from './prepare.js';
 import { tokenWarnings, tokensOf, type FoundToken, type LineTokens } from './tokens.js';
@@ -134,17 +135,8 @@ function yesNo(text: string): boolean | null {
   return null;
 }
 
-export interface RowGroupResult {
-  entries: CatalogEntry[];
-  warnings: string[];
-  headers: string[];
-  rows: number;
-  line: number;
-}
-
-function copyPorts(ports: PortSpec): PortSpec {
-  return { tcp: [...ports.tcp], udp: [...ports.udp], any: [...ports.any], custom: ports.custom };
-}
+/** A row block reads into what a table reads into: entries, warnings and its shape. */
+export type RowGroupResult = TableResult;
 
 export function readRowGroup(group: RowGroup, section: string, parse: MarkdownParse): RowGroupResult {
   const parsed = group.rows.map((row) => row.columns.map((column) => parseColumn(column, parse)));

@@ -16,7 +16,7 @@ import type { Nodes } from 'mdast';
 import type { CatalogEntry, ParseResult } from '../../catalog/model.js';
 import { portsFromProse } from '../../catalog/ports.js';
 import type { DocumentParser, TextDocument } from '../types.js';
-import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
+import { plainText, textLines, type LineMap } from './inline.js';
 import { prepareDocument } from './prepare.js';
 import { parseMarkdownTree } from './tree.js';
 import { readTable } from './tables.js';

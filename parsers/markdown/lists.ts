@@ -8,6 +8,7 @@
  * page lists what its markdown lists.
  */
 import type { CatalogEntry, PortSpec } from '../../catalog/model.js';
+import { copyPorts } from '../../catalog/ports.js';
 import type { TextLine } from './inline.js';
 import { endpointsOnly, tokensOf, type FoundToken } from './tokens.js';
 
@@ -48,7 +49,7 @@ export function listEntry(token: FoundToken, line: number, section: string, port
     region: null,
     group: null,
     groupKey: null,
-    ports: { tcp: [...ports.tcp], udp: [...ports.udp], any: [...ports.any], custom: ports.custom },
+    ports: copyPorts(ports),
     required: null,
     expressRoute: null,
     role: 'destination',

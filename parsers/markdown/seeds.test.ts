@@ -6,7 +6,6 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { CatalogEntry } from '../../catalog/model.js';
 import { formatPorts } from '../../catalog/ports.js';
 import { groupKeyOf } from '../../catalog/canonical.js';
 import { markdownParser } from './index.js';

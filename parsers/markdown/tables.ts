@@ -16,8 +16,8 @@
  *  - every other column is an address column.
  */
 import type { Table } from 'mdast';
-import type { CatalogEntry, PortSpec } from '../../catalog/model.js';
-import { parsePorts, portsFromProse } from '../../catalog/ports.js';
+import type { CatalogEntry } from '../../catalog/model.js';
+import { copyPorts, parsePorts, portsFromProse } from '../../catalog/ports.js';
 import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
 import { joinRegion, regionLabel } from './region.js';
 import { leadingLabel, tokenWarnings, tokensOf, type LineTokens } from './tokens.js';
@@ -41,10 +41,6 @@ export interface TableResult {
   /** Data rows. */
   rows: number;
   line: number;
-}
-
-function copyPorts(ports: PortSpec): PortSpec {
-  return { tcp: [...ports.tcp], udp: [...ports.udp], any: [...ports.any], custom: ports.custom };
 }
 
 /** plainText of a cell, from its lines (textLines of the same cell). */

@@ -364,10 +364,29 @@ export interface LineContext {
 }
 
 const HTML_START = /^ {0,3}<[A-Za-z/!?]/;
+/** Container prefix of a line: indentation, quote markers, list markers. */
+const CONTAINER_PREFIX = /^(?:[ \t]*(?:>|(?:[-+*]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*/;
+/**
+ * The start of a block that runs on over blank lines: a fence, or HTML that ends at a marker of
+ * its own (a comment, `<?`, `<!X`, CDATA, `<script>`, `<pre>`, `<style>`, `<textarea>`).
+ */
+const LONG_BLOCK_START = /^(?:`{3}|~{3}|<(?:!--|\?|![A-Za-z]|!\[CDATA\[|(?:script|pre|style|textarea)(?:[ \t>]|$)))/i;
+
+/** Whether `line` may open such a block inside a container (after a prefix or any indentation). */
+function opensNestedBlock(line: string): boolean {
+  const prefix = CONTAINER_PREFIX.exec(line)![0].length;
+  return prefix > 0 && LONG_BLOCK_START.test(line.slice(prefix));
+}
 
 /**
  * Finds the top-level fenced code and HTML blocks of `lines`. HTML is over-approximated (any
  * line that starts with a tag runs to the next blank line), which only costs a shortcut.
+ *
+ * A fence or HTML block that may sit in a container (NESTED_OPENER) is not followed: every line
+ * from it to the end counts as inside. Blank lines do not end a list item, so where such a block
+ * is still open, the lines a shortcut leaves blank would become lines of it; and a line that
+ * ends its container (a fence at the first column) opens a new block where this scan would see
+ * a closing fence.
  */
 export function scanContext(lines: string[]): LineContext {
   const inside = new Uint8Array(lines.length);
@@ -395,6 +414,10 @@ export function scanContext(lines: string[]): LineContext {
       if (BLANK.test(line)) htmlToBlank = false;
       else inside[i] = 1;
       continue;
+    }
+    if (opensNestedBlock(line)) {
+      inside.fill(1, i);
+      break;
     }
     const open = FENCE_OPEN.exec(line);
     if (open && !(open[1]![0] === '`' && open[2]!.includes('`'))) {

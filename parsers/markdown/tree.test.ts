@@ -273,3 +273,30 @@ test('tight lists and blockquotes of paragraphs built apart', () => {
   ];
   for (const text of cases) sameTree(text, JSON.stringify(text));
 });
+
+test('fences and HTML blocks that may sit in a container: blank lines do not end a list item', () => {
+  const cases = [
+    '- ```\n# H\nX',
+    '- ```\n\n# H\nX',
+    '- ```\n\n# H\n\nX',
+    '- ```\n\n|a|b|\n|-|-|\n\nX',
+    '- ```\n\nPara\n\nX',
+    '- ```\n\n\nPara\n\nX',
+    '- a\n\n  ```\n\n```\n\n# H\n',
+    '- a\n\n  ```\n\n```\n\nPara\n',
+    '- a\n\n  ~~~\n  x\n  ~~~\n\n# H\n\nX',
+    '1. a\n\n   ```\n   x\n\n# H\n\nX',
+    ' ```\nfoo\n\n# H\n```\n\nPara',
+    '> ```\n\n# H\nX',
+    '>```\n\nPara\n\nX',
+    '- > ```\n\n# H\n\nX',
+    '- <!--\n\n# H\nX',
+    '- <!--\n\n# H\n-->\n\nPara',
+    '- a\n\n  <!--\n-->\n\n# H\n\nPara',
+    '- <![CDATA[\n\n# H\nX',
+    '- <script>\n\nPara\n\nX',
+    '- <?php\n\n- a\n- b\n\nX',
+    '- a\n\n      code\n\n\n\n# H\nX',
+  ];
+  for (const text of cases) sameTree(text, JSON.stringify(text));
+});

@@ -74,7 +74,8 @@ export function canCompact(source: string): boolean {
  * Replaces long inert runs of `source` by single stand-in characters (see above). Each table in
  * `tables` becomes one line: its first line's indentation and one stand-in; its other lines
  * are taken out. That is done with no check: tree.ts puts each table where its line ends up.
- * Lines in `blank` (0-based) are left empty: tree.ts puts the blocks they held back itself.
+ * Lines in `blank` (0-based) are left empty: tree.ts puts the blocks they held back itself; and
+ * a run of such lines and blank lines becomes one blank line (see findBlankRuns).
  */
 export function compact(source: string, tables: readonly TableLines[] = [], blank: ReadonlySet<number> = new Set()): Compacted {
   const compacted: Compacted = { text: source, runs: [], at: [], span: [], removed: [], lines: [], sourceLines: [], tableStandIns: new Map() };
@@ -92,6 +93,7 @@ export function compact(source: string, tables: readonly TableLines[] = [], blan
     return char;
   };
   const sourceText = source.split('\n');
+  const blankRuns = findBlankRuns(sourceText, blank);
   let out = '';
   let offset = 0;
   for (let index = 0; index < sourceText.length; index += 1) {
@@ -99,7 +101,27 @@ export function compact(source: string, tables: readonly TableLines[] = [], blan
     sourceLines.push(offset);
     offset += line.length + 1;
     const table = byFirst.get(index);
-    if (blank.has(index)) {
+    const runEnd = blankRuns.get(index);
+    if (runEnd !== undefined) {
+      // One blank line for the run: its other lines go, each with the line end after it.
+      let taken = line.length + 1;
+      for (let next = index + 1; next <= runEnd; next += 1) {
+        sourceLines.push(offset);
+        offset += sourceText[next]!.length + 1;
+        if (next < runEnd) taken += sourceText[next]!.length + 1;
+      }
+      at.push(out.length);
+      span.push(0);
+      removed.push(taken);
+      lines.push(runEnd - index);
+      index = runEnd;
+      if (sourceText[runEnd]!.length > 0) {
+        at.push(out.length);
+        span.push(0);
+        removed.push(sourceText[runEnd]!.length);
+        lines.push(0);
+      }
+    } else if (blank.has(index)) {
       // A block built elsewhere: its lines are left blank.
       if (line.length > 0) {
         at.push(out.length);
@@ -133,6 +155,34 @@ export function compact(source: string, tables: readonly TableLines[] = [], blan
   }
   compacted.text = out;
   return compacted;
+}
+
+/**
+ * Runs of two or more lines that are empty or left blank, with at least one of the latter, by
+ * first line (0-based): the last line of each. micromark reads one such run as it reads one
+ * empty line, and pays for every line of it. (A line of spaces is no part of a run: an indented
+ * code block that a block left blank ends keeps it.) A block is only left blank at the top level when
+ * the next line that is not blank starts at the first column and is no list item
+ * (fast-blocks.ts), and after no fence or HTML block that could run on in a list item (see
+ * scanContext): then every container open before the run is closed by that line, whatever
+ * the number of blank lines before it, and an indented code block leaves trailing blank lines out.
+ */
+function findBlankRuns(lines: string[], blank: ReadonlySet<number>): Map<number, number> {
+  const runs = new Map<number, number>();
+  if (blank.size === 0) return runs;
+  const isBlank = (i: number) => blank.has(i) || lines[i]!.length === 0;
+  for (let first = 0; first < lines.length; first += 1) {
+    if (!isBlank(first)) continue;
+    let last = first;
+    let leftBlank = blank.has(first);
+    while (last + 1 < lines.length && isBlank(last + 1)) {
+      last += 1;
+      if (blank.has(last)) leftBlank = true;
+    }
+    if (leftBlank && last > first) runs.set(first, last);
+    first = last;
+  }
+  return runs;
 }
 
 /** The stand-in character of run `index`. */

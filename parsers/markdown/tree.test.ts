@@ -300,3 +300,36 @@ test('fences and HTML blocks that may sit in a container: blank lines do not end
   ];
   for (const text of cases) sameTree(text, JSON.stringify(text));
 });
+
+test('blank lines around blocks built apart: one blank line for micromark', () => {
+  const cases = [
+    '    code\n    \n# H\nX',
+    '    code\n    \n\n\n# H\n\n\nX',
+    '    code\n\n\n# H\n\n    more',
+    '    code\n\n\n\n# H\n\n\nX\n\n    more',
+    '- a\n\n\n# H\n\n\nX',
+    '-\n\n# H\n\nX',
+    '- a\n\n  b\n\n\n# H\n\nX',
+    '- a\n- b\n\n\nPara\n\n\n- c',
+    '> a\n\n\n# H\n\n\n> b',
+    '> a\n\n# H\nb',
+    '# A\n\n\nPara one\n\n\n## B\n\n\nX',
+    '\n\n# H\n\n\n',
+    '# H',
+    '# H\n',
+    '\n# H',
+    'Para\n\n# H\n\n',
+    'Para\n# H\n\n\nX',
+    'Para\n\n\n# H\n===',
+    '<div>\n\n\n# H\n\nX',
+    '<div>\nx\n\n\n# H\n\n</div>',
+    '```\ncode\n```\n\n\n# H\n\n\nX',
+    '> |a|\n> |-|\n> |x|\n\n\n# H\n\n\nX',
+    '|a|\n|-|\n|x|\n\n\n# H\n\n\n|b|\n|-|\n|y|\n\n\nX',
+    '|a|\n|-|\n|&amp; x|\n\n# H\n\n\n',
+    '|a|\n|-|\n|&amp; x|\n\n\n\n- a\n\n\n\n# H',
+    'Para  \n\n\n# H\n \n\nX',
+    'Para\n \n\n# H\n\t\n\nX',
+  ];
+  for (const text of cases) sameTree(text, JSON.stringify(text));
+});

@@ -275,10 +275,11 @@ function quoteBlock(lines: string[], first: number, last: number, point: (line: 
   for (let i = first; i <= last + 1; i += 1) {
     const line = i <= last ? lines[i]! : '';
     if (i <= last && line[0] !== '>') return null;
-    const from = line[1] === ' ' ? 2 : 1;
     const blank = i > last || BLANK.test(line.slice(1));
     if (!blank && start < 0) start = i;
     if (blank && start >= 0) {
+      // The paragraph's content starts after `> ` or `>`, the same on each of its lines.
+      const from = lines[start]![1] === ' ' ? 2 : 1;
       if (lines.slice(start, i).some((l) => l.length <= from || l[from] === ' ' || (l[1] === ' ') !== (from === 2))) return null;
       const paragraph = paragraphBlock(lines, start, i - 1, from, point, []);
       if (!paragraph || paragraph.children.length === 0) return null;

@@ -270,6 +270,18 @@ test('tight lists and blockquotes of paragraphs built apart', () => {
     'Para a\\\nb\n\nx',
     'Para <br>\nnext\n\nx',
     'Para a<br/>b\nc</br>d\n\nx',
+    // Each paragraph of a blockquote has its own marker spacing.
+    '> a\n>b\n\nx',
+    '> a\n>\n>b\n>c\n\nx',
+    '>a\n>\n> b\n> c\n\nx',
+    '> a\n> \tb\n\nx',
+    '>\ta\n\nx',
+    '> \ta\n\nx',
+    '> a\n>\n> b\n>\n\nx',
+    '> \n> a\n\nx',
+    '>  a\n> b\n\nx',
+    '> a\n>  \n> b\n\nx',
+    '> [!NOTE]\n> You may see these addresses.\n\n# H\n\n> [!div class="x"]\n> [Next](next.md)\n\nx',
   ];
   for (const text of cases) sameTree(text, JSON.stringify(text));
 });

@@ -9,10 +9,12 @@
  * A block is certainly at the top level when it starts at the first column, outside fenced
  * code and HTML blocks (fast-tables.ts scanContext), right after a blank line, a `#` heading
  * or the start of the text (a heading or a fence may follow any line): such a line closes
- * every list item and blockquote before it. Its lines become blank lines, and that changes
- * nothing else when the next line that is not blank also starts at the first column and is
- * no list item: then every container before the block is closed by that line as it was by the
- * block, and nothing after it could have continued anything before it.
+ * every list item and blockquote before it, unless it is a list item itself, which continues a
+ * list before it (so a list is only taken where no list may be open: listMayBeOpen). Its lines
+ * become blank lines, and that changes nothing else when the next line that is not blank also
+ * starts at the first column and is no list item (or is one, and no list may be open before
+ * the block nor in it): then every container before the block is closed by that line as it was
+ * by the block, and nothing after it could have continued anything before it.
  *
  * What is built here: a heading whose text is one line of inline content; a paragraph of
  * lines of plain text, or of one line with inline markup (that line is parsed by remark with
@@ -37,6 +39,8 @@ const BLANK = /^[ \t]*$/;
 const ATX = /^(#{1,6})(?: +|$)/;
 const FENCE = /^(`{3,}|~{3,})(.*)$/;
 const LIST_ITEM = /^(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)/;
+/** A line that is, or may be, a list item, after any indentation and quote markers. */
+const MAY_BE_LIST_ITEM = /^[ \t>]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)/;
 const THEMATIC = /^(?:[*_-][ \t]*){3,}$/;
 const DEFINITION = /^\[[^\]]*\]:/;
 /** A line of plain paragraph text: nothing markdown reads inline, no tab. */
@@ -50,13 +54,38 @@ export function findBlocks(lines: string[], starts: number[], context: LineConte
   const blocks: FastBlocks = { nodes: [], removed: new Set(), tables: new Set(), pending: [] };
   const tableAt = new Map(tables.map((t) => [t.first, t]));
   const point = (line: number, column: number): Point => ({ line: line + 1, column: column + 1, offset: starts[line]! + column });
-  /** Whether the next line that is not blank (from `from` on) starts at the first column and is no list item. */
-  const closesBefore = (from: number): boolean => {
+  const blankOrTaken = (k: number) => blocks.removed.has(k) || BLANK.test(lines[k]!);
+  /**
+   * Whether a list may be open before line `first` once the blocks taken so far read as blank
+   * lines: the lines before it that are neither (up to the blank line or block before them) do
+   * not start at the first column, are not all outside fenced code and HTML, or hold a line
+   * that is, or may be, a list item (in a blockquote too). Otherwise their first line, at the
+   * first column after a blank line, closed every list before it, and no line after it opened one.
+   */
+  const listMayBeOpen = (first: number): boolean => {
+    let last = first - 1;
+    while (last >= 0 && blankOrTaken(last)) last -= 1;
+    if (last < 0) return false;
+    let start = last;
+    while (start > 0 && !blankOrTaken(start - 1)) start -= 1;
+    if (lines[start]![0] === ' ' || lines[start]![0] === '\t') return true;
+    for (let k = start; k <= last; k += 1) if (context.inside[k] || MAY_BE_LIST_ITEM.test(lines[k]!)) return true;
+    return false;
+  };
+  /**
+   * Whether the next line that is not blank (from `from` on) starts at the first column and is
+   * no list item, or a list item when no list may be open before the block (`first` to `from`,
+   * excluded) nor in it.
+   */
+  const closesBefore = (first: number, from: number): boolean => {
     let k = from;
     while (k < lines.length && BLANK.test(lines[k]!)) k += 1;
     if (k >= lines.length) return true;
     const line = lines[k]!;
-    return line[0] !== ' ' && line[0] !== '\t' && !LIST_ITEM.test(line);
+    if (line[0] === ' ' || line[0] === '\t') return false;
+    if (!LIST_ITEM.test(line)) return true;
+    for (let b = first; b < from; b += 1) if (MAY_BE_LIST_ITEM.test(lines[b]!)) return false;
+    return !listMayBeOpen(first);
   };
   const take = (node: RootContent, first: number, last: number) => {
     blocks.nodes.push(node);
@@ -72,7 +101,7 @@ export function findBlocks(lines: string[], starts: number[], context: LineConte
     if (blank) continue;
     const table = tableAt.get(i);
     if (table) {
-      if (table.depth === 0 && line[0] === '|' && closesBefore(table.last + 1)) {
+      if (table.depth === 0 && line[0] === '|' && closesBefore(i, table.last + 1)) {
         take(table.node, table.first, table.last);
         blocks.tables.add(table);
       }
@@ -81,7 +110,7 @@ export function findBlocks(lines: string[], starts: number[], context: LineConte
     }
     const fence = context.fences.get(i);
     if (fence !== undefined) {
-      if (fence > i && line[0] !== ' ' && lines[fence]![0] !== ' ' && closesBefore(fence + 1)) {
+      if (fence > i && line[0] !== ' ' && lines[fence]![0] !== ' ' && closesBefore(i, fence + 1)) {
         const code = codeBlock(lines, i, fence, point);
         if (code) take(code, i, fence);
       }
@@ -92,7 +121,7 @@ export function findBlocks(lines: string[], starts: number[], context: LineConte
     const atx = ATX.exec(line);
     if (atx) {
       afterBreak = true;
-      if (closesBefore(i + 1)) {
+      if (closesBefore(i, i + 1)) {
         const heading = headingBlock(line, i, atx[1]!.length, atx[0].length, point, blocks.pending);
         if (heading) take(heading, i, i);
       }
@@ -101,12 +130,14 @@ export function findBlocks(lines: string[], starts: number[], context: LineConte
     if (!startsBlock) continue;
     let last = i;
     while (last + 1 < lines.length && !BLANK.test(lines[last + 1]!)) last += 1;
-    if (closesBefore(last + 1)) {
+    if (closesBefore(i, last + 1)) {
       const node =
         line[0] === '>'
           ? quoteBlock(lines, i, last, point)
           : LIST_ITEM.test(line)
-            ? listBlock(lines, i, last, point)
+            ? listMayBeOpen(i)
+              ? null // a list item after a blank line continues a list before it
+              : listBlock(lines, i, last, point)
             : PARAGRAPH_START.test(line) && !THEMATIC.test(line) && !DEFINITION.test(line)
               ? paragraphBlock(lines, i, last, 0, point, blocks.pending)
               : null;

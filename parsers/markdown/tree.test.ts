@@ -345,3 +345,35 @@ test('blank lines around blocks built apart: one blank line for micromark', () =
   ];
   for (const text of cases) sameTree(text, JSON.stringify(text));
 });
+
+test('blocks built apart before a list: only when no list may be open before them', () => {
+  const cases = [
+    'Intro words\n\n- a\n- b\n\nX',
+    '# H\n\nPara\n\n- a\n- b\n\nX',
+    '- a\nlazy\n\nPara\n\n- b',
+    'Para\n- a\n\nPara two\n\n- b',
+    'Para\n  - a\n\nPara two\n\n- b',
+    'Para\n2. a\n\nPara two\n\n3. b',
+    '> - a\n\nPara\n\n- b',
+    '> a\n- b\n\nPara\n\n- c',
+    '  Para\n\nPara two\n\n- b',
+    '1. a\n\n   more\n\nPara\n\n2. b',
+    '1. a\n\n# H\n\n2. b',
+    '|a|\n|-|\n|x|\n\nPara\n\n1. a\n2. b',
+    'Para\n\n1. a\n\n2. b\n\nX',
+    'Para\n\n- a\n\n- b',
+    '```\n- a\n```\n\nPara\n\n- b',
+    '<div>\n- a\n</div>\n\nPara\n\n- b',
+    'Para\n\n* * *\n\n- b',
+    'Intro:\n\n- a\n- b\n\nPara\n\n- c\n- d',
+    'Para\n\n# H\n- a\n\nx',
+    'Para\n\n> q\n\n- a\n\nx',
+    'Para\n\n- a\n\n  b\n\nPara\n\n- c',
+  ];
+  for (const text of cases) sameTree(text, JSON.stringify(text));
+});
+
+test('a list after a blank line continues the list before it', () => {
+  const cases = ['- a\n\n- b\n\nX', '1. a\n\n2. b', 'Para\n\n1. a\n\n2. b\n\nX', '- a\n\n\n- b\n- c\n\nX', '- a\n  b\n\n- c\n\nX', '> - a\n\n- b\n\nX', 'x\n\n- a\n\n* b\n\nX'];
+  for (const text of cases) sameTree(text, JSON.stringify(text));
+});

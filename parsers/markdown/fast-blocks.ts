@@ -10,11 +10,12 @@
  * code and HTML blocks (fast-tables.ts scanContext), right after a blank line, a `#` heading
  * or the start of the text (a heading or a fence may follow any line): such a line closes
  * every list item and blockquote before it, unless it is a list item itself, which continues a
- * list before it (so a list is only taken where no list may be open: listMayBeOpen). Its lines
+ * list before it (so a list is only taken where no list may be open: mayBeContinued). Its lines
  * become blank lines, and that changes nothing else when the next line that is not blank also
- * starts at the first column and is no list item (or is one, and no list may be open before
- * the block nor in it): then every container before the block is closed by that line as it was
- * by the block, and nothing after it could have continued anything before it.
+ * starts at the first column and is no list item (or is indented or a list item, and no list
+ * or indented code may be open before the block nor in it): then every container before the
+ * block is closed by that line as it was by the block, and nothing after it could have
+ * continued anything before it.
  *
  * What is built here: a heading whose text is one line of inline content; a paragraph of
  * lines of plain text, or of one line with inline markup (that line is parsed by remark with
@@ -39,8 +40,14 @@ const BLANK = /^[ \t]*$/;
 const ATX = /^(#{1,6})(?: +|$)/;
 const FENCE = /^(`{3,}|~{3,})(.*)$/;
 const LIST_ITEM = /^(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)/;
-/** A line that is, or may be, a list item, after any indentation and quote markers. */
-const MAY_BE_LIST_ITEM = /^[ \t>]*(?:[*+-]|\d{1,9}[.)])(?:[ \t]|$)/;
+/**
+ * Whether a line, after a blank line or at the top level, may leave a list item or an indented
+ * code block open: it is indented or a list item. A line that starts with `>` is in a top-level
+ * blockquote, which the next blank line closes with all it holds.
+ */
+function mayLeaveOpen(line: string): boolean {
+  return line[0] !== '>' && (line[0] === ' ' || line[0] === '\t' || LIST_ITEM.test(line));
+}
 const THEMATIC = /^(?:[*_-][ \t]*){3,}$/;
 const DEFINITION = /^\[[^\]]*\]:/;
 /** A line of plain paragraph text: nothing markdown reads inline, no tab. */
@@ -56,36 +63,38 @@ export function findBlocks(lines: string[], starts: number[], context: LineConte
   const point = (line: number, column: number): Point => ({ line: line + 1, column: column + 1, offset: starts[line]! + column });
   const blankOrTaken = (k: number) => blocks.removed.has(k) || BLANK.test(lines[k]!);
   /**
-   * Whether a list may be open before line `first` once the blocks taken so far read as blank
-   * lines: the lines before it that are neither (up to the blank line or block before them) do
-   * not start at the first column, are not all outside fenced code and HTML, or hold a line
-   * that is, or may be, a list item (in a blockquote too). Otherwise their first line, at the
-   * first column after a blank line, closed every list before it, and no line after it opened one.
+   * Whether a list item or an indented code block may be open before line `first` once the
+   * blocks taken so far read as blank lines: the lines before it that are neither (up to the
+   * blank line or block before them) are not all outside fenced code and HTML, or hold a line
+   * that may leave one open (mayLeaveOpen). Otherwise their first line, at the first column
+   * after a blank line, closed every list before it, and no line after it opened a list or a
+   * code block that a blank line does not close.
    */
-  const listMayBeOpen = (first: number): boolean => {
+  const mayBeContinued = (first: number): boolean => {
     let last = first - 1;
     while (last >= 0 && blankOrTaken(last)) last -= 1;
     if (last < 0) return false;
     let start = last;
     while (start > 0 && !blankOrTaken(start - 1)) start -= 1;
-    if (lines[start]![0] === ' ' || lines[start]![0] === '\t') return true;
-    for (let k = start; k <= last; k += 1) if (context.inside[k] || MAY_BE_LIST_ITEM.test(lines[k]!)) return true;
+    for (let k = start; k <= last; k += 1) {
+      const line = lines[k]!;
+      if (context.inside[k] || mayLeaveOpen(line)) return true;
+    }
     return false;
   };
   /**
    * Whether the next line that is not blank (from `from` on) starts at the first column and is
-   * no list item, or a list item when no list may be open before the block (`first` to `from`,
-   * excluded) nor in it.
+   * no list item; or is indented or a list item, and neither the block (`first` to `from`,
+   * excluded) nor what is before it may hold a list or code block that it would continue.
    */
   const closesBefore = (first: number, from: number): boolean => {
     let k = from;
     while (k < lines.length && BLANK.test(lines[k]!)) k += 1;
     if (k >= lines.length) return true;
     const line = lines[k]!;
-    if (line[0] === ' ' || line[0] === '\t') return false;
-    if (!LIST_ITEM.test(line)) return true;
-    for (let b = first; b < from; b += 1) if (MAY_BE_LIST_ITEM.test(lines[b]!)) return false;
-    return !listMayBeOpen(first);
+    if (line[0] !== ' ' && line[0] !== '\t' && !LIST_ITEM.test(line)) return true;
+    for (let b = first; b < from; b += 1) if (mayLeaveOpen(lines[b]!)) return false;
+    return !mayBeContinued(first);
   };
   const take = (node: RootContent, first: number, last: number) => {
     blocks.nodes.push(node);
@@ -135,7 +144,7 @@ export function findBlocks(lines: string[], starts: number[], context: LineConte
         line[0] === '>'
           ? quoteBlock(lines, i, last, point)
           : LIST_ITEM.test(line)
-            ? listMayBeOpen(i)
+            ? mayBeContinued(i)
               ? null // a list item after a blank line continues a list before it
               : listBlock(lines, i, last, point)
             : PARAGRAPH_START.test(line) && !THEMATIC.test(line) && !DEFINITION.test(line)

@@ -369,6 +369,33 @@ test('blocks built apart before a list: only when no list may be open before the
     'Para\n\n# H\n- a\n\nx',
     'Para\n\n> q\n\n- a\n\nx',
     'Para\n\n- a\n\n  b\n\nPara\n\n- c',
+    // The next line indented: an indented code block, or a line of a list item before.
+    'Para\n\n    code',
+    'Intro:\n\n    host.example.com\n    \\*.example.com\n\nX',
+    '    a\n\nPara\n\n    b',
+    'Para\nlazy\n    more\n\nNext\n\n    code',
+    '- a\n\nPara\n\n  b',
+    '- a\n\n# H\n\n  b',
+    '# H\n    code',
+    'Para\n# H\n    code',
+    '# H\n\n  indented para',
+    '> a\n\nPara\n\n    code',
+    '> - a\n\nPara\n\n    code',
+    '<div>\n\nPara\n\n    code',
+    '|a|\n|-|\n|x|\n\nPara\n\n    code\n\nX',
+    '1. a\n\n   b\n\nPara\n\n   c',
+    '```\ncode\n```\n\n    more',
+    '```\n- x\n```\n\n    more',
+    '\tPara\n\nNext\n\n\tcode',
+    'Para\n\n\tcode',
+    // A blockquote before: the blank line closes it and what it holds, not a lazy line after it.
+    '> - a\n\nPara\n\n- b',
+    '> - a\n\nPara\n\n  b',
+    '> a\n- b\n\nPara\n\n- c',
+    '> - a\nlazy\n\nPara\n\n- b',
+    '> - a\n  lazy\n\nPara\n\n    b',
+    ' > - a\n\nPara\n\n- b',
+    '> > - a\n\nPara\n\n- b',
   ];
   for (const text of cases) sameTree(text, JSON.stringify(text));
 });

@@ -11,7 +11,7 @@
 import type { Writable } from 'node:stream';
 import { rm, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { Catalog } from '../catalog/model.js';
+import type { Catalog, ParseResult } from '../catalog/model.js';
 import type { ChangeSet } from '../catalog/changes.js';
 import { buildCatalog, serializeCatalog } from '../catalog/canonical.js';
 import { diffCatalogs } from '../catalog/diff.js';
@@ -20,7 +20,7 @@ import { selectParser } from '../parsers/registry.js';
 import { fetcherFor } from '../ingest/registry.js';
 import type { RawDocument } from '../ingest/types.js';
 import type { Notification, Notifier } from '../notify/types.js';
-import { EndpointWatchError, HealthError, ParseError, errorMessage } from '../errors/index.js';
+import { EmptyDocumentError, EndpointWatchError, HealthError, ParseError, errorMessage } from '../errors/index.js';
 import { SnapshotStore, sha256 } from '../store/snapshots.js';
 import { Outbox, type OutboxEntry } from '../store/outbox.js';
 import { assessHealth } from './health.js';
@@ -122,7 +122,14 @@ async function writeHeld(store: SnapshotStore, source: string, doc: RawDocument,
 export function parseDocument(source: string, doc: RawDocument, format?: string | null, allowEmptyAs?: string): Catalog {
   const text = decodeDocument(doc.body);
   const parser = selectParser({ location: doc.location, text, contentType: doc.contentType }, format);
-  const result = parser.parse({ location: doc.location, text, contentType: doc.contentType });
+  let result: ParseResult;
+  try {
+    result = parser.parse({ location: doc.location, text, contentType: doc.contentType });
+  } catch (err) {
+    // Parsers that refuse an empty document of their own format: the same broken generation.
+    if (!(err instanceof EmptyDocumentError) || err.format !== allowEmptyAs) throw err;
+    result = { entries: [], shape: { format: err.format, tables: 0, rows: 0, columns: [], entriesPerSection: {} }, warnings: [err.message] };
+  }
   if (result.entries.length === 0 && allowEmptyAs !== parser.id) {
     throw new ParseError(
       `${doc.location}: no endpoint found in the document (format ${parser.id}); an error page or an empty page? The snapshot was left unchanged`,

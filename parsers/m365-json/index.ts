@@ -13,7 +13,7 @@ import type { CatalogEntry, ParseResult } from '../../catalog/model.js';
 import { classifyToken } from '../../catalog/normalize.js';
 import { normalizePortSpec, parsePorts } from '../../catalog/ports.js';
 import { entriesPerSection } from '../../catalog/canonical.js';
-import { ParseError } from '../../errors/index.js';
+import { EmptyDocumentError, ParseError } from '../../errors/index.js';
 import type { DocumentParser, TextDocument } from '../types.js';
 import { canonicalCategory, endpointSetEntry, type EndpointSetFacts } from './endpoint-set.js';
 import { visitValueLines } from './value-lines.js';
@@ -77,7 +77,7 @@ function refuseOtherAnswer(location: string, data: unknown): ParseError | null {
     const what = isRecord(data) ? `an object (keys: ${Object.keys(data).slice(0, 8).join(', ') || 'none'})` : `a JSON ${data === null ? 'null' : typeof data}`;
     return new ParseError(`${location}: expected ${EXPECTED}, got ${what}`);
   }
-  if (data.length === 0) return new ParseError(`${location}: the endpoint-set array is empty`);
+  if (data.length === 0) return new EmptyDocumentError(M365_JSON_FORMAT, `${location}: the endpoint-set array is empty`);
   return null;
 }
 
@@ -173,7 +173,7 @@ export function parseM365Json(doc: TextDocument): ParseResult {
     else rows += 1;
   });
 
-  if (entries.length === 0) throw new ParseError(`${doc.location}: ${sets.length} endpoint set(s) but not one url or ip in them`);
+  if (entries.length === 0) throw new EmptyDocumentError(M365_JSON_FORMAT, `${doc.location}: ${sets.length} endpoint set(s) but not one url or ip in them`);
 
   const present = DATA_FIELDS.filter((field) => sets.some((set) => set[field] !== undefined && set[field] !== null));
   return {

@@ -14,7 +14,7 @@ import type { Nodes, Root, Table, TableCell } from 'mdast';
 import type { CatalogEntry, ParseResult } from '../../catalog/model.js';
 import { parsePorts } from '../../catalog/ports.js';
 import { entriesPerSection } from '../../catalog/canonical.js';
-import { ParseError } from '../../errors/index.js';
+import { EmptyDocumentError, ParseError } from '../../errors/index.js';
 import type { DocumentParser, TextDocument } from '../types.js';
 import { canonicalCategory, endpointSetEntry, type EndpointSetFacts } from '../m365-json/endpoint-set.js';
 import { addressTokens, cellSource, plainText, readCategoryCell, readYesNo } from './cells.js';
@@ -29,6 +29,7 @@ const HEADER_LINE = /^[ \t]{0,3}\|?[ \t]*(?:\*\*)?ID(?:\*\*)?[ \t]*\|[ \t]*(?:\*
 
 /** The data version in the page's generator comment. */
 const VERSION_COMMENT = /<!--[^>]*?\bendpoints\s+version\s+([0-9A-Za-z._-]+)[^>]*?-->/gi;
+const HAS_VERSION_COMMENT = new RegExp(VERSION_COMMENT.source, 'i');
 
 function nodeText(node: Nodes): string {
   if ('value' in node && typeof node.value === 'string' && node.type !== 'html') return node.value;
@@ -151,10 +152,12 @@ export function parseM365Urls(doc: TextDocument): ParseResult {
   }
 
   if (endpointTables === 0) {
-    throw new ParseError(`${doc.location}: no endpoint-set table (ID | Category | ER | Addresses | Ports) found`);
+    const message = `${doc.location}: no endpoint-set table (ID | Category | ER | Addresses | Ports) found`;
+    // With the generator's version comment it is still this page, published without its tables.
+    throw HAS_VERSION_COMMENT.test(text) ? new EmptyDocumentError(M365_URLS_FORMAT, message) : new ParseError(message);
   }
   if (entries.length === 0) {
-    throw new ParseError(`${doc.location}: ${endpointTables} endpoint-set table(s) but not one address in them`);
+    throw new EmptyDocumentError(M365_URLS_FORMAT, `${doc.location}: ${endpointTables} endpoint-set table(s) but not one address in them`);
   }
 
   return {
@@ -172,11 +175,13 @@ export function parseM365Urls(doc: TextDocument): ParseResult {
 }
 
 /**
- * The endpoint-set table header is specific to this page, so a document that has one is this
- * page with near certainty; it scores above the generic markdown parser. Everything else is 0.
+ * The endpoint-set table header is specific to this page, and so is its generator comment
+ * ("Worldwide endpoints version 2020080600"): a document with either is this page with near
+ * certainty (the comment alone: the page published without its tables, once for a day), and it
+ * scores above the generic markdown parser. Everything else is 0.
  */
 export function detectM365Urls(doc: TextDocument): number {
-  return HEADER_LINE.test(doc.text) ? 0.9 : 0;
+  return HEADER_LINE.test(doc.text) || HAS_VERSION_COMMENT.test(doc.text) ? 0.9 : 0;
 }
 
 export const m365UrlsParser: DocumentParser = {

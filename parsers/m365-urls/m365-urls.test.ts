@@ -7,6 +7,7 @@ import type { TextDocument } from '../types.js';
 import { parseM365Json } from '../m365-json/index.js';
 import { detectM365Urls, m365UrlsParser, parseM365Urls } from './index.js';
 import { addressTokens, readCategoryCell } from './cells.js';
+import { EmptyDocumentError, ParseError } from '../../errors/index.js';
 import { assertParseError, ofSet, withoutProvenance } from '../../test/helpers/parse-result.js';
 
 const page = readFileSync(new URL('./__fixtures__/urls-and-ip-ranges.md', import.meta.url), 'utf8');
@@ -156,6 +157,16 @@ test('a page without an endpoint-set table, or with no address in it, is a Parse
   assertParseError(() => parseM365Urls(doc('# Notes\n\n| Host | Port |\n|---|---|\n| a.example.com | 443 |\n')), /no endpoint-set table/);
   assertParseError(() => parseM365Urls(doc(`## Exchange Online\n\n${TABLE_HEAD}1 | Optimize<BR>Required | Yes | TBD | **TCP:** 443\n`)), /not one address/);
   assertParseError(() => parseM365Urls(doc('')), /no endpoint-set table/);
+});
+
+test('the page published with only its generator comments is this page, empty: an EmptyDocumentError', () => {
+  const empty = doc('---\ntitle: x\n---\n\n<!--Worldwide endpoints version 2020080700-->\n<!--File generated 2020-08-08-->\n');
+  assert.equal(detectM365Urls(empty), 0.9);
+  assert.throws(() => parseM365Urls(empty), (err: unknown) => err instanceof EmptyDocumentError && err.format === 'm365-urls' && /no endpoint-set table/.test(err.message));
+  // Some other page without the comment is no empty generation of this one.
+  assert.throws(() => parseM365Urls(doc('# Notes\n')), (err: unknown) => err instanceof ParseError && !(err instanceof EmptyDocumentError));
+  const noAddress = doc(`## Exchange Online\n\n${TABLE_HEAD}1 | Optimize<BR>Required | Yes | TBD | **TCP:** 443\n`);
+  assert.throws(() => parseM365Urls(noAddress), (err: unknown) => err instanceof EmptyDocumentError && /not one address/.test(err.message));
 });
 
 test('detect: the endpoint-set header scores above the generic markdown score; anything else is 0', () => {

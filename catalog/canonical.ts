@@ -8,7 +8,7 @@ import { parseIpValue } from './normalize.js';
  * order, links, line numbers). The same host in two rows is two entries.
  */
 export function entryKey(entry: CatalogEntry): string {
-  return [entry.kind, entry.value, entry.role, entry.section, entry.region ?? '', entry.groupKey ?? ''].join('\u0000');
+  return `${entry.kind}\u0000${entry.value}\u0000${entry.role}\u0000${entry.section}\u0000${entry.region ?? ''}\u0000${entry.groupKey ?? ''}`;
 }
 
 /** Makes a group key from a row's purpose text: no row number, no link targets, no markup, lower case. */
@@ -95,7 +95,74 @@ export function canonicalEntries(entries: CatalogEntry[]): CatalogEntry[] {
       custom: seen.ports.custom || entry.ports.custom,
     };
   }
-  return [...byKey.values()].sort(compareEntries);
+  return sortEntries([...byKey.values()]);
+}
+
+const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Ranks of `values` in `compare` order: equal ranks for strings `compare` holds equal, so
+ * comparing two ranks gives the sign `compare` gives for the two strings.
+ */
+function ranksOf(values: Iterable<string>, compare: (a: string, b: string) => number): Map<string, number> {
+  const distinct = [...new Set(values)].sort(compare);
+  const ranks = new Map<string, number>();
+  let rank = 0;
+  for (let i = 0; i < distinct.length; i += 1) {
+    if (i > 0 && compare(distinct[i - 1]!, distinct[i]!) !== 0) rank += 1;
+    ranks.set(distinct[i]!, rank);
+  }
+  return ranks;
+}
+
+const byRoleText = (a: string, b: string): number => a.localeCompare(b);
+const byCollator = (a: string, b: string): number => collator.compare(a, b);
+
+/**
+ * `entries.sort(compareEntries)`, with the same result, sooner. Each field is replaced by its
+ * rank among this catalog's distinct values of that field, so the collator orders each set of
+ * distinct strings once instead of being called at every one of the n log n comparisons of
+ * entries. The ranks give every pair of entries the sign compareEntries gives it, and both
+ * sorts are stable (ties keep the input order: the index is the last part of the key), so the
+ * order is the same one, byte for byte.
+ */
+function sortEntries(entries: CatalogEntry[]): CatalogEntry[] {
+  const n = entries.length;
+  const values = entries.map((e) => (e.kind === 'ip' ? ipSortKey(e.value) : e.value));
+  const sections = ranksOf(entries.map((e) => e.section), byCollator);
+  const groups = ranksOf(entries.map((e) => e.groupKey ?? ''), byCollator);
+  const regions = ranksOf(entries.map((e) => e.region ?? ''), byCollator);
+  // IPs and other values are only ever compared among their own kind (kind comes first).
+  const ipValues = ranksOf(values.filter((_, i) => entries[i]!.kind === 'ip'), byCodeUnits);
+  const textValues = ranksOf(values.filter((_, i) => entries[i]!.kind !== 'ip'), byCollator);
+  const roles = ranksOf(entries.map((e) => e.role), byRoleText);
+  const fields = [sections.size, groups.size, regions.size, 3, Math.max(ipValues.size, textValues.size, 1), roles.size, n];
+  const rankOf = (e: CatalogEntry, i: number) => [
+    sections.get(e.section)!,
+    groups.get(e.groupKey ?? '')!,
+    regions.get(e.region ?? '')!,
+    KIND_ORDER[e.kind],
+    (e.kind === 'ip' ? ipValues : textValues).get(values[i]!)!,
+    roles.get(e.role)!,
+    i,
+  ];
+  // All fields as digits of one integer, when it stays exact in a double: a numeric sort of
+  // those is one native call with no comparator.
+  if (fields.reduce((product, size) => product * size, 1) < Number.MAX_SAFE_INTEGER) {
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i += 1) keys[i] = rankOf(entries[i]!, i).reduce((key, rank, f) => key * fields[f]! + rank, 0);
+    keys.sort();
+    const sorted: CatalogEntry[] = new Array(n);
+    for (let i = 0; i < n; i += 1) sorted[i] = entries[keys[i]! % n]!;
+    return sorted;
+  }
+  const ranks = entries.map(rankOf);
+  return ranks
+    .sort((a, b) => {
+      for (let f = 0; f < a.length; f += 1) if (a[f] !== b[f]) return a[f]! - b[f]!;
+      return 0;
+    })
+    .map((r) => entries[r[r.length - 1]!]!);
 }
 
 export function entriesPerSection(entries: CatalogEntry[]): Record<string, number> {

@@ -299,6 +299,7 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
         const already = await readHeld(ctx.store, source.id);
         await writeHeld(ctx.store, source.id, doc, problems);
         // One alert per held version, not one per run while it stays broken.
+        let undelivered: Record<string, string> = {};
         if (!already || already.info.documentSha256 !== sha256(doc.body)) {
           const entry = await ctx.outbox.create({
             source: source.id,
@@ -307,9 +308,16 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
             notification: { type: 'health', source: source.id, location: doc.location, problems },
             pending: ctx.notifiers.map((n) => n.id),
           });
-          await deliver(ctx.outbox, entry, ctx.notifiers);
+          undelivered = await deliver(ctx.outbox, entry, ctx.notifiers);
         }
-        throw new HealthError(`${source.id}: the new version looks broken and was held, nothing committed: ${problems.join('; ')}. Look at it, then run \`endpoint-watch run --accept --source ${source.id}\``, problems);
+        const held = new HealthError(`${source.id}: the new version looks broken and was held, nothing committed: ${problems.join('; ')}. Look at it, then run \`endpoint-watch run --accept --source ${source.id}\``, problems);
+        return {
+          source: source.id,
+          status: 'held',
+          error: { code: held.code, message: held.message },
+          problems,
+          ...(Object.keys(undelivered).length ? { undelivered } : {}),
+        };
       }
     }
 

@@ -10,12 +10,21 @@ export interface FoundToken extends ClassifiedToken {
   raw: string;
 }
 
-/** One raw piece: what `rawTokens` splits out. */
-const PIECE = /[^\s,;]+/g;
+/** What separates raw pieces: whitespace, commas, semicolons. */
+const SEPARATORS = /[\s,;]+/;
 
-/** Raw pieces of a text, as written. */
+/**
+ * Raw pieces of a text, as written: the maximal runs of anything but a separator. Splitting
+ * gives the same pieces as matching `[^\s,;]+` (and an empty string at an end that starts or
+ * ends with a separator, dropped here) without a match object per piece.
+ */
 export function rawTokens(text: string): string[] {
-  return text.split(/[\s,;]+/).filter(Boolean);
+  return text.split(SEPARATORS).filter(Boolean);
+}
+
+/** A found token: spelled out rather than spread, which V8 makes far slower in this hot path. */
+function found(token: ClassifiedToken, raw: string): FoundToken {
+  return { kind: token.kind, value: token.value, raw };
 }
 
 /**
@@ -65,25 +74,25 @@ export interface LineTokens {
 const EMBEDDED_IPV4 = /(?<![\d.])\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?(?![\d.]*\d)/g;
 
 export function tokensOf(text: string): LineTokens {
-  const found: LineTokens = { tokens: [], unreadable: [], recovered: [], other: [] };
-  for (const match of text.matchAll(PIECE)) {
-    const raw = match[0];
+  const result: LineTokens = { tokens: [], unreadable: [], recovered: [], other: [] };
+  for (const raw of text.split(SEPARATORS)) {
+    if (!raw) continue;
     const token = classifyRaw(raw);
     if (token) {
-      found.tokens.push({ ...token, raw });
+      result.tokens.push(found(token, raw));
       continue;
     }
     const embedded = [...raw.matchAll(EMBEDDED_IPV4)].map((m) => classifyToken(m[0])).filter((t): t is ClassifiedToken => t !== null);
     if (embedded.length) {
-      for (const t of embedded) found.tokens.push({ ...t, raw });
-      found.recovered.push(raw);
+      for (const t of embedded) result.tokens.push(found(t, raw));
+      result.recovered.push(raw);
     } else if (looksLikeEndpoint(raw)) {
-      found.unreadable.push(raw);
+      result.unreadable.push(raw);
     } else {
-      found.other.push(raw);
+      result.other.push(raw);
     }
   }
-  return found;
+  return result;
 }
 
 /**
@@ -92,13 +101,14 @@ export function tokensOf(text: string): LineTokens {
  * at the first piece that is no endpoint, so prose is turned down at its first word.
  */
 export function endpointsOnly(text: string): FoundToken[] | null {
-  const found: FoundToken[] = [];
-  for (const match of text.matchAll(PIECE)) {
-    const token = classifyRaw(match[0]);
+  const tokens: FoundToken[] = [];
+  for (const raw of text.split(SEPARATORS)) {
+    if (!raw) continue;
+    const token = classifyRaw(raw);
     if (!token) return null;
-    found.push({ ...token, raw: match[0] });
+    tokens.push(found(token, raw));
   }
-  return found.length ? found : null;
+  return tokens.length ? tokens : null;
 }
 
 /** Warnings for one line's odd pieces. */

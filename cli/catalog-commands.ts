@@ -37,7 +37,8 @@ async function sinceDates(store: SnapshotStore, source: string): Promise<(entry:
   const keysAt: Array<{ date: string; keys: Set<string> }> = [];
   for (const c of commits) {
     const snapshot = await store.at(source, c.commit);
-    if (snapshot) keysAt.push({ date: c.date.slice(0, 10), keys: new Set(snapshot.catalog.entries.map(entryKey)) });
+    // The UTC day, as `show --at DAY` reads it (the commit date carries its author's offset).
+    if (snapshot) keysAt.push({ date: new Date(c.date).toISOString().slice(0, 10), keys: new Set(snapshot.catalog.entries.map(entryKey)) });
   }
   return (entry) => {
     const key = entryKey(entry);

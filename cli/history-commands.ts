@@ -86,7 +86,8 @@ export function registerHistoryCommands(program: Command, io: CliIo, _setExit: (
       if (opts.source) requireSource(sourceIds, opts.source);
       const items: HistoryItem[] = [];
       for (const id of opts.source ? [opts.source] : sourceIds) items.push(...(await sourceHistory(store, id, opts.since)));
-      items.sort((a, b) => b.date.localeCompare(a.date) || a.source.localeCompare(b.source));
+      // By the moment, not the text: dates carry their author's UTC offset (backfilled ones too).
+      items.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.source.localeCompare(b.source));
       if (opts.json) {
         writeJson(io.stdout, { history: items });
         return;

@@ -177,3 +177,34 @@ test('backfill writes one dated snapshot commit per upstream version that change
   assert.equal(again.code, 2);
   assert.match(again.stderr, /already has snapshots/);
 });
+
+test('history orders by the moment of each commit and lookup dates by the UTC day, whatever the time zone of the commit', async () => {
+  // Two upstream repositories whose authors live in different time zones: vendor-west's edit
+  // at 20:00 on 1 January in UTC-7 is 03:00 UTC on 2 January, after vendor-utc's 01:00 UTC edit.
+  const repos: Array<[string, string, string]> = [
+    ['west', '2021-01-01T20:00:00-07:00', page(['13.64.196.27'], ['13.80.0.0/24'])],
+    ['utc', '2021-01-02T01:00:00+00:00', page(['20.64.196.27'], ['20.80.0.0/24'])],
+  ];
+  for (const [name, date, text] of repos) {
+    const upstream = join(dir, `zone-${name}`);
+    await mkdir(upstream, { recursive: true });
+    await writeFile(join(upstream, 'network.md'), text);
+    const env = { ...process.env, GIT_AUTHOR_NAME: 'a', GIT_AUTHOR_EMAIL: 'a@example.com', GIT_COMMITTER_NAME: 'a', GIT_COMMITTER_EMAIL: 'a@example.com', GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date };
+    execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: upstream, env });
+    execFileSync('git', ['add', '.'], { cwd: upstream, env });
+    execFileSync('git', ['commit', '-q', '-m', 'first'], { cwd: upstream, env });
+  }
+  await writeFile(join(dir, 'zones.yaml'), 'snapshotDir: ./zones\nsources:\n  - id: vendor-west\n    url: ./west.md\n  - id: vendor-utc\n    url: ./utc.md\n');
+  for (const [name] of repos) {
+    const result = await cli('backfill', '--config', 'zones.yaml', '--source', `vendor-${name}`, '--git-dir', `zone-${name}`, '--path', 'network.md');
+    assert.equal(result.code, 0, result.stderr);
+  }
+  const history = JSON.parse((await cli('history', '--config', 'zones.yaml', '--json')).stdout) as { history: Array<{ source: string; date: string }> };
+  assert.deepEqual(history.history.map((h) => h.source), ['vendor-west', 'vendor-utc'], 'newest first');
+  const west = JSON.parse((await cli('lookup', '--config', 'zones.yaml', '13.64.196.27', '--json')).stdout) as { matches: Array<{ since: string }> };
+  assert.equal(west.matches[0]!.since, '2021-01-02');
+  // The day lookup names is the day `show --at` takes: the entry is there at its end.
+  const shown = await cli('show', '--config', 'zones.yaml', '--source', 'vendor-west', '--at', west.matches[0]!.since);
+  assert.equal(shown.code, 0, shown.stderr);
+  assert.match(shown.stdout, /13\.64\.196\.27/);
+});

@@ -79,7 +79,7 @@ export function registerHistoryCommands(program: Command, io: CliIo, _setExit: (
     .description('list the committed endpoint changes, newest first')
     .option('--config <file>', 'config file', 'endpoint-watch.yaml')
     .option('--source <id>', 'only this source')
-    .option('--since <date>', 'only changes since this date (YYYY-MM-DD or anything git understands)')
+    .option('--since <date>', 'only changes since this date: YYYY-MM-DD (from the start of that day, UTC) or an ISO 8601 time')
     .option('--json', 'print {"history": [...]} as JSON')
     .action(async (opts: { config: string; source?: string; since?: string; json?: boolean }) => {
       const { store, sourceIds } = await openStore(io, opts.config);

@@ -81,6 +81,12 @@ test('history lists each committed change, newest first, with its change lines',
   assert.equal(json.history[1]!.summary.netAddresses?.ipv4.added, '1');
   const none = await cli('history', '--since', '2999-01-01');
   assert.match(none.stdout, /no snapshot commits yet/);
+  // Dates are compared in code, not by git: its "2 weeks ago" is refused, and the help says so.
+  const gitStyle = await cli('history', '--since', '2 weeks ago');
+  assert.equal(gitStyle.code, 2);
+  assert.match(gitStyle.stderr, /"2 weeks ago" is not a date: use YYYY-MM-DD or an ISO 8601 time/);
+  const help = (await cli('history', '--help')).stdout;
+  assert.match(help.replace(/\s+/g, ' '), /--since <date> only changes since this date: YYYY-MM-DD \(from the start of that day, UTC\) or an ISO 8601 time/);
 });
 
 test('show prints the catalog at a commit or date; diff --source compares two stored states', async () => {

@@ -16,15 +16,16 @@ import { writeJson, writeLine, type CliIo } from './io.js';
 /** Latest committed catalog of every source (configured or stored), optionally one source only. */
 async function latestCatalogs(io: CliIo, configPath: string, only?: string): Promise<{ store: SnapshotStore; catalogs: Catalog[] }> {
   const config = await readConfig(io, configPath);
-  const store = await SnapshotStore.open(config.snapshotDir);
-  const ids = [...new Set([...config.sources.map((s) => s.id), ...(await store.sources())])];
+  // Reading creates nothing: before the first run there is no snapshot directory or repository.
+  const store = await SnapshotStore.find(config.snapshotDir);
+  const ids = [...new Set([...config.sources.map((s) => s.id), ...(store ? await store.sources() : [])])];
   if (only && !ids.includes(only)) throw new UsageError(`no source "${only}" in the config or the snapshots (known: ${ids.join(', ') || 'none'})`);
   const catalogs: Catalog[] = [];
   for (const id of only ? [only] : ids) {
-    const latest = await store.latest(id);
+    const latest = store ? await store.latest(id) : null;
     if (latest) catalogs.push({ ...latest.catalog, source: id });
   }
-  if (catalogs.length === 0) throw new UsageError(`no snapshot yet${only ? ` of ${only}` : ''}: run \`endpoint-watch run\` first`);
+  if (!store || catalogs.length === 0) throw new UsageError(`no snapshot yet${only ? ` of ${only}` : ''}: run \`endpoint-watch run\` first`);
   return { store, catalogs };
 }
 

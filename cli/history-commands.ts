@@ -14,10 +14,11 @@ import { readConfig } from './context.js';
 import { countsLabel } from '../pipeline/commit-message.js';
 import { printCatalogTo } from './print.js';
 
-async function openStore(io: CliIo, configPath: string | undefined): Promise<{ store: SnapshotStore; sourceIds: string[] }> {
+/** `store` is null before the first run: reading creates no snapshot directory or repository. */
+async function openStore(io: CliIo, configPath: string | undefined): Promise<{ store: SnapshotStore | null; sourceIds: string[] }> {
   const config = await readConfig(io, configPath);
-  const store = await SnapshotStore.open(config.snapshotDir);
-  const stored = await store.sources();
+  const store = await SnapshotStore.find(config.snapshotDir);
+  const stored = store ? await store.sources() : [];
   const configured = config.sources.map((s) => s.id);
   return { store, sourceIds: [...new Set([...configured, ...stored])] };
 }
@@ -63,6 +64,7 @@ export async function storedDiff(io: CliIo, opts: { source?: string; from?: stri
   if (!opts.from) throw new UsageError('diff --source needs --from DATE|COMMIT');
   const { store, sourceIds } = await openStore(io, opts.config);
   requireSource(sourceIds, opts.source);
+  if (!store) throw new UsageError(`no snapshot of ${opts.source} yet: run \`endpoint-watch run\` first`);
   const fromRev = await store.resolveRevision(opts.source, opts.from);
   if (!fromRev) throw new UsageError(`no snapshot of ${opts.source} at or before ${opts.from}`);
   const toRev = opts.to ? await store.resolveRevision(opts.source, opts.to) : 'HEAD';
@@ -85,7 +87,7 @@ export function registerHistoryCommands(program: Command, io: CliIo, _setExit: (
       const { store, sourceIds } = await openStore(io, opts.config);
       if (opts.source) requireSource(sourceIds, opts.source);
       const items: HistoryItem[] = [];
-      for (const id of opts.source ? [opts.source] : sourceIds) items.push(...(await sourceHistory(store, id, opts.since)));
+      if (store) for (const id of opts.source ? [opts.source] : sourceIds) items.push(...(await sourceHistory(store, id, opts.since)));
       // By the moment, not the text: dates carry their author's UTC offset (backfilled ones too).
       items.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.source.localeCompare(b.source));
       if (opts.json) {
@@ -110,9 +112,9 @@ export function registerHistoryCommands(program: Command, io: CliIo, _setExit: (
     .action(async (opts: { source: string; at?: string; config: string; json?: boolean }) => {
       const { store, sourceIds } = await openStore(io, opts.config);
       requireSource(sourceIds, opts.source);
-      const rev = opts.at ? await store.resolveRevision(opts.source, opts.at) : 'HEAD';
-      const snapshot = rev ? await store.at(opts.source, rev) : null;
-      if (!snapshot) throw new UsageError(`no snapshot of ${opts.source}${opts.at ? ` at or before ${opts.at}` : ' yet: run `endpoint-watch run` first'}`);
+      const rev = !store ? null : opts.at ? await store.resolveRevision(opts.source, opts.at) : 'HEAD';
+      const snapshot = store && rev ? await store.at(opts.source, rev) : null;
+      if (!store || !snapshot) throw new UsageError(`no snapshot of ${opts.source}${opts.at ? ` at or before ${opts.at}` : ' yet: run `endpoint-watch run` first'}`);
       const date = (await store.repo.git(['log', '-1', '--format=%aI', snapshot.commit])).stdout.trim();
       if (opts.json) {
         writeJson(io.stdout, { commit: snapshot.commit, date, ...snapshot.catalog });

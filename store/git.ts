@@ -3,7 +3,7 @@
  * history is whatever `git log -p` shows a person.
  */
 import { execFile } from 'node:child_process';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, stat } from 'node:fs/promises';
 import { StoreError } from '../errors/index.js';
 
 export interface GitResult {
@@ -32,6 +32,14 @@ export class GitRepo {
     await runGit(dir, ['init', '-q', '-b', 'main']);
     const created = await runGit(dir, ['rev-parse', '--show-toplevel']);
     return new GitRepo(created.stdout.trim());
+  }
+
+  /** The work tree that holds `dir`, or null when `dir` does not exist or is in none; creates nothing. */
+  static async find(dir: string): Promise<GitRepo | null> {
+    const isDir = await stat(dir).then((info) => info.isDirectory()).catch(() => false);
+    if (!isDir) return null;
+    const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
+    return top ? new GitRepo(top.stdout.trim()) : null;
   }
 
   async git(args: string[], env?: Record<string, string>): Promise<GitResult> {

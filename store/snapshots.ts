@@ -88,6 +88,16 @@ export class SnapshotStore {
     return new SnapshotStore(repo, dir);
   }
 
+  /**
+   * The store for reading only (history, show, lookup, export): null when `snapshotDir` does not
+   * exist or is not in a git work tree yet, instead of creating it and a repository.
+   */
+  static async find(snapshotDir: string): Promise<SnapshotStore | null> {
+    const dir = resolve(snapshotDir);
+    const repo = await GitRepo.find(dir);
+    return repo ? new SnapshotStore(repo, dir) : null;
+  }
+
   /** Path of a file of `source`, relative to the git root (what git commands take). */
   repoPath(source: string, file: string): string {
     return relative(this.repo.root, join(this.dir, source, file)).split('\\').join('/');

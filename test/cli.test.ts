@@ -1,7 +1,8 @@
 /** The command-line contract scripts rely on: help, JSON shapes, exit codes, clear errors. */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -75,6 +76,36 @@ test('one failing source does not stop the others; the run exits 1 and says whic
     assert.match(report.results[0]!.error?.message ?? '', /missing\.md/);
     // Console alerts go to stderr in --json mode, so stdout stays one JSON document.
     assert.match(run.stderr, /good: now tracking 2 endpoints/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('before the first run, the reading commands say there is nothing yet and create no snapshot repository', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
+  try {
+    await writeFile(join(dir, 'endpoint-watch.yaml'), 'snapshotDir: ./snapshots\nsources:\n  - id: vendor\n    url: ./vendor.md\n');
+    const history = await cli(dir, 'history');
+    assert.equal(history.code, 0, history.stderr);
+    assert.match(history.stdout, /no snapshot commits yet/);
+    const show = await cli(dir, 'show', '--source', 'vendor');
+    assert.equal(show.code, 2);
+    assert.match(show.stderr, /no snapshot of vendor yet: run `endpoint-watch run` first/);
+    const stored = await cli(dir, 'diff', '--source', 'vendor', '--from', '2024-01-01');
+    assert.equal(stored.code, 2);
+    assert.match(stored.stderr, /no snapshot of vendor yet/);
+    const lookup = await cli(dir, 'lookup', '13.64.196.27');
+    assert.equal(lookup.code, 2);
+    assert.match(lookup.stderr, /no snapshot yet: run `endpoint-watch run` first/);
+    const exported = await cli(dir, 'export', '--format', 'cidr');
+    assert.equal(exported.code, 2);
+    assert.match(exported.stderr, /no snapshot yet/);
+    assert.equal(existsSync(join(dir, 'snapshots')), false, 'no snapshot directory was created');
+    // A snapshot directory made by hand but not in a git work tree yet is not turned into one.
+    await mkdir(join(dir, 'snapshots'));
+    assert.equal((await cli(dir, 'history')).code, 0);
+    assert.equal((await cli(dir, 'show', '--source', 'vendor')).code, 2);
+    assert.deepEqual(await readdir(join(dir, 'snapshots')), []);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

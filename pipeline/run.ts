@@ -63,7 +63,7 @@ export interface SourceRunResult {
 
 export interface RunOptions {
   dryRun?: boolean;
-  /** Take the version held by a parser-health problem (or skip the health check once). */
+  /** Take the version held by a parser-health problem; with nothing held, the run is an ordinary one. */
   accept?: boolean;
 }
 
@@ -246,6 +246,8 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
   try {
     const previous = await ctx.store.latest(source.id);
     const held = options.accept ? await readHeld(ctx.store, source.id) : null;
+    // Accepting means taking what a person looked at; a version nobody has seen is checked as usual.
+    if (options.accept && !held) ctx.log.write(`${source.id}: no held version to accept; running it as usual, parser health checked\n`);
 
     let doc: RawDocument;
     if (held) {
@@ -258,14 +260,14 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
       };
     } else {
       const fetcher = fetcherFor(source.url);
-      const conditions = previous?.meta && !options.accept ? { etag: previous.meta.etag, lastModified: previous.meta.lastModified } : undefined;
+      const conditions = previous?.meta ? { etag: previous.meta.etag, lastModified: previous.meta.lastModified } : undefined;
       const outcome = await fetcher.fetch(source.url, { timeoutMs: source.timeoutSeconds * 1000, retries: source.retries, conditions });
       if (outcome.status === 'not-modified') {
         return { source: source.id, status: 'unchanged', entryCount: previous?.catalog.entries.length ?? 0 };
       }
       doc = outcome.document;
       // The same bytes as the last snapshot: nothing to parse, nothing to say.
-      if (previous?.meta && previous.meta.documentSha256 === sha256(doc.body) && !options.accept) {
+      if (previous?.meta && previous.meta.documentSha256 === sha256(doc.body)) {
         return { source: source.id, status: 'unchanged', entryCount: previous.catalog.entries.length };
       }
     }
@@ -290,7 +292,7 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
 
     const changeSet = diffCatalogs(previous.catalog, catalog);
 
-    if (!options.accept) {
+    if (!held) {
       const problems = assessHealth(previous.catalog, catalog);
       if (problems.length) {
         if (options.dryRun) {

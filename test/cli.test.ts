@@ -111,6 +111,31 @@ test('before the first run, the reading commands say there is nothing yet and cr
   }
 });
 
+test('run --accept with nothing held does not wave through a broken version nobody has seen', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
+  const AUTH = ['## Authentication gateway', '', '|----|----|', '|US1 data center|52.183.75.62|', '|EU1 data center|13.80.125.22|', ''].join('\n');
+  try {
+    await writeFile(join(dir, 'endpoint-watch.yaml'), 'snapshotDir: ./snapshots\nsources:\n  - id: vendor\n    url: ./vendor.md\n');
+    await writeFile(join(dir, 'vendor.md'), `${OLD}\n${AUTH}`);
+    assert.equal((await cli(dir, 'run')).code, 0);
+    // The next version lost a table; the first run to see it is an --accept.
+    await writeFile(join(dir, 'vendor.md'), OLD);
+    const blind = await cli(dir, 'run', '--accept', '--source', 'vendor');
+    assert.equal(blind.code, 1);
+    assert.match(blind.stderr, /vendor: no held version to accept; running it as usual/);
+    assert.match(blind.stderr, /vendor: HELD: .*lost 1 of 2 table/);
+    assert.doesNotMatch(blind.stdout, /IP removed/);
+    assert.deepEqual(JSON.parse((await cli(dir, 'show', '--source', 'vendor', '--json')).stdout).entries.length, 4);
+    // Now it has been announced and looked at: --accept takes it.
+    const accepted = await cli(dir, 'run', '--accept', '--source', 'vendor');
+    assert.equal(accepted.code, 0, accepted.stderr);
+    assert.match(accepted.stdout, /IP removed: 52\.183\.75\.62/);
+    assert.deepEqual(JSON.parse((await cli(dir, 'show', '--source', 'vendor', '--json')).stdout).entries.length, 2);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('parse --json and diff --json print the documented shapes; --exit-code reports changes', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
   try {

@@ -127,7 +127,12 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         changeSet = await storedDiff(io, opts);
       } else {
         if (!oldArg || !newArg) throw new UsageError('diff needs OLD and NEW (files, URLs or catalog.json), or --source ID --from DATE|COMMIT');
-        const [before, after] = await Promise.all([loadCatalogArgument(io, oldArg), loadCatalogArgument(io, newArg)]);
+        // A document that cannot be read is trouble (2, as with diff(1)), never "changes" (1).
+        const load = (location: string) =>
+          loadCatalogArgument(io, location).catch((err: unknown) => {
+            throw err instanceof EndpointWatchError ? new UsageError(err.message) : err;
+          });
+        const [before, after] = await Promise.all([load(oldArg), load(newArg)]);
         changeSet = diffCatalogs(before, { ...after, source: before.source });
       }
       if (opts.json) writeJson(io.stdout, changeSet);

@@ -175,6 +175,15 @@ test('parse --json and diff --json print the documented shapes; --exit-code repo
     const same = await cli(dir, 'diff', 'old.md', 'old.md', '--exit-code');
     assert.equal(same.code, 0);
     assert.match(same.stdout, /no endpoint change/);
+    // Trouble is 2, as with diff(1): with --exit-code, 1 must only ever mean "changes".
+    const missing = await cli(dir, 'diff', 'old.md', 'gone.md', '--exit-code');
+    assert.equal(missing.code, 2);
+    assert.match(missing.stderr, /gone\.md: cannot read: file not found/);
+    assert.equal(missing.stdout, '');
+    await writeFile(join(dir, 'error-page.html'), '<html><body><h1>503 Service Unavailable</h1></body></html>');
+    const unreadable = await cli(dir, 'diff', 'error-page.html', 'new.md', '--exit-code');
+    assert.equal(unreadable.code, 2);
+    assert.match(unreadable.stderr, /error-page\.html: no endpoint found/);
 
     // A catalog.json (as stored in a snapshot) is accepted on either side.
     await writeFile(join(dir, 'catalog.json'), JSON.stringify({ source: 'old', format: 'markdown', entries: JSON.parse(parsed.stdout).entries, shape: JSON.parse(parsed.stdout).shape }));

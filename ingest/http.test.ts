@@ -203,6 +203,28 @@ test('credentials in the URL are sent as Basic auth and never appear in messages
   }
 });
 
+test('credential-like query parameters are sent but never appear in messages or the location', async () => {
+  const secret = 'PASSWORD123';
+  site.set('/signed.md', reply.document('signed'));
+  const doc = fetched(await fetcher.fetch(site.url(`/signed.md?token=${secret}&v=2`), options));
+  assert.equal(site.lastRequest('/signed.md')?.search, `?token=${secret}&v=2`, 'the server gets the real token');
+  assert.equal(doc.location, site.url('/signed.md?token=REDACTED&v=2'));
+
+  site.set('/signed-missing.md', reply.status(404));
+  const errors = [
+    await fetchError(fetcher.fetch(site.url(`/signed-missing.md?sig=${secret}`), options)),
+    await fetchError(fetcher.fetch(`http://127.0.0.1:1/refused.md?api_key=${secret}`, { ...options, retries: 0 })),
+  ];
+  for (const err of errors) {
+    assert.ok(!err.message.includes(secret), err.message);
+    assert.match(err.message, /REDACTED/);
+    assert.ok(!String(err.cause ?? '').includes(secret));
+  }
+  // Parameters that are no credential stay, so the message still says which URL failed.
+  const plain = await fetchError(fetcher.fetch(site.url('/signed-missing.md?clientrequestid=e7600a1a'), options));
+  assert.match(plain.message, /clientrequestid=e7600a1a/);
+});
+
 test('credentials are not forwarded when a redirect leaves the origin', async () => {
   const other = await startDocServer();
   try {

@@ -81,6 +81,8 @@ export const reply = {
 /** What the server saw for one request. */
 export interface SeenRequest {
   path: string;
+  /** The query string as sent, with its `?` (empty when none). */
+  search: string;
   headers: IncomingHttpHeaders;
 }
 
@@ -165,8 +167,8 @@ export async function startDocServer(): Promise<DocServer> {
   const sockets = new Set<Socket>();
 
   const server = createServer((req, res) => {
-    const path = new URL(req.url ?? '/', 'http://placeholder').pathname;
-    requests.push({ path, headers: req.headers });
+    const { pathname: path, search } = new URL(req.url ?? '/', 'http://placeholder');
+    requests.push({ path, search, headers: req.headers });
     const script = scripts.get(path);
     if (!script) {
       answer(req, res, reply.status(404, { body: `no route for ${path}` }));

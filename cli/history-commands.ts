@@ -33,6 +33,9 @@ export interface HistoryItem {
   source: string;
   subject: string;
   baseline: boolean;
+  /** Entries in the catalog as of this commit. */
+  entryCount: number;
+  /** Counts of `changes`: all zero for a baseline, which lists no change (see entryCount). */
   summary: ChangeSet['summary'];
   changes: ChangeSet['changes'];
 }
@@ -52,7 +55,9 @@ export async function sourceHistory(store: SnapshotStore, source: string, since?
       source,
       subject: c.subject,
       baseline: before === null,
-      summary: changeSet.summary,
+      entryCount: now.catalog.entries.length,
+      // A baseline starts tracking; counting its entries as "added" would mislead a script adding up history.
+      summary: before === null ? diffCatalogs(now.catalog, now.catalog).summary : changeSet.summary,
       changes: before === null ? [] : changeSet.changes,
     });
   }

@@ -73,9 +73,15 @@ test('history lists each committed change, newest first, with its change lines',
   assert.match(lines[0]!, new RegExp(`^${commitIds[2]!.slice(0, 10)} \\S+ vendor: `));
   assert.match(text.stdout, /vendor: baseline/);
   assert.match(text.stdout, /re-shaped, covered addresses unchanged/);
-  const json = JSON.parse((await cli('history', '--json', '--source', 'vendor')).stdout) as { history: Array<{ commit: string; baseline: boolean; summary: { added: number; reshaped: number; netAddresses?: { ipv4: { added: string } } } }> };
+  const json = JSON.parse((await cli('history', '--json', '--source', 'vendor')).stdout) as { history: Array<{ commit: string; baseline: boolean; entryCount: number; changes: unknown[]; summary: { added: number; reshaped: number; netAddresses?: { ipv4: { added: string } } } }> };
   assert.deepEqual(json.history.map((h) => h.commit), [...commitIds].reverse());
   assert.equal(json.history[2]!.baseline, true);
+  // A baseline lists no change, and its counts agree: adding up history counts no baseline as additions.
+  assert.deepEqual(json.history[2]!.changes, []);
+  assert.equal(json.history[2]!.summary.added, 0);
+  assert.equal(json.history[2]!.summary.netAddresses?.ipv4.added, '0');
+  assert.ok(json.history[2]!.entryCount > 0);
+  assert.ok(json.history[1]!.entryCount > json.history[2]!.entryCount);
   assert.equal(json.history[1]!.summary.added, 2);
   assert.equal(json.history[1]!.summary.reshaped, 1);
   assert.equal(json.history[1]!.summary.netAddresses?.ipv4.added, '1');

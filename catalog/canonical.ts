@@ -79,12 +79,26 @@ export function compareEntries(a: CatalogEntry, b: CatalogEntry): number {
  * copies disagree on ports, their ports are united: both lines of the document apply.
  */
 export function canonicalEntries(entries: CatalogEntry[]): CatalogEntry[] {
-  const byKey = new Map<string, CatalogEntry>();
+  // Entries are looked up by value first, and by entryKey only among those of the same value:
+  // an entryKey is a new string to hash for every entry, a value one string hashed once. Equal
+  // keys mean equal values (the value sits between the first two NULs), unless a value holds a
+  // NUL itself; such a value is looked up by its whole key.
+  const byValue = new Map<string, { key: string | null; entry: CatalogEntry }[]>();
+  const unique: CatalogEntry[] = [];
   for (const entry of entries) {
+    const bucketKey = entry.value.includes('\u0000') ? entryKey(entry) : entry.value;
+    const bucket = byValue.get(bucketKey);
+    if (!bucket) {
+      byValue.set(bucketKey, [{ key: null, entry }]);
+      unique.push(entry);
+      continue;
+    }
+    // Keys are made only where a value repeats.
     const key = entryKey(entry);
-    const seen = byKey.get(key);
+    const seen = bucket.find((b) => (b.key ??= entryKey(b.entry)) === key)?.entry;
     if (!seen) {
-      byKey.set(key, entry);
+      bucket.push({ key, entry });
+      unique.push(entry);
       continue;
     }
     const union = (x: string[], y: string[]) => [...new Set([...x, ...y])].sort((p, q) => parseInt(p, 10) - parseInt(q, 10));
@@ -95,21 +109,21 @@ export function canonicalEntries(entries: CatalogEntry[]): CatalogEntry[] {
       custom: seen.ports.custom || entry.ports.custom,
     };
   }
-  return sortEntries([...byKey.values()]);
+  return sortEntries(unique);
 }
-
-const byCodeUnits = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 /**
  * Ranks of `values` in `compare` order: equal ranks for strings `compare` holds equal, so
- * comparing two ranks gives the sign `compare` gives for the two strings.
+ * comparing two ranks gives the sign `compare` gives for the two strings. With no `compare`,
+ * in code-unit order (what sort() does with no comparator, natively), where only equal
+ * strings are equal.
  */
-function ranksOf(values: Iterable<string>, compare: (a: string, b: string) => number): Map<string, number> {
+function ranksOf(values: Iterable<string>, compare?: (a: string, b: string) => number): Map<string, number> {
   const distinct = [...new Set(values)].sort(compare);
   const ranks = new Map<string, number>();
   let rank = 0;
   for (let i = 0; i < distinct.length; i += 1) {
-    if (i > 0 && compare(distinct[i - 1]!, distinct[i]!) !== 0) rank += 1;
+    if (i > 0 && (compare ? compare(distinct[i - 1]!, distinct[i]!) !== 0 : true)) rank += 1;
     ranks.set(distinct[i]!, rank);
   }
   return ranks;
@@ -133,7 +147,7 @@ function sortEntries(entries: CatalogEntry[]): CatalogEntry[] {
   const groups = ranksOf(entries.map((e) => e.groupKey ?? ''), byCollator);
   const regions = ranksOf(entries.map((e) => e.region ?? ''), byCollator);
   // IPs and other values are only ever compared among their own kind (kind comes first).
-  const ipValues = ranksOf(values.filter((_, i) => entries[i]!.kind === 'ip'), byCodeUnits);
+  const ipValues = ranksOf(values.filter((_, i) => entries[i]!.kind === 'ip'));
   const textValues = ranksOf(values.filter((_, i) => entries[i]!.kind !== 'ip'), byCollator);
   const roles = ranksOf(entries.map((e) => e.role), byRoleText);
   const fields = [sections.size, groups.size, regions.size, 3, Math.max(ipValues.size, textValues.size, 1), roles.size, n];

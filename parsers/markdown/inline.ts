@@ -58,6 +58,11 @@ function append(b: Builder, text: string, line: number, inLink: boolean): void {
 
 /** Appends text that may hold newlines, starting on `line`. */
 function appendMultiline(b: Builder, text: string, line: number, inLink: boolean): void {
+  // Most text is one line: no array for it.
+  if (!text.includes('\n')) {
+    append(b, text, line, inLink);
+    return;
+  }
   const parts = text.split('\n');
   parts.forEach((part, i) => {
     if (i > 0) endLine(b);
@@ -65,7 +70,15 @@ function appendMultiline(b: Builder, text: string, line: number, inLink: boolean
   });
 }
 
+/** A lone `<br>` tag (any spelling HTML_PIECE reads as one `br` tag): the commonest HTML node in table cells. */
+const LONE_BR = /^<br(?:\s[^>]*)?\/?>$/i;
+
 function appendHtml(b: Builder, html: string, line: number, inLink: boolean): void {
+  // What the loop below does for it, without a match per piece.
+  if (LONE_BR.test(html)) {
+    endLine(b);
+    return;
+  }
   let current = line;
   for (const match of html.matchAll(HTML_PIECE)) {
     const piece = match[0];

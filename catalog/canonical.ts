@@ -113,13 +113,13 @@ export function canonicalEntries(entries: CatalogEntry[]): CatalogEntry[] {
 }
 
 /**
- * Ranks of `values` in `compare` order: equal ranks for strings `compare` holds equal, so
+ * Ranks of the strings in `distinctValues` in `compare` order: equal ranks for strings `compare` holds equal, so
  * comparing two ranks gives the sign `compare` gives for the two strings. With no `compare`,
  * in code-unit order (what sort() does with no comparator, natively), where only equal
  * strings are equal.
  */
-function ranksOf(values: Iterable<string>, compare?: (a: string, b: string) => number): Map<string, number> {
-  const distinct = [...new Set(values)].sort(compare);
+function ranksOf(distinctValues: Set<string>, compare?: (a: string, b: string) => number): Map<string, number> {
+  const distinct = [...distinctValues].sort(compare);
   const ranks = new Map<string, number>();
   let rank = 0;
   for (let i = 0; i < distinct.length; i += 1) {
@@ -142,35 +142,48 @@ const byCollator = (a: string, b: string): number => collator.compare(a, b);
  */
 function sortEntries(entries: CatalogEntry[]): CatalogEntry[] {
   const n = entries.length;
-  const values = entries.map((e) => (e.kind === 'ip' ? ipSortKey(e.value) : e.value));
-  const sections = ranksOf(entries.map((e) => e.section), byCollator);
-  const groups = ranksOf(entries.map((e) => e.groupKey ?? ''), byCollator);
-  const regions = ranksOf(entries.map((e) => e.region ?? ''), byCollator);
-  // IPs and other values are only ever compared among their own kind (kind comes first).
-  const ipValues = ranksOf(values.filter((_, i) => entries[i]!.kind === 'ip'));
-  const textValues = ranksOf(values.filter((_, i) => entries[i]!.kind !== 'ip'), byCollator);
-  const roles = ranksOf(entries.map((e) => e.role), byRoleText);
-  const fields = [sections.size, groups.size, regions.size, 3, Math.max(ipValues.size, textValues.size, 1), roles.size, n];
-  const rankOf = (e: CatalogEntry, i: number) => [
-    sections.get(e.section)!,
-    groups.get(e.groupKey ?? '')!,
-    regions.get(e.region ?? '')!,
-    KIND_ORDER[e.kind],
-    (e.kind === 'ip' ? ipValues : textValues).get(values[i]!)!,
-    roles.get(e.role)!,
-    i,
-  ];
-  // All fields as digits of one integer, when it stays exact in a double: a numeric sort of
+  // One pass for the distinct values of every field, and the value each entry is sorted by.
+  const values: string[] = new Array(n);
+  const distinct = { sections: new Set<string>(), groups: new Set<string>(), regions: new Set<string>(), ips: new Set<string>(), texts: new Set<string>(), roles: new Set<string>() };
+  for (let i = 0; i < n; i += 1) {
+    const e = entries[i]!;
+    distinct.sections.add(e.section);
+    distinct.groups.add(e.groupKey ?? '');
+    distinct.regions.add(e.region ?? '');
+    distinct.roles.add(e.role);
+    // IPs and other values are only ever compared among their own kind (kind comes first).
+    if (e.kind === 'ip') distinct.ips.add((values[i] = ipSortKey(e.value)));
+    else distinct.texts.add((values[i] = e.value));
+  }
+  const sections = ranksOf(distinct.sections, byCollator);
+  const groups = ranksOf(distinct.groups, byCollator);
+  const regions = ranksOf(distinct.regions, byCollator);
+  const ipValues = ranksOf(distinct.ips);
+  const textValues = ranksOf(distinct.texts, byCollator);
+  const roles = ranksOf(distinct.roles, byRoleText);
+  const valueCount = Math.max(ipValues.size, textValues.size, 1);
+  /** The ranks of entry i, each below its field's size (the last one is i itself, below n). */
+  const ranksAt = (i: number): [number, number, number, number, number, number, number] => {
+    const e = entries[i]!;
+    return [sections.get(e.section)!, groups.get(e.groupKey ?? '')!, regions.get(e.region ?? '')!, KIND_ORDER[e.kind], (e.kind === 'ip' ? ipValues : textValues).get(values[i]!)!, roles.get(e.role)!, i];
+  };
+  // All ranks as digits of one integer, when it stays exact in a double: a numeric sort of
   // those is one native call with no comparator.
-  if (fields.reduce((product, size) => product * size, 1) < Number.MAX_SAFE_INTEGER) {
+  const sizes = [sections.size, groups.size, regions.size, 3, valueCount, roles.size, n];
+  if (sizes.reduce((product, size) => product * size, 1) < Number.MAX_SAFE_INTEGER) {
     const keys = new Float64Array(n);
-    for (let i = 0; i < n; i += 1) keys[i] = rankOf(entries[i]!, i).reduce((key, rank, f) => key * fields[f]! + rank, 0);
+    for (let i = 0; i < n; i += 1) {
+      const r = ranksAt(i);
+      let key = 0;
+      for (let f = 0; f < r.length; f += 1) key = key * sizes[f]! + r[f]!;
+      keys[i] = key;
+    }
     keys.sort();
     const sorted: CatalogEntry[] = new Array(n);
     for (let i = 0; i < n; i += 1) sorted[i] = entries[keys[i]! % n]!;
     return sorted;
   }
-  const ranks = entries.map(rankOf);
+  const ranks = entries.map((_, i) => ranksAt(i));
   return ranks
     .sort((a, b) => {
       for (let f = 0; f < a.length; f += 1) if (a[f] !== b[f]) return a[f]! - b[f]!;

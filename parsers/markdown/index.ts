@@ -61,16 +61,17 @@ export function parseMarkdown(doc: TextDocument): ParseResult {
       case 'paragraph':
       case 'code': {
         const lines = textLines(node, source, map);
-        const above = prose.join('\n');
+        // The prose above is only read when the block lists endpoints: most blocks are prose.
+        const above = () => prose.join('\n');
         const listed = endpointOnlyLines(lines);
         if (listed) {
-          const ports = portsFromProse(above);
+          const ports = portsFromProse(above());
           for (const { token, line } of listed) entries.push(listEntry(token, line, section, ports));
         } else if (node.type === 'paragraph') {
           for (const line of lines) {
             const tail = colonTail(line);
             if (!tail) continue;
-            const ports = portsFromProse(`${above}\n${line.full}`);
+            const ports = portsFromProse(`${above()}\n${line.full}`);
             for (const { token, line: at } of tail) entries.push(listEntry(token, at, section, ports));
           }
         }

@@ -12,6 +12,8 @@ export interface FoundToken extends ClassifiedToken {
 
 /** What separates raw pieces: whitespace, commas, semicolons. */
 const SEPARATORS = /[\s,;]+/;
+/** One raw piece (what SEPARATORS split apart); global, used by endpointsOnly only. */
+const PIECE = /[^\s,;]+/g;
 
 /**
  * Raw pieces of a text, as written: the maximal runs of anything but a separator. Splitting
@@ -102,11 +104,13 @@ export function tokensOf(text: string): LineTokens {
  */
 export function endpointsOnly(text: string): FoundToken[] | null {
   const tokens: FoundToken[] = [];
-  for (const raw of text.split(SEPARATORS)) {
-    if (!raw) continue;
-    const token = classifyRaw(raw);
+  // Piece by piece rather than split: most text given here is prose, turned down at its first
+  // word, and splitting would cut all of it first.
+  PIECE.lastIndex = 0;
+  for (let match = PIECE.exec(text); match; match = PIECE.exec(text)) {
+    const token = classifyRaw(match[0]);
     if (!token) return null;
-    tokens.push(found(token, raw));
+    tokens.push(found(token, match[0]));
   }
   return tokens.length ? tokens : null;
 }

@@ -24,6 +24,18 @@ import { registerHistoryCommands } from './history-commands.js';
 import { registerCatalogCommands } from './catalog-commands.js';
 import { printCatalogTo, printChangeSet } from './print.js';
 
+
+/** How long `run` waits, by default, for a `watch` run (or another run) holding the snapshot lock. */
+const DEFAULT_LOCK_WAIT_SECONDS = 120;
+/** How long a scheduled tick waits for a manual run to finish. */
+const WATCH_LOCK_WAIT_MS = 10 * 60 * 1000;
+
+function secondsOption(name: string, value: string): number {
+  const seconds = Number(value);
+  if (!/^\d+(?:\.\d+)?$/.test(value.trim()) || !Number.isFinite(seconds)) throw new UsageError(`${name} takes a number of seconds (0 or more), not "${value}"`);
+  return seconds;
+}
+
 export const VERSION = '0.1.0';
 
 /** Fetches a file or URL and parses it; `catalog.json` files from a snapshot are read as they are. */
@@ -148,15 +160,17 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--dry-run', 'diff and print only: no commit, no alert')
     .option('--accept', 'take the version held back by a parser-health problem (needs --source)')
     .option('--json', 'print the run report as JSON')
-    .action(async (opts: { config: string; source?: string; dryRun?: boolean; accept?: boolean; json?: boolean }) => {
+    .option('--wait <seconds>', 'when a watch (or another run) is busy with the snapshots, wait this long for it', String(DEFAULT_LOCK_WAIT_SECONDS))
+    .action(async (opts: { config: string; source?: string; dryRun?: boolean; accept?: boolean; json?: boolean; wait: string }) => {
       if (opts.accept && !opts.source) throw new UsageError('--accept needs --source ID: accept one source after looking at it');
+      const waitMs = secondsOption('--wait', opts.wait) * 1000;
       const config = await readConfig(io, opts.config);
       const sources = sourceSpecs(config, opts.source);
       // In --json mode console alerts go to stderr so stdout stays one JSON document.
       const consoleStream = opts.json ? io.stderr : io.stdout;
       const notifiers = buildNotifiers(config, consoleStream);
       const ctx = await pipelineContext(config, notifiers, io.stderr);
-      const lock = opts.dryRun ? null : await acquireLock(ctx.store.dir);
+      const lock = opts.dryRun ? null : await acquireLock(ctx.store.dir, { waitMs, onWait: (pid) => writeLine(io.stderr, `waiting for endpoint-watch pid ${pid} to finish with ${ctx.store.dir} ...`) });
       try {
         const report = await runSources(ctx, sources, { dryRun: !!opts.dryRun, accept: !!opts.accept });
         reportRun(io, report, !!opts.json, !!opts.dryRun);
@@ -179,7 +193,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         id: s.id,
         schedule: s.schedule,
         run: async () => {
-          const lock = await acquireLock(ctx.store.dir);
+          // A tick that meets a manual run waits for it rather than skipping the source.
+          const lock = await acquireLock(ctx.store.dir, { waitMs: WATCH_LOCK_WAIT_MS });
           try {
             const report = await runSources(ctx, [sources[i]!]);
             for (const [id, message] of Object.entries(report.outboxFailures)) writeLine(io.stderr, `earlier alert still not delivered (${id}): ${message}`);

@@ -19,11 +19,28 @@ export interface Lock {
   release(): Promise<void>;
 }
 
-/** Takes <snapshotDir>/.lock; a lock left by a process that no longer exists is taken over. */
-export async function acquireLock(snapshotDir: string): Promise<Lock> {
+export interface LockOptions {
+  /**
+   * How long to wait for a live holder to finish (a `watch` run in progress when a person runs
+   * `run` before a change window); 0 refuses at once. Runs take seconds, so a short wait is enough.
+   */
+  waitMs?: number;
+  /** Told once, when the lock is held by another process and we start waiting. */
+  onWait?: (owner: number) => void;
+}
+
+const POLL_MS = 250;
+
+/**
+ * Takes <snapshotDir>/.lock; a lock left by a process that no longer exists is taken over, one
+ * held by a live process is waited for up to `waitMs`.
+ */
+export async function acquireLock(snapshotDir: string, options: LockOptions = {}): Promise<Lock> {
   await mkdir(snapshotDir, { recursive: true });
   const path = join(snapshotDir, '.lock');
-  for (let attempt = 0; attempt < 2; attempt += 1) {
+  const deadline = Date.now() + (options.waitMs ?? 0);
+  let told = false;
+  for (let attempt = 0; ; attempt += 1) {
     try {
       const handle = await open(path, 'wx');
       await handle.writeFile(`${process.pid}\n`);
@@ -35,10 +52,18 @@ export async function acquireLock(snapshotDir: string): Promise<Lock> {
       }
       const owner = parseInt((await readFile(path, 'utf8').catch(() => '')).trim(), 10);
       if (Number.isInteger(owner) && owner !== process.pid && alive(owner)) {
-        throw new StoreError(`another endpoint-watch (pid ${owner}) is using ${snapshotDir}; try again when it has finished`);
+        if (Date.now() >= deadline) {
+          const waited = options.waitMs ? ` (waited ${Math.round(options.waitMs / 1000)} s)` : '';
+          throw new StoreError(`another endpoint-watch (pid ${owner}) is using ${snapshotDir}${waited}; try again when it has finished`);
+        }
+        if (!told) options.onWait?.(owner);
+        told = true;
+        await new Promise((resolve) => setTimeout(resolve, POLL_MS));
+        continue;
       }
+      // Stale (its process is gone) or unreadable: take it over, but do not loop on a lock we cannot remove.
+      if (attempt > 2 && Date.now() >= deadline) throw new StoreError(`cannot take the lock ${path}`);
       await rm(path, { force: true });
     }
   }
-  throw new StoreError(`cannot take the lock ${path}`);
 }

@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { SnapshotStore } from './snapshots.js';
 import { Outbox } from './outbox.js';
 import { acquireLock } from './lock.js';
@@ -123,6 +124,30 @@ test('the lock refuses a second live holder and takes over a stale one', async (
     const taken = await acquireLock(dir);
     await taken.release();
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a lock held by a live process is waited for, and taken once that process is gone', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-lock-wait-'));
+  // A real other process as the holder: a node that idles until it is killed.
+  const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  try {
+    await once(holder, 'spawn');
+    await writeFile(join(dir, '.lock'), `${holder.pid}\n`);
+    await assert.rejects(acquireLock(dir), new RegExp(`another endpoint-watch \\(pid ${holder.pid}\\)`));
+    const waitedFor: number[] = [];
+    const pending = acquireLock(dir, { waitMs: 600_000, onWait: (pid) => waitedFor.push(pid) });
+    // The waiter says whom it waits for before the holder goes away.
+    while (waitedFor.length === 0) await new Promise((resolve) => setTimeout(resolve, 20));
+    holder.kill();
+    await once(holder, 'exit');
+    const lock = await pending;
+    assert.deepEqual(waitedFor, [holder.pid]);
+    assert.equal((await readFile(join(dir, '.lock'), 'utf8')).trim(), String(process.pid));
+    await lock.release();
+  } finally {
+    holder.kill();
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
+import { once } from 'node:events';
 import { main } from '../cli/main.js';
 import { StringSink } from '../cli/io.js';
 
@@ -54,10 +55,40 @@ test('usage mistakes exit 2 with a message on stderr', async () => {
     assert.match(noSource.stderr, /no source "b" in the config \(sources: a\)/);
     const acceptAll = await cli(dir, 'run', '--accept');
     assert.equal(acceptAll.code, 2);
+    const badWait = await cli(dir, 'run', '--wait', 'soon');
+    assert.equal(badWait.code, 2);
+    assert.match(badWait.stderr, /--wait takes a number of seconds/);
     const missingFile = await cli(dir, 'run');
     assert.equal(missingFile.code, 1, 'a source that cannot be read is a failure, not a usage error');
     assert.match(missingFile.stderr, /a: FAILED: .*a\.md/);
   } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('run waits for the snapshot lock of a live process, and with --wait 0 says who holds it', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-cli-lock-'));
+  const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
+  try {
+    await once(holder, 'spawn');
+    await writeFile(join(dir, 'a.md'), OLD);
+    await writeFile(join(dir, 'endpoint-watch.yaml'), 'sources:\n  - id: a\n    url: ./a.md\n');
+    await mkdir(join(dir, 'snapshots'), { recursive: true });
+    await writeFile(join(dir, 'snapshots', '.lock'), `${holder.pid}\n`);
+    const refused = await cli(dir, 'run', '--wait', '0');
+    assert.equal(refused.code, 1);
+    assert.match(refused.stderr, new RegExp(`another endpoint-watch \\(pid ${holder.pid}\\) is using`));
+    const stdout = new StringSink();
+    const stderr = new StringSink();
+    const waiting = main(['run'], { stdout, stderr, env: {}, cwd: dir });
+    // It says whom it waits for; once the holder is gone it goes ahead and records the baseline.
+    while (!stderr.toString().includes(`waiting for endpoint-watch pid ${holder.pid}`)) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.equal(stdout.toString(), '', 'nothing ran while the lock was held');
+    holder.kill();
+    assert.equal(await waiting, 0, stderr.toString());
+    assert.match(stdout.toString(), /a: baseline, now tracking 2 endpoints/);
+  } finally {
+    holder.kill();
     await rm(dir, { recursive: true, force: true });
   }
 });

@@ -11,9 +11,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { main } from '../cli/main.js';
-import { StringSink } from '../cli/io.js';
+import { notifiersYaml, runCli, snapshotSubjects } from './helpers/cli-run.js';
 import { startDocServer, reply, type DocServer } from './helpers/doc-server.js';
 import { startSlackStub, type SlackStub } from './helpers/slack-stub.js';
 
@@ -23,16 +21,8 @@ let docs: DocServer;
 let slack: SlackStub;
 let dir: string;
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new StringSink();
-  const stderr = new StringSink();
-  const code = await main(args, { stdout, stderr, env: { ...process.env, EW_SLACK: slack.url }, cwd: dir });
-  return { code, stdout: stdout.toString(), stderr: stderr.toString() };
-}
-
-function commits(): string[] {
-  return execFileSync('git', ['log', '--format=%s'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-}
+const cli = (...args: string[]) => runCli(args, { cwd: dir, env: { ...process.env, EW_SLACK: slack.url } });
+const commits = () => snapshotSubjects(join(dir, 'snapshots'));
 
 const slackTexts = () => slack.delivered().map((body) => JSON.stringify(body));
 
@@ -51,10 +41,7 @@ before(async () => {
       '  - id: m365-service',
       `    url: ${docs.url('/endpoints/worldwide')}`,
       '    retries: 0',
-      'notifiers:',
-      '  - type: slack',
-      '    webhookUrl: ${EW_SLACK}',
-      '    retries: 0',
+      ...notifiersYaml({ slack: true }),
       '',
     ].join('\n'),
   );

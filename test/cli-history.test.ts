@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import vm from 'node:vm';
-import { main } from '../cli/main.js';
-import { StringSink } from '../cli/io.js';
+import { runCli } from './helpers/cli-run.js';
 
 let dir: string;
 
@@ -35,12 +34,7 @@ function page(portal: string[], connector: string[], hosts: string[] = ['portal.
   ].join('\n');
 }
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new StringSink();
-  const stderr = new StringSink();
-  const code = await main(args, { stdout, stderr, env: process.env, cwd: dir });
-  return { code, stdout: stdout.toString(), stderr: stderr.toString() };
-}
+const cli = (...args: string[]) => runCli(args, { cwd: dir, env: process.env });
 
 const commitIds: string[] = [];
 

@@ -9,15 +9,11 @@ import { spawn, spawnSync } from 'node:child_process';
 import { once } from 'node:events';
 import { main } from '../cli/main.js';
 import { StringSink } from '../cli/io.js';
+import { runCli } from './helpers/cli-run.js';
 
 const COMMANDS = ['parse', 'diff', 'run', 'watch', 'history', 'show', 'lookup', 'export', 'backfill'];
 
-async function cli(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new StringSink();
-  const stderr = new StringSink();
-  const code = await main(args, { stdout, stderr, env: {}, cwd });
-  return { code, stdout: stdout.toString(), stderr: stderr.toString() };
-}
+const cli = (cwd: string, ...args: string[]) => runCli(args, { cwd });
 
 const OLD = ['## Portal access', '', 'Open **outbound port 443** for:', '', '|----|----|', '|US1 data center|13.91.91.243|', '|EU1 data center|52.174.56.180|', ''].join('\n');
 const NEW = ['## Portal access', '', 'Open **outbound port 443** for:', '', '|----|----|', '|US1 data center|13.91.91.243|', '|EU1 data center|52.174.56.180<br/>52.174.56.181|', ''].join('\n');

@@ -9,9 +9,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
-import { main } from '../cli/main.js';
-import { StringSink } from '../cli/io.js';
+import { notifiersYaml, runCli, snapshotSubjects, type CliResult } from './helpers/cli-run.js';
 import { startSlackStub, type SlackStub } from './helpers/slack-stub.js';
 import { startSmtpStub, type SmtpStub } from './helpers/smtp-stub.js';
 
@@ -38,16 +36,14 @@ let dir: string;
 /** Everything the CLI printed in this file's runs, to look for secrets. */
 const printed: string[] = [];
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new StringSink();
-  const stderr = new StringSink();
+async function cli(...args: string[]): Promise<CliResult> {
   const env = { ...process.env, EW_SLACK: slack.url, EW_SMTP: smtp.url({ user: 'alerts', pass: PASSWORD }) };
-  const code = await main(args, { stdout, stderr, env, cwd: dir });
-  printed.push(stdout.toString(), stderr.toString());
-  return { code, stdout: stdout.toString(), stderr: stderr.toString() };
+  const result = await runCli(args, { cwd: dir, env });
+  printed.push(result.stdout, result.stderr);
+  return result;
 }
 
-const commits = () => execFileSync('git', ['log', '--format=%s'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' }).trim().split('\n').filter(Boolean);
+const commits = () => snapshotSubjects(join(dir, 'snapshots'));
 const slackTexts = () => slack.delivered().map((body) => JSON.stringify(body));
 
 async function outbox(): Promise<Array<{ pending: string[]; raw: string }>> {
@@ -81,15 +77,7 @@ before(async () => {
       'sources:',
       '  - id: portal',
       '    url: ./network.md',
-      'notifiers:',
-      '  - type: slack',
-      '    webhookUrl: ${EW_SLACK}',
-      '    retries: 0',
-      '  - type: email',
-      '    smtpUrl: ${EW_SMTP}',
-      '    from: endpoint-watch@example.com',
-      '    to: [netsec@example.com]',
-      '    retries: 0',
+      ...notifiersYaml({ slack: true, email: true }),
       '',
     ].join('\n'),
   );

@@ -9,8 +9,7 @@ import { mkdtemp, rm, writeFile, readdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { main } from '../cli/main.js';
-import { StringSink } from '../cli/io.js';
+import { notifiersYaml, runCli, snapshotSubjects } from './helpers/cli-run.js';
 import { startDocServer, reply, type DocServer } from './helpers/doc-server.js';
 import { startSlackStub, type SlackStub } from './helpers/slack-stub.js';
 import { startSmtpStub, type SmtpStub } from './helpers/smtp-stub.js';
@@ -57,20 +56,8 @@ let smtp: SmtpStub;
 let dir: string;
 let configPath: string;
 
-async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  const stdout = new StringSink();
-  const stderr = new StringSink();
-  const code = await main(args, { stdout, stderr, env: { ...process.env, EW_SLACK: slack.url, EW_SMTP: smtp.url() }, cwd: dir });
-  return { code, stdout: stdout.toString(), stderr: stderr.toString() };
-}
-
-function commits(): string[] {
-  try {
-    return execFileSync('git', ['log', '--format=%s'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' }).trim().split('\n').filter(Boolean);
-  } catch {
-    return [];
-  }
-}
+const cli = (...args: string[]) => runCli(args, { cwd: dir, env: { ...process.env, EW_SLACK: slack.url, EW_SMTP: smtp.url() } });
+const commits = () => snapshotSubjects(join(dir, 'snapshots'));
 
 function slackTexts(): string[] {
   return slack.delivered().map((body) => JSON.stringify(body));
@@ -92,15 +79,7 @@ before(async () => {
       `    url: ${docs.url('/network-requirements.md')}`,
       '    retries: 0',
       '    timeoutSeconds: 5',
-      'notifiers:',
-      '  - type: slack',
-      '    webhookUrl: ${EW_SLACK}',
-      '    retries: 0',
-      '  - type: email',
-      '    smtpUrl: ${EW_SMTP}',
-      '    from: endpoint-watch@example.com',
-      '    to: [netsec@example.com]',
-      '    retries: 0',
+      ...notifiersYaml({ slack: true, email: true }),
       '',
     ].join('\n'),
   );

@@ -162,27 +162,32 @@ function sortEntries(entries: CatalogEntry[]): CatalogEntry[] {
   const textValues = ranksOf(distinct.texts, byCollator);
   const roles = ranksOf(distinct.roles, byRoleText);
   const valueCount = Math.max(ipValues.size, textValues.size, 1);
-  /** The ranks of entry i, each below its field's size (the last one is i itself, below n). */
-  const ranksAt = (i: number): [number, number, number, number, number, number, number] => {
-    const e = entries[i]!;
-    return [sections.get(e.section)!, groups.get(e.groupKey ?? '')!, regions.get(e.region ?? '')!, KIND_ORDER[e.kind], (e.kind === 'ip' ? ipValues : textValues).get(values[i]!)!, roles.get(e.role)!, i];
-  };
+  const rankOfValue = (e: CatalogEntry, i: number) => (e.kind === 'ip' ? ipValues : textValues).get(values[i]!)!;
   // All ranks as digits of one integer, when it stays exact in a double: a numeric sort of
-  // those is one native call with no comparator.
-  const sizes = [sections.size, groups.size, regions.size, 3, valueCount, roles.size, n];
+  // those is one native call with no comparator. The index is the last digit: ties keep
+  // their order, and the entry is found again from its key.
+  const sizes = [sections.size, groups.size, regions.size, 3, valueCount, roles.size, n] as const;
   if (sizes.reduce((product, size) => product * size, 1) < Number.MAX_SAFE_INTEGER) {
     const keys = new Float64Array(n);
     for (let i = 0; i < n; i += 1) {
-      const r = ranksAt(i);
-      let key = 0;
-      for (let f = 0; f < r.length; f += 1) key = key * sizes[f]! + r[f]!;
-      keys[i] = key;
+      const e = entries[i]!;
+      let key = sections.get(e.section)!;
+      key = key * sizes[1] + groups.get(e.groupKey ?? '')!;
+      key = key * sizes[2] + regions.get(e.region ?? '')!;
+      key = key * sizes[3] + KIND_ORDER[e.kind];
+      key = key * sizes[4] + rankOfValue(e, i);
+      key = key * sizes[5] + roles.get(e.role)!;
+      keys[i] = key * sizes[6] + i;
     }
     keys.sort();
     const sorted: CatalogEntry[] = new Array(n);
     for (let i = 0; i < n; i += 1) sorted[i] = entries[keys[i]! % n]!;
     return sorted;
   }
+  const ranksAt = (i: number): number[] => {
+    const e = entries[i]!;
+    return [sections.get(e.section)!, groups.get(e.groupKey ?? '')!, regions.get(e.region ?? '')!, KIND_ORDER[e.kind], rankOfValue(e, i), roles.get(e.role)!, i];
+  };
   const ranks = entries.map((_, i) => ranksAt(i));
   return ranks
     .sort((a, b) => {

@@ -3,7 +3,7 @@
  * ("cloud-app-security: +1 IP (EU1 App connector ... 13.95.30.47)"), a body with one line per
  * change, and trailers that `history` and tools can read back.
  */
-import type { Change, ChangeSet } from '../catalog/changes.js';
+import type { Change, ChangedField, ChangeSet } from '../catalog/changes.js';
 import { describeNetAddresses, kindLabel, placeLabel } from '../catalog/messages.js';
 
 const SUBJECT_MAX = 120;
@@ -12,13 +12,26 @@ function plural(count: number, label: string): string {
   return `${count} ${label}${count === 1 ? '' : 's'}`;
 }
 
-/** "+2 IPs, +1 host, -1 CIDR, ~1 changed, 1 moved, 1 re-shaped". */
+/** How a changed attribute is named in a subject ("~2 ports"). */
+const FIELD_LABELS: Record<ChangedField, string> = {
+  ports: 'ports',
+  required: 'Required flag',
+  expressRoute: 'ExpressRoute',
+  category: 'category',
+  role: 'role',
+};
+
+/**
+ * "+2 IPs, +1 host, -1 CIDR, ~2 ports, ~1 Required flag, 1 moved, 1 re-shaped". A modified
+ * endpoint counts once under each attribute that changed, so the subject says what changed.
+ */
 export function countsLabel(changes: Change[]): string {
   const buckets = new Map<string, number>();
   const bump = (key: string) => buckets.set(key, (buckets.get(key) ?? 0) + 1);
   for (const change of changes) {
     if (change.type === 'added') bump(`+\u0000${kindLabel(change)}`);
     else if (change.type === 'removed') bump(`-\u0000${kindLabel(change)}`);
+    else if (change.type === 'modified' && change.fields.length) for (const field of change.fields) bump(`~\u0000${FIELD_LABELS[field]}`);
     else bump(`${change.type}`);
   }
   const parts: string[] = [];
@@ -28,6 +41,7 @@ export function countsLabel(changes: Change[]): string {
       parts.push(`${sign}${plural(count, key.slice(2))}`);
     }
   }
+  for (const [key, count] of buckets) if (key.startsWith('~\u0000')) parts.push(`~${count} ${key.slice(2)}`);
   if (buckets.get('modified')) parts.push(`~${buckets.get('modified')} changed`);
   if (buckets.get('moved')) parts.push(`${buckets.get('moved')} moved`);
   if (buckets.get('reshaped')) parts.push(`${buckets.get('reshaped')} re-shaped`);

@@ -184,17 +184,9 @@ function sortEntries(entries: CatalogEntry[]): CatalogEntry[] {
     for (let i = 0; i < n; i += 1) sorted[i] = entries[keys[i]! % n]!;
     return sorted;
   }
-  const ranksAt = (i: number): number[] => {
-    const e = entries[i]!;
-    return [sections.get(e.section)!, groups.get(e.groupKey ?? '')!, regions.get(e.region ?? '')!, KIND_ORDER[e.kind], rankOfValue(e, i), roles.get(e.role)!, i];
-  };
-  const ranks = entries.map((_, i) => ranksAt(i));
-  return ranks
-    .sort((a, b) => {
-      for (let f = 0; f < a.length; f += 1) if (a[f] !== b[f]) return a[f]! - b[f]!;
-      return 0;
-    })
-    .map((r) => entries[r[r.length - 1]!]!);
+  // Too many distinct values for one exact number (never seen in a real document): the plain
+  // comparator sort, which gives the same order.
+  return [...entries].sort(compareEntries);
 }
 
 export function entriesPerSection(entries: CatalogEntry[]): Record<string, number> {

@@ -29,7 +29,13 @@ const HEADER_LINE = /^[ \t]{0,3}\|?[ \t]*(?:\*\*)?ID(?:\*\*)?[ \t]*\|[ \t]*(?:\*
 
 /** The data version in the page's generator comment. */
 const VERSION_COMMENT = /<!--[^>]*?\bendpoints\s+version\s+([0-9A-Za-z._-]+)[^>]*?-->/gi;
-const HAS_VERSION_COMMENT = new RegExp(VERSION_COMMENT.source, 'i');
+/**
+ * The generator comment as the page writes it, naming its service instance ("Worldwide",
+ * "USGovDoD", "USGovGCCHigh", "China", "Germany"): enough to know the page without its tables.
+ * Narrower than VERSION_COMMENT, so another document's comment that mentions an "endpoints
+ * version" does not make it this page.
+ */
+const HAS_VERSION_COMMENT = /<!--\s*(?:Worldwide|USGov\w*|China|Germany)\s+endpoints\s+version\s+\d+\s*-->/i;
 
 function nodeText(node: Nodes): string {
   if ('value' in node && typeof node.value === 'string' && node.type !== 'html') return node.value;

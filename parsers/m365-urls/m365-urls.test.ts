@@ -163,8 +163,10 @@ test('the page published with only its generator comments is this page, empty: a
   const empty = doc('---\ntitle: x\n---\n\n<!--Worldwide endpoints version 2020080700-->\n<!--File generated 2020-08-08-->\n');
   assert.equal(detectM365Urls(empty), 0.9);
   assert.throws(() => parseM365Urls(empty), (err: unknown) => err instanceof EmptyDocumentError && err.format === 'm365-urls' && /no endpoint-set table/.test(err.message));
-  // Some other page without the comment is no empty generation of this one.
+  assert.equal(detectM365Urls(doc('<!--USGovDoD endpoints version 2020080600-->\n')), 0.9);
+  // Some other page without the comment, or with another comment about a version, is no empty generation of this one.
   assert.throws(() => parseM365Urls(doc('# Notes\n')), (err: unknown) => err instanceof ParseError && !(err instanceof EmptyDocumentError));
+  assert.equal(detectM365Urls(doc('# Notes\n\n<!-- generated: endpoints version 2020080600 -->\n')), 0);
   const noAddress = doc(`## Exchange Online\n\n${TABLE_HEAD}1 | Optimize<BR>Required | Yes | TBD | **TCP:** 443\n`);
   assert.throws(() => parseM365Urls(noAddress), (err: unknown) => err instanceof EmptyDocumentError && /not one address/.test(err.message));
 });

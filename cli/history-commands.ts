@@ -4,7 +4,8 @@
  * is exactly what `git log -p` shows.
  */
 import type { Command } from 'commander';
-import type { ChangeSet } from '../catalog/changes.js';
+import { summarize, type ChangeSet } from '../catalog/changes.js';
+import { netAddressSummary } from '../catalog/address-diff.js';
 import { diffCatalogs } from '../catalog/diff.js';
 import { SnapshotStore } from '../store/snapshots.js';
 import { UsageError } from '../errors/index.js';
@@ -48,7 +49,8 @@ export async function sourceHistory(store: SnapshotStore, source: string, since?
     const now = await store.at(source, c.commit);
     if (!now) continue;
     const before = await store.at(source, `${c.commit}^`);
-    const changeSet = diffCatalogs(before?.catalog ?? null, now.catalog);
+    // A baseline starts tracking: no change, and no counts (adding up history must not take its entries for additions).
+    const changeSet = before === null ? null : diffCatalogs(before.catalog, now.catalog);
     items.push({
       commit: c.commit,
       date: c.date,
@@ -56,9 +58,8 @@ export async function sourceHistory(store: SnapshotStore, source: string, since?
       subject: c.subject,
       baseline: before === null,
       entryCount: now.catalog.entries.length,
-      // A baseline starts tracking; counting its entries as "added" would mislead a script adding up history.
-      summary: before === null ? diffCatalogs(now.catalog, now.catalog).summary : changeSet.summary,
-      changes: before === null ? [] : changeSet.changes,
+      summary: changeSet?.summary ?? { ...summarize([]), netAddresses: netAddressSummary([], []) },
+      changes: changeSet?.changes ?? [],
     });
   }
   return items;

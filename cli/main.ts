@@ -24,7 +24,6 @@ import { registerHistoryCommands } from './history-commands.js';
 import { registerCatalogCommands } from './catalog-commands.js';
 import { printCatalogTo, printChangeSet } from './print.js';
 
-
 /** How long `run` waits, by default, for a `watch` run (or another run) holding the snapshot lock. */
 const DEFAULT_LOCK_WAIT_SECONDS = 120;
 /** How long a scheduled tick waits for a manual run to finish. */

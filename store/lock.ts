@@ -40,7 +40,8 @@ export async function acquireLock(snapshotDir: string, options: LockOptions = {}
   const path = join(snapshotDir, '.lock');
   const deadline = Date.now() + (options.waitMs ?? 0);
   let told = false;
-  for (let attempt = 0; ; attempt += 1) {
+  let takeovers = 0;
+  for (;;) {
     try {
       const handle = await open(path, 'wx');
       await handle.writeFile(`${process.pid}\n`);
@@ -61,8 +62,9 @@ export async function acquireLock(snapshotDir: string, options: LockOptions = {}
         await new Promise((resolve) => setTimeout(resolve, POLL_MS));
         continue;
       }
-      // Stale (its process is gone) or unreadable: take it over, but do not loop on a lock we cannot remove.
-      if (attempt > 2 && Date.now() >= deadline) throw new StoreError(`cannot take the lock ${path}`);
+      // Stale (its process is gone) or unreadable: take it over, but do not loop on a lock that keeps coming back.
+      takeovers += 1;
+      if (takeovers > 2) throw new StoreError(`cannot take the lock ${path}`);
       await rm(path, { force: true });
     }
   }

@@ -206,7 +206,9 @@ export function applyAddressDiff(matched: MatchedChange[], oldEntries: CatalogEn
       neutral.filter((i) => i.side === 'removed').map((i) => i.entry),
       neutral.filter((i) => i.side === 'added').map((i) => i.entry),
     );
-    neutral.forEach((item, index) => replaced.set(item.matched, index === 0 ? change : null));
+    neutral.forEach((item, index) => {
+      replaced.set(item.matched, index === 0 ? change : null);
+    });
   }
 
   const scopeSpace = new Map<string, AddressSpace>();

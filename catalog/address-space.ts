@@ -225,8 +225,8 @@ function intersectRanges(a: AddressRange[], b: AddressRange[]): AddressRange[] {
   while (i < a.length && j < b.length) {
     const x = a[i]!;
     const y = b[j]!;
-    const start = x.start > y.start ? x.start : y.start;
-    const end = x.end < y.end ? x.end : y.end;
+    const start = Math.max(x.start , y.start);
+    const end = Math.min(x.end , y.end);
     if (start <= end) out.push({ family: x.family, start, end });
     if (x.end < y.end) i += 1;
     else j += 1;

@@ -108,7 +108,7 @@ export function canonicalUrl(token: string): string | null {
  * fall through to anything else.
  */
 export function classifyToken(token: string): ClassifiedToken | null {
-  const text = token.trim().replace(/^[`'"(\[]+|[`'")\],;:.]+$/g, '');
+  const text = token.trim().replace(/^[`'"([]+|[`'")\],;:.]+$/g, '');
   if (!text) return null;
   const ip = canonicalIp(text);
   if (ip) return { kind: 'ip', value: ip };

@@ -6,6 +6,7 @@ import { emailNotifier } from './email.js';
 import { slackNotifier } from './slack.js';
 import type { Notifier, NotifierContext, NotifierModule } from './types.js';
 
+// biome-ignore lint/suspicious/noExplicitAny: each module validates its own settings type; the map holds them all
 export const notifierModules: ReadonlyMap<string, NotifierModule<any>> = new Map<string, NotifierModule<any>>([
   [consoleNotifier.type, consoleNotifier],
   [slackNotifier.type, slackNotifier],

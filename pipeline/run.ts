@@ -21,8 +21,8 @@ import { fetcherFor } from '../ingest/registry.js';
 import type { RawDocument } from '../ingest/types.js';
 import type { Notification, Notifier } from '../notify/types.js';
 import { EmptyDocumentError, EndpointWatchError, HealthError, ParseError, errorMessage } from '../errors/index.js';
-import { SnapshotStore, sha256 } from '../store/snapshots.js';
-import { Outbox, type OutboxEntry } from '../store/outbox.js';
+import { type SnapshotStore, sha256 } from '../store/snapshots.js';
+import type { Outbox, OutboxEntry } from '../store/outbox.js';
 import { assessHealth } from './health.js';
 import { baselineCommitMessage, changeCommitMessage } from './commit-message.js';
 

@@ -1,8 +1,14 @@
 #!/usr/bin/env node
-// Runs the type check, then every *.test.ts file with node's test runner. Node 20 does not
-// expand globs in `node --test`, so the file list is built here.
+// `npm test`: lint and format check (Biome), type check, then every *.test.ts file with node's
+// test runner. Node 20 does not expand globs in `node --test`, so the file list is built here.
+//
+//   node scripts/run-tests.mjs                 everything (what .ci/run runs)
+//   node scripts/run-tests.mjs --unit          tests beside the code (no CLI, no corpus)
+//   node scripts/run-tests.mjs --e2e           test/*.test.ts: the CLI and whole runs with real peers
+//   node scripts/run-tests.mjs --corpus        tests that read ../shared/corpus (file names with "corpus")
+//   node scripts/run-tests.mjs FILE...         just those files, no lint or type check
 import { readdirSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { join, relative, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -18,20 +24,39 @@ function collect(dir, out) {
   return out;
 }
 
-const only = process.argv.slice(2);
-const files = only.length ? only : collect(root, []).sort();
+const isCorpus = (file) => file.split(sep).at(-1).includes('corpus');
+const isE2e = (file) => file.startsWith(`test${sep}`) && !isCorpus(file);
+const SUITES = {
+  '--unit': (file) => !isCorpus(file) && !isE2e(file),
+  '--e2e': isE2e,
+  '--corpus': isCorpus,
+};
+
+const args = process.argv.slice(2);
+const suite = args.find((a) => a in SUITES);
+const named = args.filter((a) => !(a in SUITES));
+const all = collect(root, []).sort();
+const files = named.length ? named : suite ? all.filter(SUITES[suite]) : all;
 if (files.length === 0) {
   console.error('no test files found');
   process.exit(1);
 }
 
-if (!only.length) {
-  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', 'tsconfig.check.json'], { cwd: root, stdio: 'inherit' });
-  if (tsc.status !== 0) {
-    console.error('type check failed');
-    process.exit(tsc.status ?? 1);
+function step(label, command, commandArgs) {
+  const result = spawnSync(process.execPath, [join(root, command), ...commandArgs], { cwd: root, stdio: 'inherit' });
+  if (result.status !== 0) {
+    console.error(`${label} failed${label === 'lint' ? ': `npm run format` fixes formatting; see above for the rest' : ''}`);
+    process.exit(result.status ?? 1);
   }
 }
 
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], { cwd: root, stdio: 'inherit' });
+if (!named.length && !suite) {
+  step('lint', 'node_modules/@biomejs/biome/bin/biome', ['check', '--error-on-warnings', '.']);
+  step('type check', 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.check.json']);
+}
+
+const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
+  cwd: root,
+  stdio: 'inherit',
+});
 process.exit(run.status ?? 1);

@@ -54,7 +54,7 @@ function renderAll(nodes: Nodes[]): string {
 function renderTable(table: Table): string {
   const [head, ...body] = table.children;
   const row = (tag: 'td' | 'th', cells: Table['children'][number]['children']) => `<tr>${cells.map((c) => `<${tag}>${renderAll(c.children)}</${tag}>`).join('')}</tr>`;
-  const thead = head && head.children.some((c) => c.children.length > 0) ? `<thead>\n${row('th', head.children)}\n</thead>\n` : '';
+  const thead = head?.children.some((c) => c.children.length > 0) ? `<thead>\n${row('th', head.children)}\n</thead>\n` : '';
   return `<table>\n${thead}<tbody>\n${body.map((r) => row('td', r.children)).join('\n')}\n</tbody>\n</table>\n`;
 }
 

@@ -96,7 +96,7 @@ function describeIssues(error: z.ZodError): string {
  * range becomes a warning rather than silently vanishing.
  */
 function servicePortList(text: string | null | undefined, label: string, warnings: string[]): string[] {
-  if (!text || !text.trim()) return [];
+  if (!text?.trim()) return [];
   const parts = text.split(',').map((part) => part.trim()).filter(Boolean);
   const bad = parts.filter((part) => !/^\d{1,5}(?:\s*-\s*\d{1,5})?$/.test(part));
   const good = parsePorts(parts.filter((part) => !bad.includes(part)).join(', ')).any;

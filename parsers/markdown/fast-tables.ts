@@ -215,7 +215,7 @@ function splitRow(line: string, from: number): CellSpan[] {
   return cells;
 }
 
-function unescape(text: string): string {
+function unescapeCell(text: string): string {
   if (!text.includes('\\')) return text;
   let out = '';
   for (let i = 0; i < text.length; i += 1) {
@@ -235,7 +235,7 @@ export function plainChildren(content: string, at: (index: number) => Point): Ph
   const children: PhrasingContent[] = [];
   const text = (from: number, to: number) => {
     if (to <= from) return;
-    const node: Text = { type: 'text', value: unescape(content.slice(from, to)), position: { start: at(from), end: at(to) } };
+    const node: Text = { type: 'text', value: unescapeCell(content.slice(from, to)), position: { start: at(from), end: at(to) } };
     children.push(node);
   };
   let last = 0;

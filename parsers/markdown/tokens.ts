@@ -52,7 +52,7 @@ const classified = new Map<string, ClassifiedToken | null>();
 
 /** Something written in an address column that a person would take for an address or host name. */
 export function looksLikeEndpoint(raw: string): boolean {
-  const t = raw.replace(/^[`'"(\[<]+|[`'")\],;:.>]+$/g, '');
+  const t = raw.replace(/^[`'"([<]+|[`'")\],;:.>]+$/g, '');
   if (/^\d{1,3}(?:\.\d{1,4}){2,}(?:\/\d+)?$/.test(t)) return true;
   if (/^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d+)?$/i.test(t) && t.includes('::')) return true;
   // host-like: dotted labels ending in a label of two or more letters

@@ -26,7 +26,12 @@ if (!existsSync(corpusRoot)) {
 
 const TOKEN = /\b\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?\b|\b(?:\*\.)?(?:[a-z0-9-]+\.)+[a-z]{2,}\b/gi;
 
-function measure(label: string, files: Array<{ name: string; body: Buffer }>, work: (body: Buffer, name: string) => number, detail = () => ''): void {
+function measure(
+  label: string,
+  files: Array<{ name: string; body: Buffer }>,
+  work: (body: Buffer, name: string) => number,
+  detail = () => '',
+): void {
   const bytes = files.reduce((n, f) => n + f.body.length, 0);
   let found = 0;
   const start = performance.now();
@@ -43,7 +48,9 @@ function measure(label: string, files: Array<{ name: string; body: Buffer }>, wo
 
 const seconds = (ms: number) => `${(ms / 1000).toFixed(3)} s`;
 
-for (const folder of readdirSync(corpusRoot).filter((d) => existsSync(join(corpusRoot, d, 'versions.tsv'))).sort()) {
+for (const folder of readdirSync(corpusRoot)
+  .filter((d) => existsSync(join(corpusRoot, d, 'versions.tsv')))
+  .sort()) {
   const dir = join(corpusRoot, folder);
   const files = readdirSync(dir)
     .filter((n) => /^\d{3}_.*\.md$/.test(n))
@@ -52,7 +59,11 @@ for (const folder of readdirSync(corpusRoot).filter((d) => existsSync(join(corpu
   // Warm-up so that module loading and JIT are not counted against the first version.
   for (const file of files.slice(0, 3)) {
     const text = decodeDocument(file.body);
-    selectParser({ location: file.name, text, contentType: 'text/markdown' }).parse({ location: file.name, text, contentType: 'text/markdown' });
+    selectParser({ location: file.name, text, contentType: 'text/markdown' }).parse({
+      location: file.name,
+      text,
+      contentType: 'text/markdown',
+    });
   }
   let parseMs = 0;
   let catalogMs = 0;

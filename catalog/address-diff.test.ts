@@ -24,8 +24,14 @@ test('a /24 re-written as two /25s is one re-shaping, not one removal and two ad
   assert.deepEqual(change.netAddresses, { added: '0', removed: '0' });
   assert.equal(change.impact, 'Reshaped');
   assert.equal(change.severity, 'info');
-  assert.equal(change.message, 'EU1 Portal access [1: Portal access]: 3 CIDRs re-shaped, covered addresses unchanged (13.64.0.0/24 -> 13.64.0.0/25, 13.64.0.128/25)');
-  assert.deepEqual(set.summary.netAddresses, { ipv4: { added: '0', removed: '0' }, ipv6: { added: '0', removed: '0' } });
+  assert.equal(
+    change.message,
+    'EU1 Portal access [1: Portal access]: 3 CIDRs re-shaped, covered addresses unchanged (13.64.0.0/24 -> 13.64.0.0/25, 13.64.0.128/25)',
+  );
+  assert.deepEqual(set.summary.netAddresses, {
+    ipv4: { added: '0', removed: '0' },
+    ipv6: { added: '0', removed: '0' },
+  });
   assert.equal(set.summary.reshaped, 1);
   assert.equal(set.summary.added, 0);
   assert.equal(set.summary.removed, 0);
@@ -40,12 +46,21 @@ test('adjacent ranges merged into one is a re-shaping', () => {
 });
 
 test('a range dropped or added inside a larger range still listed in the scope is a re-shaping', () => {
-  const dropped = only(diffCatalogs(catalog([entry('20.190.128.0/18'), entry('20.190.130.0/24')]), catalog([entry('20.190.128.0/18')])).changes);
+  const dropped = only(
+    diffCatalogs(catalog([entry('20.190.128.0/18'), entry('20.190.130.0/24')]), catalog([entry('20.190.128.0/18')]))
+      .changes,
+  );
   assert.equal(dropped.type, 'reshaped');
   assert.deepEqual(dropped.reshape, { before: ['20.190.130.0/24'], after: [] });
-  assert.match(dropped.message, /1 CIDR re-shaped, covered addresses unchanged \(20\.190\.130\.0\/24 dropped, still covered by other listed ranges\)/);
+  assert.match(
+    dropped.message,
+    /1 CIDR re-shaped, covered addresses unchanged \(20\.190\.130\.0\/24 dropped, still covered by other listed ranges\)/,
+  );
 
-  const added = only(diffCatalogs(catalog([entry('20.190.128.0/18')]), catalog([entry('20.190.128.0/18'), entry('20.190.150.7')])).changes);
+  const added = only(
+    diffCatalogs(catalog([entry('20.190.128.0/18')]), catalog([entry('20.190.128.0/18'), entry('20.190.150.7')]))
+      .changes,
+  );
   assert.equal(added.type, 'reshaped');
   assert.deepEqual(added.reshape, { before: [], after: ['20.190.150.7'] });
   assert.deepEqual(added.netAddresses, { added: '0', removed: '0' });
@@ -61,7 +76,10 @@ test('growth from /25 to /24 is a real change with net addresses', () => {
   assert.match(added.message, /CIDR added: 13\.64\.0\.0\/24 \(\+128 addresses new, the rest already covered here\)$/);
   assert.deepEqual(removed.netAddresses, { added: '0', removed: '0' });
   assert.match(removed.message, /CIDR removed: 13\.64\.0\.0\/25 \(no addresses lost: still covered here\)$/);
-  assert.deepEqual(set.summary.netAddresses, { ipv4: { added: '128', removed: '0' }, ipv6: { added: '0', removed: '0' } });
+  assert.deepEqual(set.summary.netAddresses, {
+    ipv4: { added: '128', removed: '0' },
+    ipv6: { added: '0', removed: '0' },
+  });
 });
 
 test('a re-shaping and a real addition in the same scope are told apart', () => {
@@ -84,20 +102,30 @@ test('the same addresses re-shaped across two scopes are not a re-shaping, but n
   const after = catalog([entry('13.64.0.0/25', other), entry('13.64.0.128/25', other)]);
   const set = diffCatalogs(before, after);
   assert.deepEqual(set.changes.map((c) => c.type).sort(), ['added', 'added', 'removed']);
-  for (const c of set.changes.filter((c) => c.type === 'added')) assert.deepEqual(c.netAddresses, { added: '128', removed: '0' });
+  for (const c of set.changes.filter((c) => c.type === 'added'))
+    assert.deepEqual(c.netAddresses, { added: '128', removed: '0' });
   assert.deepEqual(set.summary.netAddresses?.ipv4, { added: '0', removed: '0' });
 });
 
 test('IPv6: a /40 split into /41s is a re-shaping; a new /40 counts 2^88 addresses as a decimal string', () => {
-  const reshaped = only(diffCatalogs(catalog([entry('2603:1006::/40')]), catalog([entry('2603:1006::/41'), entry('2603:1006:80::/41')])).changes);
+  const reshaped = only(
+    diffCatalogs(catalog([entry('2603:1006::/40')]), catalog([entry('2603:1006::/41'), entry('2603:1006:80::/41')]))
+      .changes,
+  );
   assert.equal(reshaped.type, 'reshaped');
 
-  const set = diffCatalogs(catalog([entry('2603:1006::/40')]), catalog([entry('2603:1006::/40'), entry('2603:1026::/40')]));
+  const set = diffCatalogs(
+    catalog([entry('2603:1006::/40')]),
+    catalog([entry('2603:1006::/40'), entry('2603:1026::/40')]),
+  );
   const added = only(set.changes);
   assert.equal(added.type, 'added');
   assert.deepEqual(added.netAddresses, { added: (2n ** 88n).toString(), removed: '0' });
   assert.match(added.message, /\(\+2\^88 addresses\)$/);
-  assert.deepEqual(set.summary.netAddresses, { ipv4: { added: '0', removed: '0' }, ipv6: { added: '309485009821345068724781056', removed: '0' } });
+  assert.deepEqual(set.summary.netAddresses, {
+    ipv4: { added: '0', removed: '0' },
+    ipv6: { added: '309485009821345068724781056', removed: '0' },
+  });
   // The summary survives JSON exactly.
   assert.deepEqual(JSON.parse(JSON.stringify(set.summary)).netAddresses.ipv6.added, '309485009821345068724781056');
 });
@@ -142,14 +170,25 @@ test('a moved IP counts what it adds to its new scope and removes from its old o
 });
 
 test('netAddressSummary on its own, and with no old catalog', () => {
-  assert.deepEqual(netAddressSummary([], [entry('13.64.0.0/24')]), { ipv4: { added: '256', removed: '0' }, ipv6: { added: '0', removed: '0' } });
+  assert.deepEqual(netAddressSummary([], [entry('13.64.0.0/24')]), {
+    ipv4: { added: '256', removed: '0' },
+    ipv6: { added: '0', removed: '0' },
+  });
   const set = diffCatalogs(null, catalog([entry('13.64.0.0/24'), entry('13.64.0.5')]));
   assert.deepEqual(set.summary.netAddresses?.ipv4, { added: '256', removed: '0' });
-  assert.deepEqual(set.changes.map((c) => c.type), ['added', 'added']);
+  assert.deepEqual(
+    set.changes.map((c) => c.type),
+    ['added', 'added'],
+  );
 });
 
 test('compareIpValues orders by family, address, then larger blocks first', () => {
-  assert.deepEqual(['2603:1006::', '104.209.35.177', '13.64.0.0/25', '13.64.0.0/24'].sort(compareIpValues), ['13.64.0.0/24', '13.64.0.0/25', '104.209.35.177', '2603:1006::']);
+  assert.deepEqual(['2603:1006::', '104.209.35.177', '13.64.0.0/25', '13.64.0.0/24'].sort(compareIpValues), [
+    '13.64.0.0/24',
+    '13.64.0.0/25',
+    '104.209.35.177',
+    '2603:1006::',
+  ]);
 });
 
 test('a large re-shaping stays one change; its message names the first values and counts the rest', () => {
@@ -160,5 +199,8 @@ test('a large re-shaping stays one change; its message names the first values an
   assert.equal(change.reshape?.before.length, 20);
   assert.equal(change.reshape?.after.length, 40);
   assert.equal(change.value, '10.0.0.0/20, 10.0.16.0/22');
-  assert.match(change.message, /: 60 CIDRs re-shaped, covered addresses unchanged \(10\.0\.0\.0\/24, .* and 12 more -> 10\.0\.0\.0\/25, .* and 32 more\)$/);
+  assert.match(
+    change.message,
+    /: 60 CIDRs re-shaped, covered addresses unchanged \(10\.0\.0\.0\/24, .* and 12 more -> 10\.0\.0\.0\/25, .* and 32 more\)$/,
+  );
 });

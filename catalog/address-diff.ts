@@ -120,7 +120,15 @@ function clusters(items: Item[]): Item[][] {
     for (const range of [...item.effective.ipv4, ...item.effective.ipv6]) ranges.push({ range, item: index });
   });
   ranges.sort((x, y) =>
-    x.range.family !== y.range.family ? (x.range.family === 'ipv4' ? -1 : 1) : x.range.start < y.range.start ? -1 : x.range.start > y.range.start ? 1 : 0,
+    x.range.family !== y.range.family
+      ? x.range.family === 'ipv4'
+        ? -1
+        : 1
+      : x.range.start < y.range.start
+        ? -1
+        : x.range.start > y.range.start
+          ? 1
+          : 0,
   );
   // Sweep in address order: a range that starts before the running end overlaps the run.
   let run: { family: string; end: bigint; item: number } | null = null;
@@ -169,7 +177,11 @@ function reshapedChange(before: CatalogEntry[], after: CatalogEntry[]): ChangeDr
  * their new names (the same mapping as `MatchedChange.before`); `newEntries` the new catalog's.
  * Returns the changes in input order, reshaped changes in place of the first entry they replace.
  */
-export function applyAddressDiff(matched: MatchedChange[], oldEntries: CatalogEntry[], newEntries: CatalogEntry[]): ChangeDraft[] {
+export function applyAddressDiff(
+  matched: MatchedChange[],
+  oldEntries: CatalogEntry[],
+  newEntries: CatalogEntry[],
+): ChangeDraft[] {
   const oldScopes = ipEntriesByScope(oldEntries);
   const newScopes = ipEntriesByScope(newEntries);
 
@@ -198,7 +210,8 @@ export function applyAddressDiff(matched: MatchedChange[], oldEntries: CatalogEn
 
     const neutral: Item[] = [];
     for (const cluster of clusters(items)) {
-      const side = (s: Item['side']) => cluster.filter((i) => i.side === s).reduce((acc, i) => union(acc, i.effective), emptySpace());
+      const side = (s: Item['side']) =>
+        cluster.filter((i) => i.side === s).reduce((acc, i) => union(acc, i.effective), emptySpace());
       if (spacesEqual(side('removed'), side('added'))) neutral.push(...cluster);
     }
     if (neutral.length === 0) continue;
@@ -240,7 +253,8 @@ export function applyAddressDiff(matched: MatchedChange[], oldEntries: CatalogEn
     let net = ZERO;
     if (change.type === 'added' && after) net = netOf(difference(own, oldSpace(after)), emptySpace());
     else if (change.type === 'removed' && before) net = netOf(emptySpace(), difference(own, newSpace(before)));
-    else if (change.type === 'moved' && before && after) net = netOf(difference(own, oldSpace(after)), difference(own, newSpace(before)));
+    else if (change.type === 'moved' && before && after)
+      net = netOf(difference(own, oldSpace(after)), difference(own, newSpace(before)));
     out.push({ ...change, netAddresses: { ...net } });
   }
   return out;

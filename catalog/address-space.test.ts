@@ -99,11 +99,27 @@ test('union, intersection and difference of covered space', () => {
   assert.deepEqual(difference(a, b).ipv4.flatMap(rangeToCidrs), ['10.0.0.0/25']);
   assert.deepEqual(difference(b, a).ipv4.flatMap(rangeToCidrs), ['10.0.1.0/24']);
   // A hole punched in the middle of a range.
-  assert.deepEqual(difference(spaceOf(['10.0.0.0/24']), spaceOf(['10.0.0.64/26'])).ipv4.flatMap(rangeToCidrs), ['10.0.0.0/26', '10.0.0.128/25']);
+  assert.deepEqual(difference(spaceOf(['10.0.0.0/24']), spaceOf(['10.0.0.64/26'])).ipv4.flatMap(rangeToCidrs), [
+    '10.0.0.0/26',
+    '10.0.0.128/25',
+  ]);
   // Several cuts inside one range, cuts outside it, and a cut covering its end.
-  const cut = difference(spaceOf(['10.0.0.0/24', '10.0.2.0/24']), spaceOf(['9.0.0.0/8', '10.0.0.16/28', '10.0.0.64/27', '10.0.0.240/28', '10.0.2.0/23']));
-  assert.deepEqual(cut.ipv4.flatMap(rangeToCidrs), ['10.0.0.0/28', '10.0.0.32/27', '10.0.0.96/27', '10.0.0.128/26', '10.0.0.192/27', '10.0.0.224/28']);
-  assert.equal(countAddresses(intersection(spaceOf(['2603:1006::/40']), spaceOf(['2603:1006:80::/41', '2603:1007::/48']))).ipv6, 2n ** 87n);
+  const cut = difference(
+    spaceOf(['10.0.0.0/24', '10.0.2.0/24']),
+    spaceOf(['9.0.0.0/8', '10.0.0.16/28', '10.0.0.64/27', '10.0.0.240/28', '10.0.2.0/23']),
+  );
+  assert.deepEqual(cut.ipv4.flatMap(rangeToCidrs), [
+    '10.0.0.0/28',
+    '10.0.0.32/27',
+    '10.0.0.96/27',
+    '10.0.0.128/26',
+    '10.0.0.192/27',
+    '10.0.0.224/28',
+  ]);
+  assert.equal(
+    countAddresses(intersection(spaceOf(['2603:1006::/40']), spaceOf(['2603:1006:80::/41', '2603:1007::/48']))).ipv6,
+    2n ** 87n,
+  );
 });
 
 test('contains: CIDR containment of addresses and CIDRs, both families', () => {
@@ -125,7 +141,17 @@ test('parseIpQuery accepts addresses and CIDRs people type, and nothing else', (
   assert.deepEqual(parseIpQuery(' 13.64.0.5 '), { family: 'ipv4', start: 0x0d400005n, end: 0x0d400005n });
   assert.deepEqual(parseIpQuery('::ffff:0:0/96'), { family: 'ipv4', start: 0n, end: 2n ** 32n - 1n });
   assert.equal(parseIpQuery('2603:1006::/40')?.family, 'ipv6');
-  for (const bad of ['10.1', '0x0a.1.2.3', '10.0.0.256', '10.0.0.0/33', '10.0.0.0/a', '10.0.0.0/8/8', 'office.com', '', '2603:::1']) {
+  for (const bad of [
+    '10.1',
+    '0x0a.1.2.3',
+    '10.0.0.256',
+    '10.0.0.0/33',
+    '10.0.0.0/a',
+    '10.0.0.0/8/8',
+    'office.com',
+    '',
+    '2603:::1',
+  ]) {
     assert.equal(parseIpQuery(bad), null, bad);
   }
 });

@@ -65,7 +65,8 @@ export function addressText(n: bigint, family: IpFamily): string {
 function rangeOfParsed(address: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): AddressRange {
   const family = address.kind();
   const bits = BITS[family];
-  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits) throw new RangeError(`prefix /${prefix} out of range for ${family}`);
+  if (!Number.isInteger(prefix) || prefix < 0 || prefix > bits)
+    throw new RangeError(`prefix /${prefix} out of range for ${family}`);
   const size = 1n << BigInt(bits - prefix);
   const start = bytesToBigInt(address.toByteArray()) & ~(size - 1n);
   return { family, start, end: start + size - 1n };
@@ -225,8 +226,8 @@ function intersectRanges(a: AddressRange[], b: AddressRange[]): AddressRange[] {
   while (i < a.length && j < b.length) {
     const x = a[i]!;
     const y = b[j]!;
-    const start = Math.max(x.start , y.start);
-    const end = Math.min(x.end , y.end);
+    const start = x.start > y.start ? x.start : y.start;
+    const end = x.end < y.end ? x.end : y.end;
     if (start <= end) out.push({ family: x.family, start, end });
     if (x.end < y.end) i += 1;
     else j += 1;

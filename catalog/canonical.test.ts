@@ -18,13 +18,27 @@ function generator(seed: number): () => number {
 const SECTIONS = ['Portal access', 'portal access', 'Pörtal access', 'Portal\u200baccess', 'Zeta', '', 'API connector'];
 const REGIONS = [null, 'EU1', 'eu1', 'US1', 'US2'];
 const GROUPS = [null, '1: Portal', '2: portal', '10: Éxchange', '3: exchange'];
-const VALUES = ['13.80.22.71', '13.80.22.7', '104.209.35.177', '13.80.0.0/16', '2603:1006::/40', '2603:1006::1', 'portal.example.com', 'Portal.example.net', '*.example.com', 'https://a.example.com/x', 'b.example.com'];
+const VALUES = [
+  '13.80.22.71',
+  '13.80.22.7',
+  '104.209.35.177',
+  '13.80.0.0/16',
+  '2603:1006::/40',
+  '2603:1006::1',
+  'portal.example.com',
+  'Portal.example.net',
+  '*.example.com',
+  'https://a.example.com/x',
+  'b.example.com',
+];
 const ROLES: CatalogEntry['role'][] = ['destination', 'source'];
 
 function randomEntries(seed: number, count: number): CatalogEntry[] {
   const next = generator(seed);
   const pick = <T>(list: readonly T[]): T => list[Math.floor(next() * list.length)]!;
-  return Array.from({ length: count }, () => entry(pick(VALUES), { section: pick(SECTIONS), region: pick(REGIONS), group: pick(GROUPS), role: pick(ROLES) }));
+  return Array.from({ length: count }, () =>
+    entry(pick(VALUES), { section: pick(SECTIONS), region: pick(REGIONS), group: pick(GROUPS), role: pick(ROLES) }),
+  );
 }
 
 test('canonicalEntries: each identity once, in exactly the order compareEntries gives', () => {

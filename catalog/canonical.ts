@@ -41,7 +41,10 @@ function ipSortKey(value: string): string {
   let key = ipSortKeys.get(value);
   if (key === undefined) {
     const ip = parseIpValue(value);
-    const bytes = ip.address.toByteArray().map((b) => b.toString(16).padStart(2, '0')).join('');
+    const bytes = ip.address
+      .toByteArray()
+      .map((b) => b.toString(16).padStart(2, '0'))
+      .join('');
     key = `${ip.family === 'ipv4' ? '4' : '6'}${bytes}/${String(ip.prefix).padStart(3, '0')}`;
     // Bounded: a long-running `watch` must not grow this without limit.
     if (ipSortKeys.size > 100_000) ipSortKeys.clear();
@@ -101,7 +104,8 @@ export function canonicalEntries(entries: CatalogEntry[]): CatalogEntry[] {
       unique.push(entry);
       continue;
     }
-    const union = (x: string[], y: string[]) => [...new Set([...x, ...y])].sort((p, q) => parseInt(p, 10) - parseInt(q, 10));
+    const union = (x: string[], y: string[]) =>
+      [...new Set([...x, ...y])].sort((p, q) => parseInt(p, 10) - parseInt(q, 10));
     seen.ports = {
       tcp: union(seen.ports.tcp, entry.ports.tcp),
       udp: union(seen.ports.udp, entry.ports.udp),
@@ -144,7 +148,14 @@ function sortEntries(entries: CatalogEntry[]): CatalogEntry[] {
   const n = entries.length;
   // One pass for the distinct values of every field, and the value each entry is sorted by.
   const values: string[] = new Array(n);
-  const distinct = { sections: new Set<string>(), groups: new Set<string>(), regions: new Set<string>(), ips: new Set<string>(), texts: new Set<string>(), roles: new Set<string>() };
+  const distinct = {
+    sections: new Set<string>(),
+    groups: new Set<string>(),
+    regions: new Set<string>(),
+    ips: new Set<string>(),
+    texts: new Set<string>(),
+    roles: new Set<string>(),
+  };
   for (let i = 0; i < n; i += 1) {
     const e = entries[i]!;
     distinct.sections.add(e.section);

@@ -9,8 +9,16 @@ const row1 = { group: '1: Portal access' };
 const row2 = { group: '2: Admin console' };
 
 test('an endpoint moved between rows of one section is one moved change', () => {
-  const before = catalog([entry('a.example.com', row1), entry('stay1.example.com', row1), entry('stay2.example.com', row2)]);
-  const after = catalog([entry('a.example.com', row2), entry('stay1.example.com', row1), entry('stay2.example.com', row2)]);
+  const before = catalog([
+    entry('a.example.com', row1),
+    entry('stay1.example.com', row1),
+    entry('stay2.example.com', row2),
+  ]);
+  const after = catalog([
+    entry('a.example.com', row2),
+    entry('stay1.example.com', row1),
+    entry('stay2.example.com', row2),
+  ]);
   const set = diffCatalogs(before, after);
   assert.equal(set.changes.length, 1);
   const moved = set.changes[0]!;
@@ -18,7 +26,10 @@ test('an endpoint moved between rows of one section is one moved change', () => 
   assert.deepEqual(moved.from, { section: 'Portal access', region: 'EU1', group: '1: Portal access' });
   assert.deepEqual(moved.to, { section: 'Portal access', region: 'EU1', group: '2: Admin console' });
   assert.deepEqual(moved.fields, []);
-  assert.equal(moved.message, 'EU1 Portal access: host a.example.com moved from [1: Portal access] to [2: Admin console]');
+  assert.equal(
+    moved.message,
+    'EU1 Portal access: host a.example.com moved from [1: Portal access] to [2: Admin console]',
+  );
   assert.deepEqual(set.summary, {
     added: 0,
     removed: 0,
@@ -39,11 +50,18 @@ test('an endpoint moved between sections names both places', () => {
   assert.equal(moved?.type, 'moved');
   assert.equal(moved?.section, 'Log collector');
   assert.equal(moved?.from?.section, 'Portal access');
-  assert.equal(moved?.message, 'IP 13.95.30.47 moved from EU1 Portal access [1: Portal access] to EU1 Log collector [1: Log collector]');
+  assert.equal(
+    moved?.message,
+    'IP 13.95.30.47 moved from EU1 Portal access [1: Portal access] to EU1 Log collector [1: Log collector]',
+  );
 });
 
 test('a move with a ports change keeps both and says so', () => {
-  const before = catalog([entry('a.example.com', row1), entry('stay1.example.com', row1), entry('stay2.example.com', row2)]);
+  const before = catalog([
+    entry('a.example.com', row1),
+    entry('stay1.example.com', row1),
+    entry('stay2.example.com', row2),
+  ]);
   const after = catalog([
     entry('a.example.com', { ...row2, ports: { ...emptyPorts(), tcp: ['80', '443'] } }),
     entry('stay1.example.com', row1),
@@ -56,12 +74,23 @@ test('a move with a ports change keeps both and says so', () => {
   assert.deepEqual(moved?.before?.ports?.tcp, ['443']);
   assert.deepEqual(moved?.after?.ports?.tcp, ['80', '443']);
   assert.equal(moved?.impact, 'Moved');
-  assert.equal(moved?.message, 'EU1 Portal access: host a.example.com moved from [1: Portal access] to [2: Admin console]; ports TCP 443 -> TCP 80, 443');
+  assert.equal(
+    moved?.message,
+    'EU1 Portal access: host a.example.com moved from [1: Portal access] to [2: Admin console]; ports TCP 443 -> TCP 80, 443',
+  );
 });
 
 test('a moved endpoint never pairs across regions: that is a removal in one and an addition in the other', () => {
-  const before = catalog([entry('13.95.30.47', { region: 'EU1' }), entry('stay.example.com', { region: 'EU1' }), entry('stay.example.com', { region: 'US1' })]);
-  const after = catalog([entry('13.95.30.47', { region: 'US1' }), entry('stay.example.com', { region: 'EU1' }), entry('stay.example.com', { region: 'US1' })]);
+  const before = catalog([
+    entry('13.95.30.47', { region: 'EU1' }),
+    entry('stay.example.com', { region: 'EU1' }),
+    entry('stay.example.com', { region: 'US1' }),
+  ]);
+  const after = catalog([
+    entry('13.95.30.47', { region: 'US1' }),
+    entry('stay.example.com', { region: 'EU1' }),
+    entry('stay.example.com', { region: 'US1' }),
+  ]);
   assert.deepEqual(
     diffCatalogs(before, after).changes.map((c) => [c.type, c.region]),
     [
@@ -72,17 +101,43 @@ test('a moved endpoint never pairs across regions: that is a removal in one and 
 });
 
 test('renumbered rows and a re-worded row are not changes', () => {
-  const before = catalog([entry('a.example.com', { group: '1: Portal access' }), entry('b.example.com', { group: '1: Portal access' })]);
-  const renumbered = catalog([entry('a.example.com', { group: '3: Portal access' }), entry('b.example.com', { group: '3: Portal access' })]);
-  const reworded = catalog([entry('a.example.com', { group: '1: Portal and admin access' }), entry('b.example.com', { group: '1: Portal and admin access' })]);
+  const before = catalog([
+    entry('a.example.com', { group: '1: Portal access' }),
+    entry('b.example.com', { group: '1: Portal access' }),
+  ]);
+  const renumbered = catalog([
+    entry('a.example.com', { group: '3: Portal access' }),
+    entry('b.example.com', { group: '3: Portal access' }),
+  ]);
+  const reworded = catalog([
+    entry('a.example.com', { group: '1: Portal and admin access' }),
+    entry('b.example.com', { group: '1: Portal and admin access' }),
+  ]);
   assert.deepEqual(diffCatalogs(before, renumbered).changes, []);
   assert.deepEqual(diffCatalogs(before, reworded).changes, []);
 });
 
 test('messages of hand-built reshaped and moved changes without the new fields still read', () => {
   const e = entry('13.64.0.0/24');
-  const base = { kind: e.kind, value: e.value, section: e.section, region: e.region, group: e.group, fields: [], entry: e };
-  assert.equal(describeChange({ ...base, type: 'reshaped' }), 'EU1 Portal access [1: Portal access]: CIDR re-shaped, covered addresses unchanged: 13.64.0.0/24');
-  assert.equal(describeChange({ ...base, type: 'moved' }), 'CIDR 13.64.0.0/24 moved from ? to EU1 Portal access [1: Portal access]');
-  assert.equal(describeChange({ ...base, type: 'added' }), 'EU1 Portal access [1: Portal access]: CIDR added: 13.64.0.0/24');
+  const base = {
+    kind: e.kind,
+    value: e.value,
+    section: e.section,
+    region: e.region,
+    group: e.group,
+    fields: [],
+    entry: e,
+  };
+  assert.equal(
+    describeChange({ ...base, type: 'reshaped' }),
+    'EU1 Portal access [1: Portal access]: CIDR re-shaped, covered addresses unchanged: 13.64.0.0/24',
+  );
+  assert.equal(
+    describeChange({ ...base, type: 'moved' }),
+    'CIDR 13.64.0.0/24 moved from ? to EU1 Portal access [1: Portal access]',
+  );
+  assert.equal(
+    describeChange({ ...base, type: 'added' }),
+    'EU1 Portal access [1: Portal access]: CIDR added: 13.64.0.0/24',
+  );
 });

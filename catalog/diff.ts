@@ -65,7 +65,12 @@ function withMessage(change: ChangeDraft): Change {
  * Maps (section, group) containers that exist only in the old catalog onto containers that
  * exist only in the new one when they share at least half of their endpoints.
  */
-function containerRenames(oldLeft: CatalogEntry[], newLeft: CatalogEntry[], oldAll: CatalogEntry[], newAll: CatalogEntry[]): Map<string, CatalogEntry> {
+function containerRenames(
+  oldLeft: CatalogEntry[],
+  newLeft: CatalogEntry[],
+  oldAll: CatalogEntry[],
+  newAll: CatalogEntry[],
+): Map<string, CatalogEntry> {
   const oldContainers = new Set(oldAll.map(containerKey));
   const newContainers = new Set(newAll.map(containerKey));
   const group = (list: CatalogEntry[], exclude: Set<string>) => {
@@ -129,7 +134,12 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
     const fields = changedFields(original, counterpart);
     if (fields.length) {
       matched.push({
-        change: { ...baseChange('modified', counterpart), fields, before: pick(original, fields), after: pick(counterpart, fields) },
+        change: {
+          ...baseChange('modified', counterpart),
+          fields,
+          before: pick(original, fields),
+          after: pick(counterpart, fields),
+        },
         before: keyed,
         after: counterpart,
       });
@@ -171,7 +181,9 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
   }
 
   // Address pass, then impact and message on every change.
-  const changes = applyAddressDiff(matched, oldEntries.map(rekey), newEntries).map((draft) => withMessage(withImpact(draft)));
+  const changes = applyAddressDiff(matched, oldEntries.map(rekey), newEntries).map((draft) =>
+    withMessage(withImpact(draft)),
+  );
 
   const order = { added: 0, removed: 1, modified: 2, moved: 3, reshaped: 4 } as const;
   changes.sort(

@@ -38,7 +38,10 @@ test('added: required and unstated need action, optional is info; kinds map to A
 });
 
 test('removed endpoints are cleanup, optional or not', () => {
-  const set = diffCatalogs(catalog([entry('13.95.30.47'), entry('telemetry.example.com', { required: false })]), catalog([]));
+  const set = diffCatalogs(
+    catalog([entry('13.95.30.47'), entry('telemetry.example.com', { required: false })]),
+    catalog([]),
+  );
   assert.deepEqual(
     set.changes.map((c) => [c.impact, c.severity]),
     [
@@ -75,14 +78,23 @@ test('Optional -> Required needs action, Required -> Optional is cleanup, Requir
   assert.deepEqual([up.impact, up.severity], ['ChangedRequired', 'action']);
   const down = changeBetween(entry('a.example.com', { required: true }), entry('a.example.com', { required: false }));
   assert.deepEqual([down.impact, down.severity], ['ChangedRequired', 'cleanup']);
-  const unstated = changeBetween(entry('a.example.com', { required: true }), entry('a.example.com', { required: null }));
+  const unstated = changeBetween(
+    entry('a.example.com', { required: true }),
+    entry('a.example.com', { required: null }),
+  );
   assert.deepEqual([unstated.impact, unstated.severity], ['ChangedRequired', 'info']);
 });
 
 test('ExpressRoute flag changes are info; on an Optional endpoint, widened ports are info too', () => {
-  const er = changeBetween(entry('a.example.com', { expressRoute: false }), entry('a.example.com', { expressRoute: true }));
+  const er = changeBetween(
+    entry('a.example.com', { expressRoute: false }),
+    entry('a.example.com', { expressRoute: true }),
+  );
   assert.deepEqual([er.impact, er.severity], ['ChangedExpressRoute', 'info']);
-  const optional = changeBetween(entry('a.example.com', { required: false }), entry('a.example.com', { required: false, ports: ports({ tcp: ['443', '80'] }) }));
+  const optional = changeBetween(
+    entry('a.example.com', { required: false }),
+    entry('a.example.com', { required: false, ports: ports({ tcp: ['443', '80'] }) }),
+  );
   assert.deepEqual([optional.impact, optional.severity], ['ChangedPorts', 'info']);
 });
 
@@ -95,7 +107,10 @@ test('several changed fields: the most severe wins, ties go to ports', () => {
   assert.deepEqual(a.fields, ['ports', 'required']);
   assert.deepEqual([a.impact, a.severity], ['ChangedRequired', 'action']);
   // Ports widened (action) + ExpressRoute (info): ChangedPorts.
-  const b = changeBetween(entry('a.example.com', { expressRoute: false }), entry('a.example.com', { expressRoute: true, ports: ports({ tcp: ['443', '80'] }) }));
+  const b = changeBetween(
+    entry('a.example.com', { expressRoute: false }),
+    entry('a.example.com', { expressRoute: true, ports: ports({ tcp: ['443', '80'] }) }),
+  );
   assert.deepEqual([b.impact, b.severity], ['ChangedPorts', 'action']);
   // Both info (ports re-written, ExpressRoute): ports first.
   const c = changeBetween(
@@ -109,22 +124,47 @@ test('moves: Moved; moved into a required place needs action, an optional one is
   const other = { section: 'Admin', group: '2: Admin' };
   // Both places keep other endpoints, so this is a move and not a renamed section.
   const stay = [entry('stay.example.com'), entry('there.example.com', other)];
-  const required = diffCatalogs(catalog([...stay, entry('a.example.com')]), catalog([...stay, entry('a.example.com', other)])).changes;
-  assert.deepEqual(required.map((c) => [c.type, c.impact, c.severity]), [['moved', 'Moved', 'action']]);
-  const optional = diffCatalogs(catalog([...stay, entry('a.example.com', { required: false })]), catalog([...stay, entry('a.example.com', { ...other, required: false })])).changes;
-  assert.deepEqual(optional.map((c) => [c.type, c.impact, c.severity]), [['moved', 'Moved', 'info']]);
+  const required = diffCatalogs(
+    catalog([...stay, entry('a.example.com')]),
+    catalog([...stay, entry('a.example.com', other)]),
+  ).changes;
+  assert.deepEqual(
+    required.map((c) => [c.type, c.impact, c.severity]),
+    [['moved', 'Moved', 'action']],
+  );
+  const optional = diffCatalogs(
+    catalog([...stay, entry('a.example.com', { required: false })]),
+    catalog([...stay, entry('a.example.com', { ...other, required: false })]),
+  ).changes;
+  assert.deepEqual(
+    optional.map((c) => [c.type, c.impact, c.severity]),
+    [['moved', 'Moved', 'info']],
+  );
 });
 
 test('impact and severity work on hand-built changes without the fields set', () => {
   const e = entry('13.95.30.47');
-  const change = { type: 'removed' as const, kind: e.kind, value: e.value, section: e.section, region: e.region, group: e.group, fields: [], entry: e };
+  const change = {
+    type: 'removed' as const,
+    kind: e.kind,
+    value: e.value,
+    section: e.section,
+    region: e.region,
+    group: e.group,
+    fields: [],
+    entry: e,
+  };
   assert.equal(impact(change), 'RemovedIp');
   assert.equal(severity(change), 'cleanup');
 });
 
 test('changes that need action come first, then cleanup, then info', () => {
   const set = diffCatalogs(
-    catalog([entry('old.example.com', { section: 'A' }), entry('13.64.0.0/24', { section: 'A' }), entry('x.example.com', { section: 'B', required: false })]),
+    catalog([
+      entry('old.example.com', { section: 'A' }),
+      entry('13.64.0.0/24', { section: 'A' }),
+      entry('x.example.com', { section: 'B', required: false }),
+    ]),
     catalog([
       entry('13.64.0.0/25', { section: 'A' }),
       entry('13.64.0.128/25', { section: 'A' }),

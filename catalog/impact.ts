@@ -68,7 +68,11 @@ function intervalsCover(outer: Interval[], inner: Interval[]): boolean {
 
 /** What a port spec allows: ports written without a protocol allow both TCP and UDP. */
 function allowed(spec: PortSpec): { tcp: Interval[]; udp: Interval[]; custom: boolean } {
-  return { tcp: intervals([...spec.tcp, ...spec.any]), udp: intervals([...spec.udp, ...spec.any]), custom: spec.custom };
+  return {
+    tcp: intervals([...spec.tcp, ...spec.any]),
+    udp: intervals([...spec.udp, ...spec.any]),
+    custom: spec.custom,
+  };
 }
 
 /** True when `after` allows something `before` did not. */
@@ -155,7 +159,8 @@ export function impact(change: ChangeLike): Impact {
 
 /** The severity of one change (see the module comment). */
 export function severity(change: ChangeLike): Severity {
-  const fromFields = () => change.fields.reduce<Severity>((level, field) => maxSeverity(level, fieldSeverity(change, field)), 'info');
+  const fromFields = () =>
+    change.fields.reduce<Severity>((level, field) => maxSeverity(level, fieldSeverity(change, field)), 'info');
   switch (change.type) {
     case 'added':
       return countsAsRequired(change.entry.required) ? 'action' : 'info';

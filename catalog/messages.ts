@@ -112,8 +112,10 @@ function describeFields(change: Omit<Change, 'message'>): string[] {
     const before = change.before?.[field];
     const after = change.after?.[field];
     if (field === 'ports') return `ports ${formatPorts(change.before!.ports!)} -> ${formatPorts(change.after!.ports!)}`;
-    if (field === 'required') return `now ${requiredLabel(after as boolean | null)} (was ${requiredLabel(before as boolean | null)})`;
-    if (field === 'expressRoute') return `ExpressRoute ${after ? 'yes' : after === false ? 'no' : 'unstated'} (was ${before ? 'yes' : before === false ? 'no' : 'unstated'})`;
+    if (field === 'required')
+      return `now ${requiredLabel(after as boolean | null)} (was ${requiredLabel(before as boolean | null)})`;
+    if (field === 'expressRoute')
+      return `ExpressRoute ${after ? 'yes' : after === false ? 'no' : 'unstated'} (was ${before ? 'yes' : before === false ? 'no' : 'unstated'})`;
     return `${field} ${String(after ?? 'none')} (was ${String(before ?? 'none')})`;
   });
 }

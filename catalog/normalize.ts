@@ -46,7 +46,35 @@ const IPV6_RE = /^[0-9a-f:]*:[0-9a-f:.]*(?:\/\d{1,3})?$/i;
 const HOST_LABEL = String.raw`(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|(?:<[a-z0-9_-]+>|\{[a-z0-9_-]+\})(?:-[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)?|\*)`;
 const HOST_RE = new RegExp(String.raw`^${HOST_LABEL}(?:\.${HOST_LABEL})*\.(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$`, 'i');
 /** File names that look like hosts but are not ("network-requirements.md", "setup.ps1"). */
-const FILE_EXTENSIONS = new Set(['md', 'png', 'jpg', 'jpeg', 'gif', 'svg', 'ps1', 'psm1', 'exe', 'msi', 'zip', 'json', 'yml', 'yaml', 'xml', 'html', 'htm', 'aspx', 'txt', 'csv', 'pdf', 'js', 'css', 'cmd', 'bat', 'dll', 'cab']);
+const FILE_EXTENSIONS = new Set([
+  'md',
+  'png',
+  'jpg',
+  'jpeg',
+  'gif',
+  'svg',
+  'ps1',
+  'psm1',
+  'exe',
+  'msi',
+  'zip',
+  'json',
+  'yml',
+  'yaml',
+  'xml',
+  'html',
+  'htm',
+  'aspx',
+  'txt',
+  'csv',
+  'pdf',
+  'js',
+  'css',
+  'cmd',
+  'bat',
+  'dll',
+  'cab',
+]);
 
 /** Canonical IP or CIDR, or null when `token` is not one. */
 export function canonicalIp(token: string): string | null {
@@ -120,7 +148,11 @@ export function classifyToken(token: string): ClassifiedToken | null {
 }
 
 /** Splits an IP/CIDR into its address and prefix length (full length for single addresses). */
-export function parseIpValue(value: string): { address: ipaddr.IPv4 | ipaddr.IPv6; prefix: number; family: 'ipv4' | 'ipv6' } {
+export function parseIpValue(value: string): {
+  address: ipaddr.IPv4 | ipaddr.IPv6;
+  prefix: number;
+  family: 'ipv4' | 'ipv6';
+} {
   if (value.includes('/')) {
     const [address, prefix] = ipaddr.parseCIDR(value);
     return { address, prefix, family: address.kind() };

@@ -7,7 +7,8 @@
  */
 import { emptyPorts, type PortSpec } from './model.js';
 
-const PORT_TOKEN = /\b(tcp|udp)\b|\b(custom|configurable)\b|(?<![\w.])(\d{1,5})(?:\s*(?:-|–|to)\s*(\d{1,5}))?(?![\w.])/gi;
+const PORT_TOKEN =
+  /\b(tcp|udp)\b|\b(custom|configurable)\b|(?<![\w.])(\d{1,5})(?:\s*(?:-|–|to)\s*(\d{1,5}))?(?![\w.])/gi;
 
 function validPort(n: number): boolean {
   return Number.isInteger(n) && n >= 1 && n <= 65535;
@@ -71,7 +72,8 @@ export function portsFromProse(text: string): PortSpec {
   // A statement needs the word "port"; plain() only turns markup into spaces, so it cannot
   // make one up. Most prose above a table or list has none.
   if (!/port/i.test(text)) return normalizePortSpec(spec);
-  const re = /\b(?:(tcp|udp)\s+)?ports?\s*:?\s+((?:\d{1,5}(?:\s*-\s*\d{1,5})?)(?:\s*(?:,|and|or|&)\s*\d{1,5}(?:\s*-\s*\d{1,5})?)*)(?![\d.]*\w)/gi;
+  const re =
+    /\b(?:(tcp|udp)\s+)?ports?\s*:?\s+((?:\d{1,5}(?:\s*-\s*\d{1,5})?)(?:\s*(?:,|and|or|&)\s*\d{1,5}(?:\s*-\s*\d{1,5})?)*)(?![\d.]*\w)/gi;
   for (const match of plain(text).matchAll(re)) {
     const proto = (match[1]?.toLowerCase() ?? 'any') as 'tcp' | 'udp' | 'any';
     const found = parsePorts(match[2] ?? '');

@@ -15,7 +15,11 @@ export const DEFAULT_CONFIG = 'endpoint-watch.yaml';
 
 export async function readConfig(io: CliIo, path: string | undefined): Promise<Config> {
   const notifierSchemas = new Map([...notifierModules].map(([type, module]) => [type, module.options]));
-  return loadConfig(resolve(io.cwd, path ?? DEFAULT_CONFIG), { env: io.env, formats: [...parsers.keys()], notifierSchemas });
+  return loadConfig(resolve(io.cwd, path ?? DEFAULT_CONFIG), {
+    env: io.env,
+    formats: [...parsers.keys()],
+    notifierSchemas,
+  });
 }
 
 export function sourceSpecs(config: Config, only?: string): SourceSpec[] {

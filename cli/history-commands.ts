@@ -16,7 +16,10 @@ import { countsLabel } from '../pipeline/commit-message.js';
 import { printCatalogTo } from './print.js';
 
 /** `store` is null before the first run: reading creates no snapshot directory or repository. */
-async function openStore(io: CliIo, configPath: string | undefined): Promise<{ store: SnapshotStore | null; sourceIds: string[] }> {
+async function openStore(
+  io: CliIo,
+  configPath: string | undefined,
+): Promise<{ store: SnapshotStore | null; sourceIds: string[] }> {
   const config = await readConfig(io, configPath);
   const store = await SnapshotStore.find(config.snapshotDir);
   const stored = store ? await store.sources() : [];
@@ -25,7 +28,8 @@ async function openStore(io: CliIo, configPath: string | undefined): Promise<{ s
 }
 
 function requireSource(sourceIds: string[], id: string): void {
-  if (!sourceIds.includes(id)) throw new UsageError(`no source "${id}" in the config or the snapshots (known: ${sourceIds.join(', ') || 'none'})`);
+  if (!sourceIds.includes(id))
+    throw new UsageError(`no source "${id}" in the config or the snapshots (known: ${sourceIds.join(', ') || 'none'})`);
 }
 
 export interface HistoryItem {
@@ -65,7 +69,10 @@ export async function sourceHistory(store: SnapshotStore, source: string, since?
   return items;
 }
 
-export async function storedDiff(io: CliIo, opts: { source?: string; from?: string; to?: string; config?: string }): Promise<ChangeSet> {
+export async function storedDiff(
+  io: CliIo,
+  opts: { source?: string; from?: string; to?: string; config?: string },
+): Promise<ChangeSet> {
   if (!opts.source) throw new UsageError('--source is required');
   if (!opts.from) throw new UsageError('diff --source needs --from DATE|COMMIT');
   const { store, sourceIds } = await openStore(io, opts.config);
@@ -87,13 +94,18 @@ export function registerHistoryCommands(program: Command, io: CliIo, _setExit: (
     .description('list the committed endpoint changes, newest first')
     .option('--config <file>', 'config file', 'endpoint-watch.yaml')
     .option('--source <id>', 'only this source')
-    .option('--since <date>', 'only changes since this date: YYYY-MM-DD (from the start of that day, UTC) or an ISO 8601 time')
+    .option(
+      '--since <date>',
+      'only changes since this date: YYYY-MM-DD (from the start of that day, UTC) or an ISO 8601 time',
+    )
     .option('--json', 'print {"history": [...]} as JSON')
     .action(async (opts: { config: string; source?: string; since?: string; json?: boolean }) => {
       const { store, sourceIds } = await openStore(io, opts.config);
       if (opts.source) requireSource(sourceIds, opts.source);
       const items: HistoryItem[] = [];
-      if (store) for (const id of opts.source ? [opts.source] : sourceIds) items.push(...(await sourceHistory(store, id, opts.since)));
+      if (store)
+        for (const id of opts.source ? [opts.source] : sourceIds)
+          items.push(...(await sourceHistory(store, id, opts.since)));
       // By the moment, not the text: dates carry their author's UTC offset (backfilled ones too).
       items.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.source.localeCompare(b.source));
       if (opts.json) {
@@ -120,7 +132,10 @@ export function registerHistoryCommands(program: Command, io: CliIo, _setExit: (
       requireSource(sourceIds, opts.source);
       const rev = !store ? null : opts.at ? await store.resolveRevision(opts.source, opts.at) : 'HEAD';
       const snapshot = store && rev ? await store.at(opts.source, rev) : null;
-      if (!store || !snapshot) throw new UsageError(`no snapshot of ${opts.source}${opts.at ? ` at or before ${opts.at}` : ' yet: run `endpoint-watch run` first'}`);
+      if (!store || !snapshot)
+        throw new UsageError(
+          `no snapshot of ${opts.source}${opts.at ? ` at or before ${opts.at}` : ' yet: run `endpoint-watch run` first'}`,
+        );
       const date = (await store.repo.git(['log', '-1', '--format=%aI', snapshot.commit])).stdout.trim();
       if (opts.json) {
         writeJson(io.stdout, { commit: snapshot.commit, date, ...snapshot.catalog });

@@ -31,7 +31,8 @@ const WATCH_LOCK_WAIT_MS = 10 * 60 * 1000;
 
 function secondsOption(name: string, value: string): number {
   const seconds = Number(value);
-  if (!/^\d+(?:\.\d+)?$/.test(value.trim()) || !Number.isFinite(seconds)) throw new UsageError(`${name} takes a number of seconds (0 or more), not "${value}"`);
+  if (!/^\d+(?:\.\d+)?$/.test(value.trim()) || !Number.isFinite(seconds))
+    throw new UsageError(`${name} takes a number of seconds (0 or more), not "${value}"`);
   return seconds;
 }
 
@@ -46,15 +47,21 @@ export async function loadCatalogArgument(io: CliIo, location: string, format?: 
     if (text) {
       try {
         const parsed = JSON.parse(text) as Partial<Catalog>;
-        if (Array.isArray(parsed.entries) && parsed.shape && typeof parsed.format === 'string') return parsed as Catalog;
+        if (Array.isArray(parsed.entries) && parsed.shape && typeof parsed.format === 'string')
+          return parsed as Catalog;
       } catch {
         // Not a catalog: fall through and parse it as a document (a JSON feed).
       }
     }
   }
   const outcome = await fetcherFor(target).fetch(target, { timeoutMs: 30_000, retries: 1 });
-  if (outcome.status !== 'fetched') throw new EndpointWatchError('FETCH', `${location}: server answered 304 to an unconditional request`);
-  const name = location.split(/[\\/]/).pop()?.replace(/\.[a-z]+$/i, '') || 'document';
+  if (outcome.status !== 'fetched')
+    throw new EndpointWatchError('FETCH', `${location}: server answered 304 to an unconditional request`);
+  const name =
+    location
+      .split(/[\\/]/)
+      .pop()
+      ?.replace(/\.[a-z]+$/i, '') || 'document';
   return parseDocument(name, outcome.document, format);
 }
 
@@ -115,7 +122,13 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(new Option('--format <id>', 'parser to use instead of detecting it').choices([...parsers.keys()]))
     .action(async (document: string, opts: { json?: boolean; format?: string }) => {
       const catalog = await loadCatalogArgument(io, document, opts.format);
-      if (opts.json) writeJson(io.stdout, { source: catalog.source, format: catalog.format, entries: catalog.entries, shape: catalog.shape });
+      if (opts.json)
+        writeJson(io.stdout, {
+          source: catalog.source,
+          format: catalog.format,
+          entries: catalog.entries,
+          shape: catalog.shape,
+        });
       else printCatalogTo(io, catalog);
     });
 
@@ -130,26 +143,36 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--from <date|commit>', 'with --source: the older state')
     .option('--to <date|commit>', 'with --source: the newer state (default: latest)')
     .option('--config <file>', 'config file (with --source)', undefined)
-    .action(async (oldArg: string | undefined, newArg: string | undefined, opts: { json?: boolean; exitCode?: boolean; source?: string; from?: string; to?: string; config?: string }) => {
-      let changeSet: ChangeSet;
-      if (opts.source) {
-        if (oldArg || newArg) throw new UsageError('give either two documents or --source with --from/--to, not both');
-        const { storedDiff } = await import('./history-commands.js');
-        changeSet = await storedDiff(io, opts);
-      } else {
-        if (!oldArg || !newArg) throw new UsageError('diff needs OLD and NEW (files, URLs or catalog.json), or --source ID --from DATE|COMMIT');
-        // A document that cannot be read is trouble (2, as with diff(1)), never "changes" (1).
-        const load = (location: string) =>
-          loadCatalogArgument(io, location).catch((err: unknown) => {
-            throw err instanceof EndpointWatchError ? new UsageError(err.message) : err;
-          });
-        const [before, after] = await Promise.all([load(oldArg), load(newArg)]);
-        changeSet = diffCatalogs(before, { ...after, source: before.source });
-      }
-      if (opts.json) writeJson(io.stdout, changeSet);
-      else printChangeSet(io, changeSet);
-      if (opts.exitCode && changeSet.changes.length) setExit(EXIT_FAILURE);
-    });
+    .action(
+      async (
+        oldArg: string | undefined,
+        newArg: string | undefined,
+        opts: { json?: boolean; exitCode?: boolean; source?: string; from?: string; to?: string; config?: string },
+      ) => {
+        let changeSet: ChangeSet;
+        if (opts.source) {
+          if (oldArg || newArg)
+            throw new UsageError('give either two documents or --source with --from/--to, not both');
+          const { storedDiff } = await import('./history-commands.js');
+          changeSet = await storedDiff(io, opts);
+        } else {
+          if (!oldArg || !newArg)
+            throw new UsageError(
+              'diff needs OLD and NEW (files, URLs or catalog.json), or --source ID --from DATE|COMMIT',
+            );
+          // A document that cannot be read is trouble (2, as with diff(1)), never "changes" (1).
+          const load = (location: string) =>
+            loadCatalogArgument(io, location).catch((err: unknown) => {
+              throw err instanceof EndpointWatchError ? new UsageError(err.message) : err;
+            });
+          const [before, after] = await Promise.all([load(oldArg), load(newArg)]);
+          changeSet = diffCatalogs(before, { ...after, source: before.source });
+        }
+        if (opts.json) writeJson(io.stdout, changeSet);
+        else printChangeSet(io, changeSet);
+        if (opts.exitCode && changeSet.changes.length) setExit(EXIT_FAILURE);
+      },
+    );
 
   program
     .command('run')
@@ -159,25 +182,45 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--dry-run', 'diff and print only: no commit, no alert')
     .option('--accept', 'take the version held back by a parser-health problem (needs --source)')
     .option('--json', 'print the run report as JSON')
-    .option('--wait <seconds>', 'when a watch (or another run) is busy with the snapshots, wait this long for it', String(DEFAULT_LOCK_WAIT_SECONDS))
-    .action(async (opts: { config: string; source?: string; dryRun?: boolean; accept?: boolean; json?: boolean; wait: string }) => {
-      if (opts.accept && !opts.source) throw new UsageError('--accept needs --source ID: accept one source after looking at it');
-      const waitMs = secondsOption('--wait', opts.wait) * 1000;
-      const config = await readConfig(io, opts.config);
-      const sources = sourceSpecs(config, opts.source);
-      // In --json mode console alerts go to stderr so stdout stays one JSON document.
-      const consoleStream = opts.json ? io.stderr : io.stdout;
-      const notifiers = buildNotifiers(config, consoleStream);
-      const ctx = await pipelineContext(config, notifiers, io.stderr);
-      const lock = opts.dryRun ? null : await acquireLock(ctx.store.dir, { waitMs, onWait: (pid) => writeLine(io.stderr, `waiting for endpoint-watch pid ${pid} to finish with ${ctx.store.dir} ...`) });
-      try {
-        const report = await runSources(ctx, sources, { dryRun: !!opts.dryRun, accept: !!opts.accept });
-        reportRun(io, report, !!opts.json, !!opts.dryRun);
-        if (!report.ok) setExit(EXIT_FAILURE);
-      } finally {
-        await lock?.release();
-      }
-    });
+    .option(
+      '--wait <seconds>',
+      'when a watch (or another run) is busy with the snapshots, wait this long for it',
+      String(DEFAULT_LOCK_WAIT_SECONDS),
+    )
+    .action(
+      async (opts: {
+        config: string;
+        source?: string;
+        dryRun?: boolean;
+        accept?: boolean;
+        json?: boolean;
+        wait: string;
+      }) => {
+        if (opts.accept && !opts.source)
+          throw new UsageError('--accept needs --source ID: accept one source after looking at it');
+        const waitMs = secondsOption('--wait', opts.wait) * 1000;
+        const config = await readConfig(io, opts.config);
+        const sources = sourceSpecs(config, opts.source);
+        // In --json mode console alerts go to stderr so stdout stays one JSON document.
+        const consoleStream = opts.json ? io.stderr : io.stdout;
+        const notifiers = buildNotifiers(config, consoleStream);
+        const ctx = await pipelineContext(config, notifiers, io.stderr);
+        const lock = opts.dryRun
+          ? null
+          : await acquireLock(ctx.store.dir, {
+              waitMs,
+              onWait: (pid) =>
+                writeLine(io.stderr, `waiting for endpoint-watch pid ${pid} to finish with ${ctx.store.dir} ...`),
+            });
+        try {
+          const report = await runSources(ctx, sources, { dryRun: !!opts.dryRun, accept: !!opts.accept });
+          reportRun(io, report, !!opts.json, !!opts.dryRun);
+          if (!report.ok) setExit(EXIT_FAILURE);
+        } finally {
+          await lock?.release();
+        }
+      },
+    );
 
   program
     .command('watch')
@@ -196,7 +239,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
           const lock = await acquireLock(ctx.store.dir, { waitMs: WATCH_LOCK_WAIT_MS });
           try {
             const report = await runSources(ctx, [sources[i]!]);
-            for (const [id, message] of Object.entries(report.outboxFailures)) writeLine(io.stderr, `earlier alert still not delivered (${id}): ${message}`);
+            for (const [id, message] of Object.entries(report.outboxFailures))
+              writeLine(io.stderr, `earlier alert still not delivered (${id}): ${message}`);
             return report.results[0]!;
           } finally {
             await lock.release();
@@ -206,7 +250,11 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       for (const job of jobs) writeLine(io.stdout, `watching ${job.id} on "${job.schedule}"`);
       const watcher = startWatching(
         jobs,
-        (result) => writeLine(result.status === 'failed' || result.status === 'held' ? io.stderr : io.stdout, `${new Date().toISOString()} ${describeResult(result)}`),
+        (result) =>
+          writeLine(
+            result.status === 'failed' || result.status === 'held' ? io.stderr : io.stdout,
+            `${new Date().toISOString()} ${describeResult(result)}`,
+          ),
         (id, err) => writeLine(io.stderr, `${new Date().toISOString()} ${id}: ${errorMessage(err)}`),
       );
       await (io.untilStopped ? io.untilStopped() : new Promise<void>(() => undefined));
@@ -216,32 +264,46 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   program
     .command('backfill')
-    .description("record a source's history from a local clone of the documentation repository: one snapshot commit per version that changed endpoints, with the upstream date and commit id")
+    .description(
+      "record a source's history from a local clone of the documentation repository: one snapshot commit per version that changed endpoints, with the upstream date and commit id",
+    )
     .requiredOption('--source <id>', 'source id from the config')
     .requiredOption('--git-dir <dir>', 'local clone of the documentation repository')
     .requiredOption('--path <path>', 'path of the document inside that repository')
     .option('--all-commits', 'include side-branch commits too (default: the mainline, --first-parent)')
     .option('--config <file>', 'config file', 'endpoint-watch.yaml')
     .option('--json', 'print the result as JSON')
-    .action(async (opts: { source: string; gitDir: string; path: string; allCommits?: boolean; config: string; json?: boolean }) => {
-      const config = await readConfig(io, opts.config);
-      const [source] = sourceSpecs(config, opts.source);
-      const ctx = await pipelineContext(config, [], io.stderr);
-      const lock = await acquireLock(ctx.store.dir);
-      try {
-        const result = await backfill(ctx.store, source!, resolve(io.cwd, opts.gitDir), opts.path, { allCommits: !!opts.allCommits, log: io.stderr });
-        if (opts.json) writeJson(io.stdout, result);
-        else
-          writeLine(
-            io.stdout,
-            `${opts.source}: ${result.versions} upstream versions read, ${result.commits} snapshot commits written` +
-              `${result.skipped.length ? `, ${result.skipped.length} skipped (no endpoints or unreadable)` : ''}` +
-              `${result.warnings.length ? `, ${result.warnings.length} with parser-health warnings` : ''}`,
-          );
-      } finally {
-        await lock.release();
-      }
-    });
+    .action(
+      async (opts: {
+        source: string;
+        gitDir: string;
+        path: string;
+        allCommits?: boolean;
+        config: string;
+        json?: boolean;
+      }) => {
+        const config = await readConfig(io, opts.config);
+        const [source] = sourceSpecs(config, opts.source);
+        const ctx = await pipelineContext(config, [], io.stderr);
+        const lock = await acquireLock(ctx.store.dir);
+        try {
+          const result = await backfill(ctx.store, source!, resolve(io.cwd, opts.gitDir), opts.path, {
+            allCommits: !!opts.allCommits,
+            log: io.stderr,
+          });
+          if (opts.json) writeJson(io.stdout, result);
+          else
+            writeLine(
+              io.stdout,
+              `${opts.source}: ${result.versions} upstream versions read, ${result.commits} snapshot commits written` +
+                `${result.skipped.length ? `, ${result.skipped.length} skipped (no endpoints or unreadable)` : ''}` +
+                `${result.warnings.length ? `, ${result.warnings.length} with parser-health warnings` : ''}`,
+            );
+        } finally {
+          await lock.release();
+        }
+      },
+    );
 
   registerHistoryCommands(program, io, setExit);
   registerCatalogCommands(program, io, setExit);

@@ -32,4 +32,3 @@ export function printChangeSet(io: CliIo, changeSet: ChangeSet): void {
   for (const change of changeSet.changes) writeLine(io.stdout, change.message);
   writeLine(io.stdout, `\n${countsLabel(changeSet.changes)}`);
 }
-

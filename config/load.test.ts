@@ -39,7 +39,14 @@ const env = {
 };
 
 function parse(yaml: string, overrides: Partial<ParseConfigOptions> = {}) {
-  return parseConfig(yaml, { file: 'test.yaml', baseDir: '/etc/endpoint-watch', env, formats, notifierSchemas, ...overrides });
+  return parseConfig(yaml, {
+    file: 'test.yaml',
+    baseDir: '/etc/endpoint-watch',
+    env,
+    formats,
+    notifierSchemas,
+    ...overrides,
+  });
 }
 
 /** The ConfigError `fn` throws (synchronously or not); fails the test when it does not throw one. */
@@ -62,7 +69,14 @@ test('a minimal config gets the defaults, and paths are resolved against the con
     snapshotDir: join(fixtures, 'snapshots'),
     commitUrl: null,
     sources: [
-      { id: 'local-doc', url: join(fixtures, 'docs/network.md'), schedule: '0 * * * *', format: null, timeoutSeconds: 30, retries: 2 },
+      {
+        id: 'local-doc',
+        url: join(fixtures, 'docs/network.md'),
+        schedule: '0 * * * *',
+        format: null,
+        timeoutSeconds: 30,
+        retries: 2,
+      },
       {
         id: 'vendor-page',
         url: 'https://docs.example.com/network-requirements',
@@ -128,7 +142,10 @@ test('an unset variable is a ConfigError naming the file, the key and the variab
   assert.equal(single.message, 'test.yaml: notifiers[0].webhookUrl: environment variable SLACK_WEBHOOK_URL is not set');
 
   const both = await configError(() =>
-    parse(`${oneSource}notifiers:\n  - type: email\n    smtpUrl: \${SMTP_URL}\n    from: \${MAIL_FROM}\n    to: [a@example.com]\n`, { env: {} }),
+    parse(
+      `${oneSource}notifiers:\n  - type: email\n    smtpUrl: \${SMTP_URL}\n    from: \${MAIL_FROM}\n    to: [a@example.com]\n`,
+      { env: {} },
+    ),
   );
   assert.match(both.message, /^test\.yaml: 2 problems:/);
   assert.match(both.message, /notifiers\[0\]\.smtpUrl: environment variable SMTP_URL is not set/);
@@ -173,7 +190,9 @@ test('values from the environment never appear in an error message, even when th
 });
 
 test('a missing config file says how to fix it', async () => {
-  const err = await configError(() => loadConfig('./no-such-endpoint-watch.yaml', { env: {}, formats, notifierSchemas }));
+  const err = await configError(() =>
+    loadConfig('./no-such-endpoint-watch.yaml', { env: {}, formats, notifierSchemas }),
+  );
   assert.equal(err.message, 'config file ./no-such-endpoint-watch.yaml not found; create one or pass --config');
   const dir = await configError(() => loadConfig(fixtures, { env: {}, formats, notifierSchemas }));
   assert.match(dir.message, /is a directory/);
@@ -196,27 +215,52 @@ test('an empty file or a top level that is not a mapping is a clear error', asyn
 
 test('unknown keys are rejected, at the top level and in a source', async () => {
   const top = await configError(() => parse(`${oneSource}snapshotdir: ./x\n`));
-  assert.equal(top.message, 'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, sources, notifiers)');
+  assert.equal(
+    top.message,
+    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, sources, notifiers)',
+  );
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
-  assert.match(inSource.message, /^test\.yaml: sources\[0\]\.timeout: unknown key \(allowed: id, url, schedule, format, timeoutSeconds, retries\)$/);
-  const inNotifier = await configError(() => parse(`${oneSource}notifiers:\n  - type: slack\n    webhookUrl: https://hooks.example.com/x\n    chanel: x\n`));
+  assert.match(
+    inSource.message,
+    /^test\.yaml: sources\[0\]\.timeout: unknown key \(allowed: id, url, schedule, format, timeoutSeconds, retries\)$/,
+  );
+  const inNotifier = await configError(() =>
+    parse(`${oneSource}notifiers:\n  - type: slack\n    webhookUrl: https://hooks.example.com/x\n    chanel: x\n`),
+  );
   assert.equal(inNotifier.message, 'test.yaml: notifiers[0].chanel: unknown key');
 });
 
 test('sources: required, non-empty, unique slug ids, usable locations', async () => {
-  assert.equal((await configError(() => parse('snapshotDir: ./s\n'))).message, 'test.yaml: sources: is required: list the documents to watch');
-  assert.equal((await configError(() => parse('sources: []\n'))).message, 'test.yaml: sources: list at least one source');
+  assert.equal(
+    (await configError(() => parse('snapshotDir: ./s\n'))).message,
+    'test.yaml: sources: is required: list the documents to watch',
+  );
+  assert.equal(
+    (await configError(() => parse('sources: []\n'))).message,
+    'test.yaml: sources: list at least one source',
+  );
 
-  const duplicate = await configError(() => parse(`${oneSource}  - id: b\n    url: ./b.md\n  - id: a\n    url: ./c.md\n`));
+  const duplicate = await configError(() =>
+    parse(`${oneSource}  - id: b\n    url: ./b.md\n  - id: a\n    url: ./c.md\n`),
+  );
   assert.equal(duplicate.message, 'test.yaml: sources[2].id: duplicate source id "a" (also sources[0].id)');
 
-  assert.match((await configError(() => parse('sources:\n  - id: Cloud_Apps\n    url: ./a.md\n'))).message, /^test\.yaml: sources\[0\]\.id: must be a lower-case slug/);
-  assert.equal((await configError(() => parse('sources:\n  - id: a\n'))).message, 'test.yaml: sources[0].url: is required');
+  assert.match(
+    (await configError(() => parse('sources:\n  - id: Cloud_Apps\n    url: ./a.md\n'))).message,
+    /^test\.yaml: sources\[0\]\.id: must be a lower-case slug/,
+  );
+  assert.equal(
+    (await configError(() => parse('sources:\n  - id: a\n'))).message,
+    'test.yaml: sources[0].url: is required',
+  );
   assert.equal(
     (await configError(() => parse('sources:\n  - id: a\n    url: ftp://docs.example.com/a.md\n'))).message,
     'test.yaml: sources[0].url: unsupported scheme "ftp:" (use an http(s) URL or a local path)',
   );
-  assert.match((await configError(() => parse('sources:\n  - id: a\n    url: "https://"\n'))).message, /sources\[0\]\.url: (not a valid URL|the URL has no host)/);
+  assert.match(
+    (await configError(() => parse('sources:\n  - id: a\n    url: "https://"\n'))).message,
+    /sources\[0\]\.url: (not a valid URL|the URL has no host)/,
+  );
 });
 
 test('an invalid cron schedule names the key and why', async () => {
@@ -228,15 +272,27 @@ test('an invalid cron schedule names the key and why', async () => {
 
 test('format must be one of the ids the caller registered', async () => {
   const err = await configError(() => parse(`${oneSource}    format: markdwon\n`));
-  assert.equal(err.message, 'test.yaml: sources[0].format: unknown format "markdwon" (known: markdown, html-rows, m365-json)');
+  assert.equal(
+    err.message,
+    'test.yaml: sources[0].format: unknown format "markdwon" (known: markdown, html-rows, m365-json)',
+  );
   assert.equal(parse(`${oneSource}    format: m365-json\n`).sources[0]?.format, 'm365-json');
   await configError(() => parse(`${oneSource}    format: m365-json\n`, { formats: ['markdown'] }));
 });
 
 test('timeoutSeconds and retries are range-checked', async () => {
-  assert.match((await configError(() => parse(`${oneSource}    timeoutSeconds: 0\n`))).message, /^test\.yaml: sources\[0\]\.timeoutSeconds: /);
-  assert.match((await configError(() => parse(`${oneSource}    retries: 1.5\n`))).message, /^test\.yaml: sources\[0\]\.retries: /);
-  assert.match((await configError(() => parse(`${oneSource}    retries: "2"\n`))).message, /sources\[0\]\.retries: .*expected number/);
+  assert.match(
+    (await configError(() => parse(`${oneSource}    timeoutSeconds: 0\n`))).message,
+    /^test\.yaml: sources\[0\]\.timeoutSeconds: /,
+  );
+  assert.match(
+    (await configError(() => parse(`${oneSource}    retries: 1.5\n`))).message,
+    /^test\.yaml: sources\[0\]\.retries: /,
+  );
+  assert.match(
+    (await configError(() => parse(`${oneSource}    retries: "2"\n`))).message,
+    /sources\[0\]\.retries: .*expected number/,
+  );
 });
 
 test('commitUrl must contain {commit}', async () => {
@@ -246,14 +302,21 @@ test('commitUrl must contain {commit}', async () => {
 
 test('notifiers: unknown type names the known types; issue paths are prefixed with the entry', async () => {
   const unknown = await configError(() => parse(`${oneSource}notifiers:\n  - type: teams\n    url: x\n`));
-  assert.equal(unknown.message, 'test.yaml: notifiers[0].type: unknown notifier type "teams" (known types: console, slack, email)');
+  assert.equal(
+    unknown.message,
+    'test.yaml: notifiers[0].type: unknown notifier type "teams" (known types: console, slack, email)',
+  );
   const missingType = await configError(() => parse(`${oneSource}notifiers:\n  - webhookUrl: x\n`));
   assert.equal(missingType.message, 'test.yaml: notifiers[0].type: is required (one of: console, slack, email)');
   const badEmail = await configError(() =>
-    parse(`${oneSource}notifiers:\n  - type: console\n  - type: email\n    smtpUrl: smtp://mail.example.com\n    from: ew@example.com\n    to: [netsec@example.com, not-an-address]\n`),
+    parse(
+      `${oneSource}notifiers:\n  - type: console\n  - type: email\n    smtpUrl: smtp://mail.example.com\n    from: ew@example.com\n    to: [netsec@example.com, not-an-address]\n`,
+    ),
   );
   assert.equal(badEmail.message, 'test.yaml: notifiers[1].to[1]: invalid email');
-  const missingKey = await configError(() => parse(`${oneSource}notifiers:\n  - type: email\n    from: ew@example.com\n    to: [a@example.com]\n`));
+  const missingKey = await configError(() =>
+    parse(`${oneSource}notifiers:\n  - type: email\n    from: ew@example.com\n    to: [a@example.com]\n`),
+  );
   assert.equal(missingKey.message, 'test.yaml: notifiers[0].smtpUrl: is required');
   // `notifiers:` with nothing under it means the default.
   assert.deepEqual(parse(`${oneSource}notifiers:\n`).notifiers, []);
@@ -263,7 +326,11 @@ test('the repository default endpoint-watch.yaml loads', async () => {
   // m365-json is registered by parsers/registry.ts once that parser lands; the default config
   // must validate against the formats the tool ships, listed here so this test does not
   // depend on the parser registry's progress.
-  const config = await loadConfig(join(repoRoot, 'endpoint-watch.yaml'), { env: {}, formats: ['markdown', 'm365-json'], notifierSchemas });
+  const config = await loadConfig(join(repoRoot, 'endpoint-watch.yaml'), {
+    env: {},
+    formats: ['markdown', 'm365-json'],
+    notifierSchemas,
+  });
   assert.deepEqual(
     config.sources.map((s) => [s.id, s.format]),
     [
@@ -275,7 +342,10 @@ test('the repository default endpoint-watch.yaml loads', async () => {
     config.sources[0]?.url,
     'https://raw.githubusercontent.com/MicrosoftDocs/defender-docs/public/CloudAppSecurityDocs/network-requirements.md',
   );
-  assert.match(config.sources[1]?.url ?? '', /^https:\/\/endpoints\.office\.com\/endpoints\/worldwide\?clientrequestid=[0-9a-f-]{36}$/);
+  assert.match(
+    config.sources[1]?.url ?? '',
+    /^https:\/\/endpoints\.office\.com\/endpoints\/worldwide\?clientrequestid=[0-9a-f-]{36}$/,
+  );
   assert.equal(config.snapshotDir, join(repoRoot, 'snapshots'));
   assert.deepEqual(config.notifiers, []);
 });

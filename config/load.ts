@@ -11,7 +11,14 @@ import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { ConfigError, errorMessage } from '../errors/index.js';
-import { buildConfigSchema, requiredKeyMessage, urlScheme, SOURCE_KEYS, TOP_LEVEL_KEYS, type NotifierConfig } from './schema.js';
+import {
+  buildConfigSchema,
+  requiredKeyMessage,
+  urlScheme,
+  SOURCE_KEYS,
+  TOP_LEVEL_KEYS,
+  type NotifierConfig,
+} from './schema.js';
 
 export type { NotifierConfig } from './schema.js';
 
@@ -97,7 +104,9 @@ export function substituteEnv(
     return text.replace(REFERENCE, (match, literal: string, name: string | undefined, close: string | undefined) => {
       if (literal) return match.slice(1);
       if (name === undefined || close === undefined) {
-        problems.push(`${where}: malformed variable reference "${match}": write \${NAME} (letters, digits, _), or $\${ for a literal "\${"`);
+        problems.push(
+          `${where}: malformed variable reference "${match}": write \${NAME} (letters, digits, _), or $\${ for a literal "\${"`,
+        );
         return match;
       }
       const replacement = env[name];
@@ -135,8 +144,15 @@ function problemsError(file: string, problems: string[]): ConfigError {
 function describeIssue(issue: z.core.$ZodIssue): string[] {
   if (issue.code === 'unrecognized_keys') {
     const allowed =
-      issue.path.length === 0 ? TOP_LEVEL_KEYS : issue.path.length === 2 && issue.path[0] === 'sources' ? SOURCE_KEYS : null;
-    return issue.keys.map((key) => `${formatKeyPath([...issue.path, key])}: unknown key${allowed ? ` (allowed: ${allowed.join(', ')})` : ''}`);
+      issue.path.length === 0
+        ? TOP_LEVEL_KEYS
+        : issue.path.length === 2 && issue.path[0] === 'sources'
+          ? SOURCE_KEYS
+          : null;
+    return issue.keys.map(
+      (key) =>
+        `${formatKeyPath([...issue.path, key])}: unknown key${allowed ? ` (allowed: ${allowed.join(', ')})` : ''}`,
+    );
   }
   const where = formatKeyPath(issue.path);
   return [where ? `${where}: ${issue.message}` : issue.message];
@@ -158,7 +174,9 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
     const problems = document.errors.map((err) => {
       const position = err.linePos?.[0];
       const reason = err.message.split(' at line ')[0]!.split('\n')[0]!;
-      return position ? `line ${position.line}, column ${position.col}: YAML syntax error: ${reason}` : `YAML syntax error: ${reason}`;
+      return position
+        ? `line ${position.line}, column ${position.col}: YAML syntax error: ${reason}`
+        : `YAML syntax error: ${reason}`;
     });
     throw problemsError(file, problems);
   }
@@ -214,8 +232,10 @@ export async function loadConfig(path: string = DEFAULT_CONFIG_PATH, options: Lo
     text = await readFile(path, 'utf8');
   } catch (err) {
     const code = (err as { code?: unknown } | null)?.code;
-    if (code === 'ENOENT') throw new ConfigError(`config file ${path} not found; create one or pass --config`, { cause: err });
-    if (code === 'EISDIR') throw new ConfigError(`config file ${path} is a directory; pass the YAML file with --config`, { cause: err });
+    if (code === 'ENOENT')
+      throw new ConfigError(`config file ${path} not found; create one or pass --config`, { cause: err });
+    if (code === 'EISDIR')
+      throw new ConfigError(`config file ${path} is a directory; pass the YAML file with --config`, { cause: err });
     throw new ConfigError(`cannot read config file ${path}: ${errorMessage(err)}`, { cause: err });
   }
   const absolute = resolve(path);

@@ -12,7 +12,10 @@ const parse = (yaml: string, env: Record<string, string>) =>
   parseConfig(yaml, { file: 'ew.yaml', baseDir: '/srv/ew', env, formats: ['markdown'], notifierSchemas });
 
 test('slack and email entries from ${VAR} validate against the real notifier schemas', () => {
-  const env = { SLACK_WEBHOOK_URL: 'https://hooks.example.com/services/T1/B2/abcdef', SMTP_URL: 'smtp://user:pw-123@mail.example.com:587' };
+  const env = {
+    SLACK_WEBHOOK_URL: 'https://hooks.example.com/services/T1/B2/abcdef',
+    SMTP_URL: 'smtp://user:pw-123@mail.example.com:587',
+  };
   const config = parse(
     `${sources}notifiers:\n  - type: slack\n    webhookUrl: \${SLACK_WEBHOOK_URL}\n  - type: email\n    smtpUrl: \${SMTP_URL}\n    from: ew@example.com\n    to: [netsec@example.com]\n`,
     env,
@@ -26,7 +29,10 @@ test('slack and email entries from ${VAR} validate against the real notifier sch
 });
 
 test('invalid secrets are reported by key, never by value', () => {
-  const env = { SLACK_WEBHOOK_URL: 'ftp://Qx7-webhook-secret', SMTP_URL: 'imap://user:Qx7-smtp-secret@mail.example.com' };
+  const env = {
+    SLACK_WEBHOOK_URL: 'ftp://Qx7-webhook-secret',
+    SMTP_URL: 'imap://user:Qx7-smtp-secret@mail.example.com',
+  };
   assert.throws(
     () =>
       parse(

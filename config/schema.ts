@@ -57,19 +57,27 @@ function notifierEntrySchema(schemas: ReadonlyMap<string, z.ZodType>) {
   const known = [...schemas.keys()].join(', ') || 'none';
   return z
     .looseObject({
-      type: z.string({ error: (issue) => (issue.input === undefined ? `is required (one of: ${known})` : `must be a string (one of: ${known})`) }),
+      type: z.string({
+        error: (issue) =>
+          issue.input === undefined ? `is required (one of: ${known})` : `must be a string (one of: ${known})`,
+      }),
     })
     .transform((entry, ctx): NotifierConfig => {
       const schema = schemas.get(entry.type);
       if (!schema) {
-        ctx.addIssue({ code: 'custom', path: ['type'], message: `unknown notifier type "${entry.type}" (known types: ${known})` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['type'],
+          message: `unknown notifier type "${entry.type}" (known types: ${known})`,
+        });
         return z.NEVER;
       }
       const result = schema.safeParse(entry, { error: requiredKeyMessage });
       if (!result.success) {
         for (const issue of result.error.issues) {
           if (issue.code === 'unrecognized_keys') {
-            for (const key of issue.keys) ctx.addIssue({ code: 'custom', path: [...issue.path, key], message: 'unknown key' });
+            for (const key of issue.keys)
+              ctx.addIssue({ code: 'custom', path: [...issue.path, key], message: 'unknown key' });
           } else {
             ctx.addIssue({ code: 'custom', path: issue.path, message: issue.message });
           }
@@ -92,11 +100,9 @@ export function buildConfigSchema(context: SchemaContext) {
   const knownFormats = [...formats].join(', ') || 'none';
 
   const source = z.strictObject({
-    id: z
-      .string()
-      .min(1)
-      .max(64)
-      .regex(SOURCE_ID, { error: 'must be a lower-case slug: letters a-z, digits and "-", starting with a letter or digit' }),
+    id: z.string().min(1).max(64).regex(SOURCE_ID, {
+      error: 'must be a lower-case slug: letters a-z, digits and "-", starting with a letter or digit',
+    }),
     url: z
       .string()
       .trim()
@@ -134,18 +140,28 @@ export function buildConfigSchema(context: SchemaContext) {
     commitUrl: z
       .string()
       .trim()
-      .refine((value) => value.includes('{commit}'), { error: 'must contain {commit}, where the snapshot commit id goes' })
+      .refine((value) => value.includes('{commit}'), {
+        error: 'must contain {commit}, where the snapshot commit id goes',
+      })
       .nullish()
       .transform((value) => value ?? null),
     sources: z
-      .array(source, { error: (issue) => (issue.input === undefined ? 'is required: list the documents to watch' : 'must be a list of sources') })
+      .array(source, {
+        error: (issue) =>
+          issue.input === undefined ? 'is required: list the documents to watch' : 'must be a list of sources',
+      })
       .min(1, { error: 'list at least one source' })
       .superRefine((sources, ctx) => {
         const firstIndex = new Map<string, number>();
         sources.forEach((s, index) => {
           const earlier = firstIndex.get(s.id);
           if (earlier === undefined) firstIndex.set(s.id, index);
-          else ctx.addIssue({ code: 'custom', path: [index, 'id'], message: `duplicate source id "${s.id}" (also sources[${earlier}].id)` });
+          else
+            ctx.addIssue({
+              code: 'custom',
+              path: [index, 'id'],
+              message: `duplicate source id "${s.id}" (also sources[${earlier}].id)`,
+            });
         });
       }),
     // `notifiers:` with nothing under it is the same as leaving it out: console only.

@@ -35,7 +35,10 @@ const m365 = catalog(
 const all = selectEntries([cas, m365]);
 
 test('every registered format renders deterministically and ends each line with a newline', () => {
-  assert.deepEqual([...exportFormats.keys()], ['cidr', 'ipv4', 'ipv6', 'fqdn', 'fqdn-exact', 'csv', 'json', 'edl', 'edl-url', 'pac']);
+  assert.deepEqual(
+    [...exportFormats.keys()],
+    ['cidr', 'ipv4', 'ipv6', 'fqdn', 'fqdn-exact', 'csv', 'json', 'edl', 'edl-url', 'pac'],
+  );
   for (const format of exportFormats.values()) {
     const out = format.render(all);
     assert.ok(out.length > 0, format.id);
@@ -48,7 +51,8 @@ test('every registered format renders deterministically and ends each line with 
 });
 
 test('an empty selection gives empty lists, a header-only csv and an empty json array', () => {
-  for (const id of ['cidr', 'ipv4', 'ipv6', 'fqdn', 'fqdn-exact', 'edl', 'edl-url']) assert.equal(renderExport(id, []), '', id);
+  for (const id of ['cidr', 'ipv4', 'ipv6', 'fqdn', 'fqdn-exact', 'edl', 'edl-url'])
+    assert.equal(renderExport(id, []), '', id);
   assert.equal(renderExport('csv', []), 'source,kind,value,section,region,group,ports,required,expressRoute,role\r\n');
   assert.equal(renderExport('json', []), '[]\n');
 });
@@ -56,16 +60,32 @@ test('an empty selection gives empty lists, a header-only csv and an empty json 
 test('cidr: every IP as a CIDR with explicit prefix, network form, sorted numerically, IPv4 first, no duplicates', () => {
   assert.equal(
     renderExport('cidr', all),
-    ['10.1.2.0/24', '13.64.0.0/25', '13.64.0.128/25', '52.96.0.0/14', '104.209.35.177/32', '2603:1006::/41', '2603:1006::1/128', '2603:1006:80::/41', ''].join('\n'),
+    [
+      '10.1.2.0/24',
+      '13.64.0.0/25',
+      '13.64.0.128/25',
+      '52.96.0.0/14',
+      '104.209.35.177/32',
+      '2603:1006::/41',
+      '2603:1006::1/128',
+      '2603:1006:80::/41',
+      '',
+    ].join('\n'),
   );
 });
 
 test('cidr --aggregate merges adjacent and contained ranges without changing the covered space', () => {
-  assert.equal(renderExport('cidr', all, { aggregate: true }), ['10.1.2.0/24', '13.64.0.0/24', '52.96.0.0/14', '104.209.35.177/32', '2603:1006::/40', ''].join('\n'));
+  assert.equal(
+    renderExport('cidr', all, { aggregate: true }),
+    ['10.1.2.0/24', '13.64.0.0/24', '52.96.0.0/14', '104.209.35.177/32', '2603:1006::/40', ''].join('\n'),
+  );
 });
 
 test('ipv4 and ipv6 hold one family each', () => {
-  assert.equal(renderExport('ipv4', all), '10.1.2.0/24\n13.64.0.0/25\n13.64.0.128/25\n52.96.0.0/14\n104.209.35.177/32\n');
+  assert.equal(
+    renderExport('ipv4', all),
+    '10.1.2.0/24\n13.64.0.0/25\n13.64.0.128/25\n52.96.0.0/14\n104.209.35.177/32\n',
+  );
   assert.equal(renderExport('ipv6', all, { aggregate: true }), '2603:1006::/40\n');
   assert.equal(renderExport('ipv6', selectEntries([m365])), '');
 });
@@ -73,12 +93,26 @@ test('ipv4 and ipv6 hold one family each', () => {
 test('fqdn lists hosts incl. wildcards and URL hosts; placeholders become the wildcard that covers them', () => {
   assert.equal(
     renderExport('fqdn', all),
-    ['*.office.com', '*.portal.cloudappsecurity.com', '*.sharepoint.com', 'login.microsoftonline.com', 'outlook.office.com', 'portal.cloudappsecurity.com', 'telemetry.office.com', ''].join('\n'),
+    [
+      '*.office.com',
+      '*.portal.cloudappsecurity.com',
+      '*.sharepoint.com',
+      'login.microsoftonline.com',
+      'outlook.office.com',
+      'portal.cloudappsecurity.com',
+      'telemetry.office.com',
+      '',
+    ].join('\n'),
   );
 });
 
 test('fqdn-exact leaves wildcards and placeholder hosts out', () => {
-  assert.equal(renderExport('fqdn-exact', all), ['login.microsoftonline.com', 'outlook.office.com', 'portal.cloudappsecurity.com', 'telemetry.office.com', ''].join('\n'));
+  assert.equal(
+    renderExport('fqdn-exact', all),
+    ['login.microsoftonline.com', 'outlook.office.com', 'portal.cloudappsecurity.com', 'telemetry.office.com', ''].join(
+      '\n',
+    ),
+  );
 });
 
 test('csv: header, one row per entry, RFC 4180 quoting, CRLF', () => {
@@ -88,8 +122,18 @@ test('csv: header, one row per entry, RFC 4180 quoting, CRLF', () => {
   assert.equal(rows.at(-1), '');
   assert.equal(rows.length, 1 + 6 + 1);
   assert.ok(rows.includes('microsoft-365,ip,52.96.0.0/14,Exchange Online,,1: Portal access,TCP 443,true,,destination'));
-  const withComma = selectEntries([catalog([entry('a.example.com', { group: '2: Portal, "admin" pages', ports: { tcp: ['80', '443'], udp: [], any: [], custom: false } })])]);
-  assert.equal(renderExport('csv', withComma).split('\r\n')[1], 'cloud-app-security,fqdn,a.example.com,Portal access,EU1,"2: Portal, ""admin"" pages","TCP 80, 443",,,destination');
+  const withComma = selectEntries([
+    catalog([
+      entry('a.example.com', {
+        group: '2: Portal, "admin" pages',
+        ports: { tcp: ['80', '443'], udp: [], any: [], custom: false },
+      }),
+    ]),
+  ]);
+  assert.equal(
+    renderExport('csv', withComma).split('\r\n')[1],
+    'cloud-app-security,fqdn,a.example.com,Portal access,EU1,"2: Portal, ""admin"" pages","TCP 80, 443",,,destination',
+  );
   assert.equal(csvField('=HYPERLINK("x")'), `"'=HYPERLINK(""x"")"`);
   assert.equal(csvField('line\nbreak'), '"line\nbreak"');
 });
@@ -97,7 +141,18 @@ test('csv: header, one row per entry, RFC 4180 quoting, CRLF', () => {
 test('json: an array of entries with source, without provenance', () => {
   const parsed = JSON.parse(renderExport('json', selectEntries([m365]))) as Array<Record<string, unknown>>;
   assert.equal(parsed.length, 6);
-  assert.deepEqual(Object.keys(parsed[0]!), ['source', 'kind', 'value', 'section', 'region', 'group', 'ports', 'required', 'expressRoute', 'role']);
+  assert.deepEqual(Object.keys(parsed[0]!), [
+    'source',
+    'kind',
+    'value',
+    'section',
+    'region',
+    'group',
+    'ports',
+    'required',
+    'expressRoute',
+    'role',
+  ]);
   assert.ok(parsed.some((e) => e.value === '52.96.0.0/14' && e.source === 'microsoft-365' && e.required === true));
 });
 
@@ -115,19 +170,30 @@ test('aggregate on a format that cannot aggregate, and unknown formats, are usag
   for (const id of ['fqdn', 'fqdn-exact', 'csv', 'json', 'edl-url']) {
     assert.throws(() => renderExport(id, all, { aggregate: true }), UsageError, id);
   }
-  assert.throws(() => getExportFormat('xlsx'), (err: unknown) => err instanceof UsageError && /known: cidr, ipv4/.test(err.message));
+  assert.throws(
+    () => getExportFormat('xlsx'),
+    (err: unknown) => err instanceof UsageError && /known: cidr, ipv4/.test(err.message),
+  );
 });
 
 /** Evaluates a PAC file with the usual helper functions (as browsers define them). */
 function loadPac(source: string): (url: string, host: string) => string {
   const toInt = (ip: string) => ip.split('.').reduce((n, part) => n * 256 + Number(part), 0);
   const sandbox: Record<string, unknown> = {
-    dnsDomainIs: (host: string, domain: string) => host.length >= domain.length && host.slice(host.length - domain.length) === domain,
-    shExpMatch: (text: string, pattern: string) => new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*').replace(/\?/g, '.')}$`).test(text),
+    dnsDomainIs: (host: string, domain: string) =>
+      host.length >= domain.length && host.slice(host.length - domain.length) === domain,
+    shExpMatch: (text: string, pattern: string) =>
+      new RegExp(
+        `^${pattern
+          .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+          .replace(/\*/g, '.*')
+          .replace(/\?/g, '.')}$`,
+      ).test(text),
     isInNet: (host: string, pattern: string, mask: string) => {
-      if (!/^\d+\.\d+\.\d+\.\d+$/.test(host)) throw new Error(`isInNet called with a host name (${host}): would resolve DNS`);
+      if (!/^\d+\.\d+\.\d+\.\d+$/.test(host))
+        throw new Error(`isInNet called with a host name (${host}): would resolve DNS`);
       // Unsigned 32-bit AND.
-      return ((toInt(host) & toInt(mask)) >>> 0) === ((toInt(pattern) & toInt(mask)) >>> 0);
+      return (toInt(host) & toInt(mask)) >>> 0 === (toInt(pattern) & toInt(mask)) >>> 0;
     },
   };
   vm.createContext(sandbox);

@@ -73,7 +73,11 @@ function ipValues(entries: readonly ExportEntry[], family?: 'ipv4' | 'ipv6'): st
 }
 
 /** IP values as CIDRs with explicit prefix, sorted, de-duplicated, optionally aggregated. */
-export function cidrList(entries: readonly ExportEntry[], options: ExportOptions = {}, family?: 'ipv4' | 'ipv6'): string[] {
+export function cidrList(
+  entries: readonly ExportEntry[],
+  options: ExportOptions = {},
+  family?: 'ipv4' | 'ipv6',
+): string[] {
   const values = ipValues(entries, family);
   const canonical = options.aggregate ? aggregate(values) : values;
   return [...new Set(canonical.map(cidrNotation))].sort(compareIpValues);
@@ -96,10 +100,22 @@ export function hostList(entries: readonly ExportEntry[], exactOnly: boolean): s
 }
 
 function refuseAggregate(id: string, options: ExportOptions | undefined): void {
-  if (options?.aggregate) throw new UsageError(`--aggregate applies to IP lists (cidr, ipv4, ipv6, edl, pac), not to ${id}`);
+  if (options?.aggregate)
+    throw new UsageError(`--aggregate applies to IP lists (cidr, ipv4, ipv6, edl, pac), not to ${id}`);
 }
 
-const CSV_COLUMNS = ['source', 'kind', 'value', 'section', 'region', 'group', 'ports', 'required', 'expressRoute', 'role'] as const;
+const CSV_COLUMNS = [
+  'source',
+  'kind',
+  'value',
+  'section',
+  'region',
+  'group',
+  'ports',
+  'required',
+  'expressRoute',
+  'role',
+] as const;
 
 /**
  * One CSV field (RFC 4180): quoted when it holds a comma, quote, CR or LF, quotes doubled.
@@ -131,7 +147,18 @@ function ordered(entries: readonly ExportEntry[]): ExportEntry[] {
 
 function renderCsv(entries: readonly ExportEntry[]): string {
   const rows = ordered(entries).map((e) =>
-    [e.source, e.kind, e.value, e.section, e.region ?? '', e.group ?? '', isEmptyPorts(e.ports) ? '' : formatPorts(e.ports), flag(e.required), flag(e.expressRoute), e.role]
+    [
+      e.source,
+      e.kind,
+      e.value,
+      e.section,
+      e.region ?? '',
+      e.group ?? '',
+      isEmptyPorts(e.ports) ? '' : formatPorts(e.ports),
+      flag(e.required),
+      flag(e.expressRoute),
+      e.role,
+    ]
       .map(csvField)
       .join(','),
   );

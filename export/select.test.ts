@@ -5,11 +5,19 @@ import { catalog, entry } from '../catalog/__fixtures__/entries.js';
 import { UsageError } from '../errors/index.js';
 
 const cas = catalog(
-  [entry('13.64.0.0/24', { region: 'EU1' }), entry('13.95.30.47', { region: 'US1' }), entry('portal.cloudappsecurity.com', { region: null })],
+  [
+    entry('13.64.0.0/24', { region: 'EU1' }),
+    entry('13.95.30.47', { region: 'US1' }),
+    entry('portal.cloudappsecurity.com', { region: null }),
+  ],
   'cloud-app-security',
 );
 const m365 = catalog(
-  [entry('outlook.office.com', { region: null, required: true }), entry('telemetry.office.com', { region: null, required: false }), entry('52.96.0.0/14', { region: null, required: null })],
+  [
+    entry('outlook.office.com', { region: null, required: true }),
+    entry('telemetry.office.com', { region: null, required: false }),
+    entry('52.96.0.0/14', { region: null, required: null }),
+  ],
   'microsoft-365',
 );
 
@@ -25,7 +33,10 @@ test('--source keeps one source; an unknown one is a usage error naming the know
     selectEntries([m365, cas], { source: 'microsoft-365' }).map((e) => e.value),
     ['52.96.0.0/14', 'outlook.office.com', 'telemetry.office.com'],
   );
-  assert.throws(() => selectEntries([m365, cas], { source: 'azure' }), (err: unknown) => err instanceof UsageError && /known: cloud-app-security, microsoft-365/.test(err.message));
+  assert.throws(
+    () => selectEntries([m365, cas], { source: 'azure' }),
+    (err: unknown) => err instanceof UsageError && /known: cloud-app-security, microsoft-365/.test(err.message),
+  );
 });
 
 test('--region keeps that region (any case) and the entries without a region', () => {
@@ -36,7 +47,10 @@ test('--region keeps that region (any case) and the entries without a region', (
       ['13.64.0.0/24', 'EU1'],
     ],
   );
-  assert.throws(() => selectEntries([cas], { region: 'EU9' }), (err: unknown) => err instanceof UsageError && /regions: EU1, US1/.test(err.message));
+  assert.throws(
+    () => selectEntries([cas], { region: 'EU9' }),
+    (err: unknown) => err instanceof UsageError && /regions: EU1, US1/.test(err.message),
+  );
 });
 
 test('--required-only drops Optional entries and keeps unstated ones', () => {

@@ -185,7 +185,10 @@ test('credentials in the URL are sent as Basic auth and never appear in messages
   site.set('/private.md', reply.document('private'));
   const doc = fetched(await fetcher.fetch(withCredentials('/private.md'), options));
   assert.equal(doc.location, site.url('/private.md'));
-  assert.equal(site.lastRequest('/private.md')?.headers.authorization, `Basic ${Buffer.from(`reader:${secret}`).toString('base64')}`);
+  assert.equal(
+    site.lastRequest('/private.md')?.headers.authorization,
+    `Basic ${Buffer.from(`reader:${secret}`).toString('base64')}`,
+  );
 
   site.set('/private-missing.md', reply.status(404));
   site.set('/private-broken.md', reply.status(500));

@@ -73,7 +73,11 @@ export function parseRetryAfter(value: string | null | undefined, now: number = 
 }
 
 /** Wait before attempt `failedAttempt + 1`: Retry-After when the server gave one (capped), else exponential backoff. */
-export function retryDelayMs(failedAttempt: number, retryAfterMs: number | null, settings: Pick<HttpFetcherSettings, 'retryBaseMs' | 'retryCapMs' | 'retryAfterCapMs'>): number {
+export function retryDelayMs(
+  failedAttempt: number,
+  retryAfterMs: number | null,
+  settings: Pick<HttpFetcherSettings, 'retryBaseMs' | 'retryCapMs' | 'retryAfterCapMs'>,
+): number {
   if (retryAfterMs !== null) return Math.min(retryAfterMs, settings.retryAfterCapMs);
   return Math.min(settings.retryBaseMs * 2 ** Math.max(0, failedAttempt - 1), settings.retryCapMs);
 }
@@ -136,7 +140,12 @@ function withoutCredentials(url: URL): { url: URL; authorization: string | null 
   return { url: clean, authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
 }
 
-async function attempt(target: URL, display: string, options: FetchOptions, settings: HttpFetcherSettings): Promise<FetchOutcome> {
+async function attempt(
+  target: URL,
+  display: string,
+  options: FetchOptions,
+  settings: HttpFetcherSettings,
+): Promise<FetchOutcome> {
   const prefix = `GET ${display}`;
   const deadline = new AbortController();
   const timer = setTimeout(() => deadline.abort(new Error('deadline')), options.timeoutMs);
@@ -157,18 +166,25 @@ async function attempt(target: URL, display: string, options: FetchOptions, sett
       if (REDIRECT_STATUSES.has(status)) {
         const location = header(response.headers, 'location');
         await response.body.dump();
-        if (!location) throw new AbortError(new FetchError(`${prefix}: ${statusLine(status)} without a Location header`, status));
+        if (!location)
+          throw new AbortError(new FetchError(`${prefix}: ${statusLine(status)} without a Location header`, status));
         if (redirects >= settings.maxRedirects) {
-          throw new AbortError(new FetchError(`${prefix}: too many redirects (more than ${settings.maxRedirects})`, status));
+          throw new AbortError(
+            new FetchError(`${prefix}: too many redirects (more than ${settings.maxRedirects})`, status),
+          );
         }
         let next: URL;
         try {
           next = new URL(location, current);
         } catch {
-          throw new AbortError(new FetchError(`${prefix}: ${statusLine(status)} with an unusable Location header`, status));
+          throw new AbortError(
+            new FetchError(`${prefix}: ${statusLine(status)} with an unusable Location header`, status),
+          );
         }
         if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-          throw new AbortError(new FetchError(`${prefix}: redirected to a ${next.protocol} URL, which is not followed`, status));
+          throw new AbortError(
+            new FetchError(`${prefix}: redirected to a ${next.protocol} URL, which is not followed`, status),
+          );
         }
         // Credentials belong to the origin they were written for, never to where it points.
         if (next.origin !== current.origin) delete headers.authorization;
@@ -182,7 +198,8 @@ async function attempt(target: URL, display: string, options: FetchOptions, sett
       }
 
       if (status === 429 || status >= 500) {
-        const retryAfter = status === 429 || status === 503 ? parseRetryAfter(header(response.headers, 'retry-after')) : null;
+        const retryAfter =
+          status === 429 || status === 503 ? parseRetryAfter(header(response.headers, 'retry-after')) : null;
         await response.body.dump();
         throw new AttemptFailure(`${prefix}: ${statusLine(status)}`, status, retryAfter, 'status');
       }
@@ -196,7 +213,10 @@ async function attempt(target: URL, display: string, options: FetchOptions, sett
       if (Number.isFinite(declared) && declared > settings.maxBytes) {
         discard(response.body);
         throw new AbortError(
-          new FetchError(`${prefix}: document is ${declared} bytes, over the ${formatBytes(settings.maxBytes)} limit`, status),
+          new FetchError(
+            `${prefix}: document is ${declared} bytes, over the ${formatBytes(settings.maxBytes)} limit`,
+            status,
+          ),
         );
       }
       const chunks: Buffer[] = [];
@@ -206,11 +226,14 @@ async function attempt(target: URL, display: string, options: FetchOptions, sett
         size += buffer.length;
         if (size > settings.maxBytes) {
           discard(response.body);
-          throw new AbortError(new FetchError(`${prefix}: document is over the ${formatBytes(settings.maxBytes)} limit`, status));
+          throw new AbortError(
+            new FetchError(`${prefix}: document is over the ${formatBytes(settings.maxBytes)} limit`, status),
+          );
         }
         chunks.push(buffer);
       }
-      if (size === 0) throw new AbortError(new FetchError(`${prefix}: empty document (${statusLine(status)} with no body)`, status));
+      if (size === 0)
+        throw new AbortError(new FetchError(`${prefix}: empty document (${statusLine(status)} with no body)`, status));
 
       const document: RawDocument = {
         location: display,
@@ -237,7 +260,9 @@ async function attempt(target: URL, display: string, options: FetchOptions, sett
 /** undici's errors say what failed but rarely why; the code (ECONNREFUSED, ENOTFOUND) is the useful part. */
 function describeNetworkError(err: unknown): string {
   const message = redactLocation(errorMessage(err));
-  const code = (err as { code?: unknown; cause?: { code?: unknown } } | null)?.code ?? (err as { cause?: { code?: unknown } } | null)?.cause?.code;
+  const code =
+    (err as { code?: unknown; cause?: { code?: unknown } } | null)?.code ??
+    (err as { cause?: { code?: unknown } } | null)?.cause?.code;
   if (typeof code === 'string' && !message.includes(code)) return `${message} (${code})`;
   return message || 'network error';
 }
@@ -286,7 +311,8 @@ export function createHttpFetcher(overrides: Partial<HttpFetcherSettings> = {}):
         if (err instanceof FetchError) throw err;
         if (err instanceof AttemptFailure) {
           const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-          const message = err.kind === 'status' ? `${err.message} after ${tries}` : `${err.message}; gave up after ${tries}`;
+          const message =
+            err.kind === 'status' ? `${err.message} after ${tries}` : `${err.message}; gave up after ${tries}`;
           throw new FetchError(message, err.status, { cause: err.cause });
         }
         if (options.signal?.aborted) throw new FetchError(`GET ${display}: aborted`, null, { cause: err });

@@ -19,7 +19,8 @@ export function schemeOf(location: string): string | null {
  * `credential`, `session`. Other parameters (the Microsoft 365 service's `clientrequestid`) are
  * kept, so a message still says which URL failed.
  */
-const SECRET_PARAM = /^(?:.*[_-])?(?:token|key|apikey|sig|signature|password|passwd|pwd|secret|auth|authorization|code|credentials?|session)$/i;
+const SECRET_PARAM =
+  /^(?:.*[_-])?(?:token|key|apikey|sig|signature|password|passwd|pwd|secret|auth|authorization|code|credentials?|session)$/i;
 
 /** Shown instead of a redacted query value. */
 export const REDACTED = 'REDACTED';
@@ -35,7 +36,11 @@ export function redactLocation(location: string): string {
     url = new URL(location);
   } catch {
     // Not a URL we can parse: still drop anything that looks like credentials.
-    return location.replace(/\/\/[^/?#]*@/, '//').replace(/([?&][^=&#\s]*=)[^&#\s]*?(?=:?(?:[&#\s]|$))/g, (whole, name: string) => (SECRET_PARAM.test(name.slice(1, -1)) ? `${name}${REDACTED}` : whole));
+    return location
+      .replace(/\/\/[^/?#]*@/, '//')
+      .replace(/([?&][^=&#\s]*=)[^&#\s]*?(?=:?(?:[&#\s]|$))/g, (whole, name: string) =>
+        SECRET_PARAM.test(name.slice(1, -1)) ? `${name}${REDACTED}` : whole,
+      );
   }
   const secretParams = [...url.searchParams.keys()].filter((name) => SECRET_PARAM.test(name));
   if (!url.username && !url.password && secretParams.length === 0) return location;

@@ -38,6 +38,7 @@ test('unknown schemes are rejected with an error naming the location (without cr
   }
   assert.throws(
     () => fetcherFor('ftp://user:hunter2@example.com/doc.md'),
-    (err: unknown) => err instanceof UsageError && err.message.includes('ftp://example.com/doc.md') && !err.message.includes('hunter2'),
+    (err: unknown) =>
+      err instanceof UsageError && err.message.includes('ftp://example.com/doc.md') && !err.message.includes('hunter2'),
   );
 });

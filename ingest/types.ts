@@ -17,9 +17,7 @@ export interface FetchConditions {
   lastModified?: string | null;
 }
 
-export type FetchOutcome =
-  | { status: 'fetched'; document: RawDocument }
-  | { status: 'not-modified'; location: string };
+export type FetchOutcome = { status: 'fetched'; document: RawDocument } | { status: 'not-modified'; location: string };
 
 export interface FetchOptions {
   /** Milliseconds before the request is abandoned. */

@@ -33,8 +33,24 @@ const values = (value: string) => lookupValue(value, [cas, m365]).map((m) => `${
 test('an IPv4 address matches every listed range that contains it, with source, place and since', () => {
   const matches = lookupValue('13.64.4.7', [cas, m365]);
   assert.deepEqual(matches, [
-    { source: 'cloud-app-security', kind: 'ip', value: '13.64.4.0/24', section: 'Log collector', region: 'EU1', group: '2: Logs', since: null },
-    { source: 'cloud-app-security', kind: 'ip', value: '13.64.0.0/16', section: 'Portal access', region: 'US1', group: '1: Portal', since: '2024-01-15' },
+    {
+      source: 'cloud-app-security',
+      kind: 'ip',
+      value: '13.64.4.0/24',
+      section: 'Log collector',
+      region: 'EU1',
+      group: '2: Logs',
+      since: null,
+    },
+    {
+      source: 'cloud-app-security',
+      kind: 'ip',
+      value: '13.64.0.0/16',
+      section: 'Portal access',
+      region: 'US1',
+      group: '1: Portal',
+      since: '2024-01-15',
+    },
   ]);
   assert.deepEqual(values('13.65.0.1'), []);
 });
@@ -63,13 +79,22 @@ test('a host matches exactly, through *. wildcards at any depth, and through pla
   assert.deepEqual(values('contoso.sharepoint.com'), ['microsoft-365:<tenant>.sharepoint.com']);
   assert.deepEqual(values('a.contoso.sharepoint.com'), []);
   assert.deepEqual(values('portal.cloudappsecurity.com.'), ['cloud-app-security:portal.cloudappsecurity.com']);
-  assert.deepEqual(values('outlook.office.com:443'), ['microsoft-365:*.office.com', 'microsoft-365:outlook.office.com']);
+  assert.deepEqual(values('outlook.office.com:443'), [
+    'microsoft-365:*.office.com',
+    'microsoft-365:outlook.office.com',
+  ]);
 });
 
 test('a URL is looked up by its host; URL entries match by their host', () => {
-  assert.deepEqual(values('https://outlook.office.com/owa/?x=1'), ['microsoft-365:*.office.com', 'microsoft-365:outlook.office.com']);
+  assert.deepEqual(values('https://outlook.office.com/owa/?x=1'), [
+    'microsoft-365:*.office.com',
+    'microsoft-365:outlook.office.com',
+  ]);
   assert.deepEqual(values('login.microsoftonline.com'), ['microsoft-365:https://login.microsoftonline.com/common']);
-  assert.deepEqual(values('https://13.64.4.1/path'), ['cloud-app-security:13.64.4.0/24', 'cloud-app-security:13.64.0.0/16']);
+  assert.deepEqual(values('https://13.64.4.1/path'), [
+    'cloud-app-security:13.64.4.0/24',
+    'cloud-app-security:13.64.0.0/16',
+  ]);
   assert.deepEqual(values('https://[2603:1006::1]/'), ['cloud-app-security:2603:1006::/40']);
 });
 

@@ -40,7 +40,9 @@ export interface LookupMatch {
   since: string | null;
 }
 
-export type LookupQuery = { type: 'ip'; text: string; range: AddressRange } | { type: 'host'; text: string; host: string };
+export type LookupQuery =
+  | { type: 'ip'; text: string; range: AddressRange }
+  | { type: 'host'; text: string; host: string };
 
 function ipOrHost(text: string, original: string): LookupQuery | null {
   const range = parseIpQuery(text);

@@ -13,11 +13,25 @@ const LOGIN = { user: 'alerts@example.com', pass: PASSWORD };
 function fakeDelays(): EmailDelays & { waits: number[]; warnings: string[] } {
   const waits: number[] = [];
   const warnings: string[] = [];
-  return { waits, warnings, baseDelayMs: 5, maxDelayMs: 1000, sleep: async (ms) => void waits.push(ms), warn: (line) => void warnings.push(line) };
+  return {
+    waits,
+    warnings,
+    baseDelayMs: 5,
+    maxDelayMs: 1000,
+    sleep: async (ms) => void waits.push(ms),
+    warn: (line) => void warnings.push(line),
+  };
 }
 
 function options(smtpUrl: string, extra: Record<string, unknown> = {}) {
-  return emailOptionsSchema.parse({ type: 'email', smtpUrl, from: 'endpoint-watch@example.com', to: ['netsec@example.com', 'firewall@example.com'], timeoutSeconds: 5, ...extra });
+  return emailOptionsSchema.parse({
+    type: 'email',
+    smtpUrl,
+    from: 'endpoint-watch@example.com',
+    to: ['netsec@example.com', 'firewall@example.com'],
+    timeoutSeconds: 5,
+    ...extra,
+  });
 }
 
 function sendError(promise: Promise<unknown>): Promise<NotifyError> {
@@ -42,7 +56,10 @@ test('delivers one message with subject, text and HTML parts, logging in with th
 
   assert.equal(smtp.messages.length, 1);
   const mail = smtp.messages[0]!;
-  assert.deepEqual(mail.envelope, { from: 'endpoint-watch@example.com', to: ['netsec@example.com', 'firewall@example.com'] });
+  assert.deepEqual(mail.envelope, {
+    from: 'endpoint-watch@example.com',
+    to: ['netsec@example.com', 'firewall@example.com'],
+  });
   assert.deepEqual(mail.auth, { username: LOGIN.user, password: PASSWORD });
   assert.equal(mail.subject, '[endpoint-watch] cloud-app-security: +2 -2 ~1 [action needed]');
   assert.ok(mail.text, 'no text part');
@@ -56,7 +73,12 @@ test('delivers one message with subject, text and HTML parts, logging in with th
 test('custom subject prefix, and a health notice', async (t) => {
   const smtp = await startSmtpStub();
   t.after(() => smtp.close());
-  const notification: Notification = { type: 'health', source: SOURCE, location: LOCATION, problems: ['tables: 3 -> 0 <lost>'] };
+  const notification: Notification = {
+    type: 'health',
+    source: SOURCE,
+    location: LOCATION,
+    problems: ['tables: 3 -> 0 <lost>'],
+  };
   await createEmailNotifier(options(smtp.url(), { subjectPrefix: '[netsec]' }), fakeDelays()).send(notification);
   const mail = smtp.messages[0]!;
   assert.equal(mail.subject, '[netsec] cloud-app-security: parser-health problem, new version held');
@@ -80,7 +102,9 @@ test('451 every time: NotifyError after 1 + retries attempts', async (t) => {
   const smtp = await startSmtpStub();
   t.after(() => smtp.close());
   smtp.rejectNext(5, 451, 'Mailbox busy, try later');
-  const error = await sendError(createEmailNotifier(options(smtp.url(LOGIN), { retries: 2 }), fakeDelays()).send(changesNotification()));
+  const error = await sendError(
+    createEmailNotifier(options(smtp.url(LOGIN), { retries: 2 }), fakeDelays()).send(changesNotification()),
+  );
   assert.equal(smtp.attempts, 3);
   assert.equal(smtp.messages.length, 0);
   assert.equal(error.notifier, 'email');
@@ -96,14 +120,21 @@ test('550 is permanent: NotifyError at once, no retry, no password', async (t) =
   const error = await sendError(createEmailNotifier(options(smtp.url(LOGIN)), delays).send(changesNotification()));
   assert.equal(smtp.attempts, 1);
   assert.deepEqual(delays.waits, []);
-  assert.match(error.message, new RegExp(`SMTP server 127\\.0\\.0\\.1:${smtp.port} refused the message: 550 Relaying denied \\(permanent, not retried\\)`));
+  assert.match(
+    error.message,
+    new RegExp(
+      `SMTP server 127\\.0\\.0\\.1:${smtp.port} refused the message: 550 Relaying denied \\(permanent, not retried\\)`,
+    ),
+  );
   assertNoPassword(error);
 });
 
 test('wrong password: rejected login is permanent and the message does not contain the password', async (t) => {
   const smtp = await startSmtpStub({ users: { [LOGIN.user]: 'the-right-one' } });
   t.after(() => smtp.close());
-  const error = await sendError(createEmailNotifier(options(smtp.url(LOGIN)), fakeDelays()).send(changesNotification()));
+  const error = await sendError(
+    createEmailNotifier(options(smtp.url(LOGIN)), fakeDelays()).send(changesNotification()),
+  );
   assert.equal(smtp.logins.length, 1);
   assert.match(error.message, /rejected the login: .*535/);
   assertNoPassword(error);
@@ -116,7 +147,12 @@ test('server down: retried, then a clear NotifyError; back up: delivered', async
   const delays = fakeDelays();
   const notifier = createEmailNotifier(options(smtp.url(LOGIN), { retries: 1 }), delays);
   const error = await sendError(notifier.send(changesNotification()));
-  assert.match(error.message, new RegExp(`cannot deliver through SMTP server 127\\.0\\.0\\.1:${smtp.port}: .*ECONNREFUSED.* \\(gave up after 2 attempts\\)`));
+  assert.match(
+    error.message,
+    new RegExp(
+      `cannot deliver through SMTP server 127\\.0\\.0\\.1:${smtp.port}: .*ECONNREFUSED.* \\(gave up after 2 attempts\\)`,
+    ),
+  );
   assert.equal(delays.waits.length, 1);
   assertNoPassword(error);
 
@@ -126,10 +162,39 @@ test('server down: retried, then a clear NotifyError; back up: delivered', async
 });
 
 test('options: smtp(s) URL, email addresses and at least one recipient are required', () => {
-  assert.equal(emailOptionsSchema.safeParse({ type: 'email', smtpUrl: 'http://mail.example.com', from: 'a@example.com', to: ['b@example.com'] }).success, false);
-  assert.equal(emailOptionsSchema.safeParse({ type: 'email', smtpUrl: 'smtps://u:p@mail.example.com:465', from: 'a@example.com', to: [] }).success, false);
-  assert.equal(emailOptionsSchema.safeParse({ type: 'email', smtpUrl: 'smtp://mail.example.com', from: 'not-an-address', to: ['b@example.com'] }).success, false);
-  const parsed = emailOptionsSchema.parse({ type: 'email', smtpUrl: 'smtp://mail.example.com', from: 'a@example.com', to: ['b@example.com'] });
+  assert.equal(
+    emailOptionsSchema.safeParse({
+      type: 'email',
+      smtpUrl: 'http://mail.example.com',
+      from: 'a@example.com',
+      to: ['b@example.com'],
+    }).success,
+    false,
+  );
+  assert.equal(
+    emailOptionsSchema.safeParse({
+      type: 'email',
+      smtpUrl: 'smtps://u:p@mail.example.com:465',
+      from: 'a@example.com',
+      to: [],
+    }).success,
+    false,
+  );
+  assert.equal(
+    emailOptionsSchema.safeParse({
+      type: 'email',
+      smtpUrl: 'smtp://mail.example.com',
+      from: 'not-an-address',
+      to: ['b@example.com'],
+    }).success,
+    false,
+  );
+  const parsed = emailOptionsSchema.parse({
+    type: 'email',
+    smtpUrl: 'smtp://mail.example.com',
+    from: 'a@example.com',
+    to: ['b@example.com'],
+  });
   assert.equal(parsed.subjectPrefix, '[endpoint-watch]');
   assert.equal(parsed.retries, 2);
 });

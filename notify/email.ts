@@ -54,7 +54,18 @@ interface SmtpError {
 }
 
 /** Connection-level codes worth another attempt (nodemailer's and the OS's). */
-const TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const TRANSIENT_CODES = new Set([
+  'ECONNECTION',
+  'ETIMEDOUT',
+  'ESOCKET',
+  'EDNS',
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 function classify(error: unknown): RetryDecision {
   const smtp = error as SmtpError;
@@ -89,7 +100,9 @@ export function createEmailNotifier(options: EmailOptions, delays: EmailDelays =
     const failure = error instanceof RetryFailure ? error : new RetryFailure(error, 1, 'permanent');
     const last = failure.lastError as SmtpError;
     const attempts = `${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'}`;
-    const reason = (typeof last.response === 'string' ? last.response : errorMessage(failure.lastError)).replace(/\s+/g, ' ').trim();
+    const reason = (typeof last.response === 'string' ? last.response : errorMessage(failure.lastError))
+      .replace(/\s+/g, ' ')
+      .trim();
     let message: string;
     if (typeof last.responseCode === 'number' && last.responseCode >= 500) {
       const what = last.code === 'EAUTH' ? 'rejected the login' : 'refused the message';
@@ -111,7 +124,14 @@ export function createEmailNotifier(options: EmailOptions, delays: EmailDelays =
       const content = formatEmail(notification, { subjectPrefix: options.subjectPrefix });
       try {
         const info = await withRetries(
-          () => transport.sendMail({ from: options.from, to: options.to, subject: content.subject, text: content.text, html: content.html }),
+          () =>
+            transport.sendMail({
+              from: options.from,
+              to: options.to,
+              subject: content.subject,
+              text: content.text,
+              html: content.html,
+            }),
           classify,
           {
             retries: options.retries,
@@ -124,7 +144,9 @@ export function createEmailNotifier(options: EmailOptions, delays: EmailDelays =
         if (rejected.length && delays.warn) {
           // Some recipients took it: throwing would make the outbox re-send to them on every
           // run. The refused addresses are a config problem, so say so where people look.
-          delays.warn(`email: SMTP server ${server} refused recipient(s) ${rejected.join(', ')}; the others got the message`);
+          delays.warn(
+            `email: SMTP server ${server} refused recipient(s) ${rejected.join(', ')}; the others got the message`,
+          );
         }
       } catch (error) {
         throw failure(error);

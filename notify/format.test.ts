@@ -16,7 +16,17 @@ import {
   type SlackBlock,
 } from './format.js';
 import type { Notification } from './types.js';
-import { COMMIT_URL, LOCATION, SOURCE, changeSetBetween, changesNotification, entry, manyAdds, sampleChangeSet, tcp } from './__fixtures__/notifications.js';
+import {
+  COMMIT_URL,
+  LOCATION,
+  SOURCE,
+  changeSetBetween,
+  changesNotification,
+  entry,
+  manyAdds,
+  sampleChangeSet,
+  tcp,
+} from './__fixtures__/notifications.js';
 
 function blockText(block: SlackBlock): string {
   if (block.type === 'context') return block.elements.map((e) => e.text).join('\n');
@@ -34,7 +44,11 @@ function handChange(fields: Omit<Change, 'message' | 'entry' | 'fields' | 'kind'
     ...fields,
     kind,
     fields: [],
-    entry: { ...entry('example.com', { section: fields.section, region: fields.region, group: fields.group }), kind, value: fields.value },
+    entry: {
+      ...entry('example.com', { section: fields.section, region: fields.region, group: fields.group }),
+      kind,
+      value: fields.value,
+    },
   };
   return { ...base, message: describeChange(base) };
 }
@@ -46,7 +60,10 @@ test('changes are grouped by (section, region), groups with something to act on 
     groups.map((g) => g.label),
     ['EU1 · App connector access', 'Portal access', 'US1 · App connector access'],
   );
-  assert.deepEqual(groups.map((g) => g.changes[0]!.severity), ['action', 'action', 'cleanup']);
+  assert.deepEqual(
+    groups.map((g) => g.changes[0]!.severity),
+    ['action', 'action', 'cleanup'],
+  );
   assert.deepEqual(
     groups[0]!.changes.map((c) => [c.type, c.value]),
     [
@@ -74,11 +91,17 @@ test('display order: added, then modified and moved, then removed, whatever orde
   );
   // A custom order is the hook for impact-first: the groups follow it.
   const reversed = groupChanges(changes, (a, b) => b.value.localeCompare(a.value));
-  assert.deepEqual(reversed[0]!.changes.map((c) => c.value), ['z.example.com', 'c.example.com', 'b.example.com', 'a.example.com']);
+  assert.deepEqual(
+    reversed[0]!.changes.map((c) => c.value),
+    ['z.example.com', 'c.example.com', 'b.example.com', 'a.example.com'],
+  );
 });
 
 test('a change line drops the place its group already names but keeps the row and the ports', () => {
-  const set = changeSetBetween([], [entry('13.95.30.47', { section: 'App connector access', region: 'EU1', group: '2: Connector' }, tcp('443'))]);
+  const set = changeSetBetween(
+    [],
+    [entry('13.95.30.47', { section: 'App connector access', region: 'EU1', group: '2: Connector' }, tcp('443'))],
+  );
   const change = set.changes[0]!;
   assert.match(change.message, /^EU1 App connector access \[2: Connector\]: /);
   assert.equal(changeLine(change), '[2: Connector]: IP added: 13.95.30.47 (TCP 443)');
@@ -91,7 +114,10 @@ test('Slack: header names source and counts, one section per group, context link
   assert.equal(blockText(header!), `${SOURCE}: 2 added, 2 removed, 1 modified (3 need action)`);
   const texts = sections(rest);
   assert.equal(texts.length, 3);
-  assert.equal(texts[0], '*EU1 · App connector access*\n• IP added: `13.95.30.47` (TCP 443)\n• IP removed: `13.80.22.71` (TCP 443)');
+  assert.equal(
+    texts[0],
+    '*EU1 · App connector access*\n• IP added: `13.95.30.47` (TCP 443)\n• IP removed: `13.80.22.71` (TCP 443)',
+  );
   assert.match(texts[1]!, /^\*Portal access\*\n• host added: `\*\.us3\.portal\.cloudappsecurity\.com`/);
   assert.match(texts[1]!, /ports TCP 443 -&gt; TCP 80, 443/);
   // Only a removal (cleanup) here, so this group comes after the ones that need action.
@@ -129,7 +155,13 @@ test('document-derived text is escaped: Slack mrkdwn specials and HTML', () => {
 });
 
 test('control characters and line breaks from a document cannot forge lines', () => {
-  const change = handChange({ section: 'Line one\nFAKE: 0 removed\u001b[31m', region: null, group: null, type: 'added', value: 'x.example.com' });
+  const change = handChange({
+    section: 'Line one\nFAKE: 0 removed\u001b[31m',
+    region: null,
+    group: null,
+    type: 'added',
+    value: 'x.example.com',
+  });
   const text = formatText(changesNotification({ source: SOURCE, changes: [change], summary: summarize([change]) }));
   assert.ok(!text.includes('\u001b'));
   assert.ok(text.includes('Line one FAKE: 0 removed'));
@@ -150,12 +182,20 @@ test('Slack stays within its limits and says how many changes did not fit', () =
     assert.ok(blockText(block).length <= limit, `${block.type} of ${blockText(block).length} chars`);
   }
   assert.ok(message.text.length <= SLACK_LIMITS.fallbackText);
-  const shown = sections(message.blocks).join('\n').split('\n').filter((line) => line.startsWith('• ')).length;
+  const shown = sections(message.blocks)
+    .join('\n')
+    .split('\n')
+    .filter((line) => line.startsWith('• ')).length;
   const more = /\.\.\. and (\d+) more changes/.exec(sections(message.blocks).at(-1)!);
   assert.ok(more, 'no "... and N more changes" line');
   assert.equal(shown + Number(more[1]), 3000);
   // The email and console text still list every change.
-  assert.equal(formatEmail(notification).text.split('\n').filter((l) => l.startsWith('  + ')).length, 3000);
+  assert.equal(
+    formatEmail(notification)
+      .text.split('\n')
+      .filter((l) => l.startsWith('  + ')).length,
+    3000,
+  );
 });
 
 test('one big group is split across section blocks under the text limit', () => {
@@ -165,7 +205,13 @@ test('one big group is split across section blocks under the text limit', () => 
   assert.ok(texts.every((t) => t.length <= SLACK_LIMITS.sectionText));
   assert.match(texts[1]!, /^\*Section 000\* \(continued\)\n/);
   assert.ok(!texts.some((t) => t.includes('more change')), 'everything fits, so no "more" line');
-  assert.equal(texts.join('\n').split('\n').filter((l) => l.startsWith('• ')).length, 200);
+  assert.equal(
+    texts
+      .join('\n')
+      .split('\n')
+      .filter((l) => l.startsWith('• ')).length,
+    200,
+  );
 });
 
 test('a very long source id and value are clipped for Slack, not rejected', () => {
@@ -179,8 +225,14 @@ test('a very long source id and value are clipped for Slack, not rejected', () =
 test('email subject carries prefix, source and counts; text and HTML list the changes', () => {
   const email = formatEmail(changesNotification());
   assert.equal(email.subject, '[endpoint-watch] cloud-app-security: +2 -2 ~1 [action needed]');
-  assert.equal(formatEmail(changesNotification(), { subjectPrefix: '' }).subject, 'cloud-app-security: +2 -2 ~1 [action needed]');
-  assert.match(email.text, /\nEU1 · App connector access\n {2}\+ IP added: 13\.95\.30\.47 \(TCP 443\)\n {2}- IP removed: 13\.80\.22\.71/);
+  assert.equal(
+    formatEmail(changesNotification(), { subjectPrefix: '' }).subject,
+    'cloud-app-security: +2 -2 ~1 [action needed]',
+  );
+  assert.match(
+    email.text,
+    /\nEU1 · App connector access\n {2}\+ IP added: 13\.95\.30\.47 \(TCP 443\)\n {2}- IP removed: 13\.80\.22\.71/,
+  );
   assert.match(email.html, /<h3>EU1 · App connector access<\/h3>\n<ul>\n<li>\+ IP added: <code>13\.95\.30\.47<\/code>/);
   assert.match(email.html, new RegExp(`<a href="${COMMIT_URL}">0123456789ab</a>`));
   assert.equal(countsShort({ added: 1, removed: 2, modified: 0, moved: 0, reshaped: 0 }), '+1 -2 ~0');
@@ -188,7 +240,14 @@ test('email subject carries prefix, source and counts; text and HTML list the ch
 });
 
 test('baseline: one short notice with the count, never a list of adds', () => {
-  const notification: Notification = { type: 'baseline', source: SOURCE, location: LOCATION, entryCount: 412, commit: null, commitUrl: null };
+  const notification: Notification = {
+    type: 'baseline',
+    source: SOURCE,
+    location: LOCATION,
+    entryCount: 412,
+    commit: null,
+    commitUrl: null,
+  };
   const slack = formatSlack(notification);
   assert.equal(blockText(slack.blocks[0]!), 'cloud-app-security: now tracking 412 endpoints');
   assert.equal(slack.blocks.length, 3);

@@ -68,13 +68,21 @@ export function groupLabel(section: string, region: string | null): string {
 }
 
 /** Groups by (section, region) in the catalog's order, each group ordered by `compare`. */
-export function groupChanges(changes: Change[], compare: (a: Change, b: Change) => number = compareForDisplay): ChangeGroup[] {
+export function groupChanges(
+  changes: Change[],
+  compare: (a: Change, b: Change) => number = compareForDisplay,
+): ChangeGroup[] {
   const groups = new Map<string, ChangeGroup>();
   for (const change of changes) {
     const key = `${change.section}\u0000${change.region ?? ''}`;
     let group = groups.get(key);
     if (!group) {
-      group = { section: change.section, region: change.region, label: groupLabel(change.section, change.region), changes: [] };
+      group = {
+        section: change.section,
+        region: change.region,
+        label: groupLabel(change.section, change.region),
+        changes: [],
+      };
       groups.set(key, group);
     }
     group.changes.push(change);
@@ -84,7 +92,10 @@ export function groupChanges(changes: Change[], compare: (a: Change, b: Change) 
   // Groups that hold something to act on come first, so an alert leads with what needs action.
   const best = (group: ChangeGroup) => Math.min(...group.changes.map((c) => SEVERITY_ORDER[c.severity ?? 'info']));
   return list.sort(
-    (a, b) => best(a) - best(b) || a.section.localeCompare(b.section, 'en') || (a.region ?? '').localeCompare(b.region ?? '', 'en'),
+    (a, b) =>
+      best(a) - best(b) ||
+      a.section.localeCompare(b.section, 'en') ||
+      (a.region ?? '').localeCompare(b.region ?? '', 'en'),
   );
 }
 
@@ -137,7 +148,13 @@ export function changeLine(change: Change): string {
   return line;
 }
 
-const TYPE_MARK: Record<Change['type'], string> = { added: '+', removed: '-', modified: '~', moved: '>', reshaped: '~' };
+const TYPE_MARK: Record<Change['type'], string> = {
+  added: '+',
+  removed: '-',
+  modified: '~',
+  moved: '>',
+  reshaped: '~',
+};
 
 /** "1 added, 2 removed" (non-zero counts only). */
 export function countsText(summary: ChangeSummary): string {
@@ -203,7 +220,12 @@ export function formatText(notification: Notification, options: FormatOptions = 
   lines.push('');
   switch (notification.type) {
     case 'changes':
-      if (notification.changeSet.summary.netAddresses) lines.splice(lines.length - 1, 0, `Addresses: ${describeNetAddresses(notification.changeSet.summary.netAddresses)}`);
+      if (notification.changeSet.summary.netAddresses)
+        lines.splice(
+          lines.length - 1,
+          0,
+          `Addresses: ${describeNetAddresses(notification.changeSet.summary.netAddresses)}`,
+        );
       for (const group of groupChanges(notification.changeSet.changes, options.compare)) {
         lines.push(group.label);
         for (const change of group.changes) lines.push(`  ${TYPE_MARK[change.type]} ${changeLine(change)}`);
@@ -285,7 +307,10 @@ function slackContext(notification: Notification): SlackContextBlock {
 }
 
 function header(text: string): SlackHeaderBlock {
-  return { type: 'header', text: { type: 'plain_text', text: clip(oneLine(text), SLACK_LIMITS.headerText), emoji: false } };
+  return {
+    type: 'header',
+    text: { type: 'plain_text', text: clip(oneLine(text), SLACK_LIMITS.headerText), emoji: false },
+  };
 }
 
 function section(text: string): SlackSectionBlock {
@@ -297,7 +322,10 @@ function section(text: string): SlackSectionBlock {
  * the section text limit; a list that does not fit one block continues in the next.
  * Returns the blocks and how many lines did not fit at all.
  */
-function packSections(lists: Array<{ heading: string; lines: string[] }>, maxBlocks: number): { blocks: SlackSectionBlock[]; omitted: number } {
+function packSections(
+  lists: Array<{ heading: string; lines: string[] }>,
+  maxBlocks: number,
+): { blocks: SlackSectionBlock[]; omitted: number } {
   const blocks: SlackSectionBlock[] = [];
   let omitted = 0;
   for (const list of lists) {
@@ -361,7 +389,9 @@ export function formatSlack(notification: Notification, options: FormatOptions =
       const groups = groupChanges(notification.changeSet.changes, options.compare);
       const lists = groups.map((group) => ({
         heading: `*${escapeMrkdwn(clip(group.label, SLACK_HEADING_MAX))}*`,
-        lines: group.changes.map((change) => `• ${mrkdwnWithValue(clip(changeLine(change), SLACK_LINE_MAX), change.value)}`),
+        lines: group.changes.map(
+          (change) => `• ${mrkdwnWithValue(clip(changeLine(change), SLACK_LINE_MAX), change.value)}`,
+        ),
       }));
       const packed = packSections(lists, budget);
       blocks.push(...packed.blocks);
@@ -378,7 +408,9 @@ export function formatSlack(notification: Notification, options: FormatOptions =
     case 'health': {
       const source = escapeMrkdwn(clip(oneLine(notification.source), 200));
       blocks.push(section(HEALTH_INTRO));
-      const problemLines = notification.problems.map((problem) => `• ${escapeMrkdwn(clip(oneLine(problem), SLACK_LINE_MAX))}`);
+      const problemLines = notification.problems.map(
+        (problem) => `• ${escapeMrkdwn(clip(oneLine(problem), SLACK_LINE_MAX))}`,
+      );
       // Budget: intro and accept blocks besides header, context and the "more" line.
       const packed = packSections([{ heading: '*Problems*', lines: problemLines }], SLACK_LIMITS.blocks - 5);
       blocks.push(...packed.blocks);
@@ -405,7 +437,12 @@ export interface EmailFormatOptions extends FormatOptions {
 }
 
 export function escapeHtml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;');
+  return text
+    .replace(/&/g, '&amp;')
+    .replace(/</g, '&lt;')
+    .replace(/>/g, '&gt;')
+    .replace(/"/g, '&quot;')
+    .replace(/'/g, '&#39;');
 }
 
 function htmlWithValue(line: string, value: string): string {
@@ -447,18 +484,24 @@ function emailHtml(notification: Notification, options: FormatOptions): string {
   switch (notification.type) {
     case 'changes':
       if (notification.changeSet.summary.netAddresses) {
-        parts.push(`<p>Addresses: ${escapeHtml(describeNetAddresses(notification.changeSet.summary.netAddresses))}</p>`);
+        parts.push(
+          `<p>Addresses: ${escapeHtml(describeNetAddresses(notification.changeSet.summary.netAddresses))}</p>`,
+        );
       }
       for (const group of groupChanges(notification.changeSet.changes, options.compare)) {
         parts.push(`<h3>${escapeHtml(group.label)}</h3>`, '<ul>');
         for (const change of group.changes) {
-          parts.push(`<li>${escapeHtml(TYPE_MARK[change.type])} ${htmlWithValue(changeLine(change), change.value)}</li>`);
+          parts.push(
+            `<li>${escapeHtml(TYPE_MARK[change.type])} ${htmlWithValue(changeLine(change), change.value)}</li>`,
+          );
         }
         parts.push('</ul>');
       }
       break;
     case 'baseline':
-      parts.push(`<p>${escapeHtml(BASELINE_NOTE)} Now tracking <strong>${escapeHtml(plural(notification.entryCount, 'endpoint'))}</strong>.</p>`);
+      parts.push(
+        `<p>${escapeHtml(BASELINE_NOTE)} Now tracking <strong>${escapeHtml(plural(notification.entryCount, 'endpoint'))}</strong>.</p>`,
+      );
       break;
     case 'health':
       parts.push(`<p>${escapeHtml(HEALTH_INTRO)}</p>`, '<h3>Problems</h3>', '<ul>');

@@ -22,14 +22,22 @@ function bufferContext(): NotifierContext & { output: () => string } {
 const MINIMAL: Record<string, Record<string, unknown>> = {
   console: { type: 'console' },
   slack: { type: 'slack', webhookUrl: 'https://example.com/services/T1/B2/abc' },
-  email: { type: 'email', smtpUrl: 'smtp://mail.example.com:25', from: 'watch@example.com', to: ['netsec@example.com'] },
+  email: {
+    type: 'email',
+    smtpUrl: 'smtp://mail.example.com:25',
+    from: 'watch@example.com',
+    to: ['netsec@example.com'],
+  },
 };
 
 /** One invalid config per type, and the key its error must name. */
 const INVALID: Record<string, { config: Record<string, unknown>; key: string }> = {
   console: { config: { type: 'console', colour: true }, key: 'colour' },
   slack: { config: { type: 'slack', webhookUrl: 'not a url' }, key: 'webhookUrl' },
-  email: { config: { type: 'email', smtpUrl: 'smtp://mail.example.com', from: 'watch@example.com', to: ['not-an-email'] }, key: 'to.0' },
+  email: {
+    config: { type: 'email', smtpUrl: 'smtp://mail.example.com', from: 'watch@example.com', to: ['not-an-email'] },
+    key: 'to.0',
+  },
 };
 
 test('every registered type has a schema, builds from a minimal config and rejects an invalid one naming the key', () => {
@@ -46,7 +54,8 @@ test('every registered type has a schema, builds from a minimal config and rejec
     const invalid = INVALID[type]!;
     assert.throws(
       () => createNotifiers([invalid.config as { type: string }], bufferContext()),
-      (error: unknown) => error instanceof ConfigError && error.message.includes(invalid.key) && error.message.includes('notifiers[0]'),
+      (error: unknown) =>
+        error instanceof ConfigError && error.message.includes(invalid.key) && error.message.includes('notifiers[0]'),
       `${type}: error does not name ${invalid.key}`,
     );
   }
@@ -54,7 +63,12 @@ test('every registered type has a schema, builds from a minimal config and rejec
 
 test('ids: console, slack / slack:<channel>, email:<first recipient>', () => {
   const notifiers = createNotifiers(
-    [MINIMAL.console!, MINIMAL.slack!, { ...MINIMAL.slack!, channel: '#netsec' }, { ...MINIMAL.email!, to: ['a@example.com', 'b@example.com'] }] as Array<{ type: string }>,
+    [
+      MINIMAL.console!,
+      MINIMAL.slack!,
+      { ...MINIMAL.slack!, channel: '#netsec' },
+      { ...MINIMAL.email!, to: ['a@example.com', 'b@example.com'] },
+    ] as Array<{ type: string }>,
     bufferContext(),
   );
   assert.deepEqual(
@@ -64,7 +78,10 @@ test('ids: console, slack / slack:<channel>, email:<first recipient>', () => {
 });
 
 test('defaults are applied from the schemas', () => {
-  const slack = notifierModules.get('slack')!.options.parse(MINIMAL.slack) as { timeoutSeconds: number; retries: number };
+  const slack = notifierModules.get('slack')!.options.parse(MINIMAL.slack) as {
+    timeoutSeconds: number;
+    retries: number;
+  };
   assert.equal(slack.timeoutSeconds, 10);
   assert.equal(slack.retries, 3);
 });
@@ -72,29 +89,39 @@ test('defaults are applied from the schemas', () => {
 test('unknown type: ConfigError naming the type and the known ones', () => {
   assert.throws(
     () => createNotifiers([{ type: 'teams' }], bufferContext()),
-    (error: unknown) => error instanceof ConfigError && /unknown notifier type "teams"/.test(error.message) && /console, slack, email/.test(error.message),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      /unknown notifier type "teams"/.test(error.message) &&
+      /console, slack, email/.test(error.message),
   );
   assert.throws(() => createNotifiers([{} as { type: string }], bufferContext()), /type is missing/);
 });
 
 test('a misspelt key is reported, not ignored', () => {
   assert.throws(
-    () => createNotifiers([{ type: 'slack', webhookURL: 'https://example.com/x' } as { type: string }], bufferContext()),
-    (error: unknown) => error instanceof ConfigError && error.message.includes('webhookURL') && error.message.includes('webhookUrl'),
+    () =>
+      createNotifiers([{ type: 'slack', webhookURL: 'https://example.com/x' } as { type: string }], bufferContext()),
+    (error: unknown) =>
+      error instanceof ConfigError && error.message.includes('webhookURL') && error.message.includes('webhookUrl'),
   );
 });
 
 test('two notifiers with the same id are a config error (the outbox tracks deliveries by id)', () => {
   assert.throws(
     () => createNotifiers([MINIMAL.slack!, MINIMAL.slack!] as Array<{ type: string }>, bufferContext()),
-    (error: unknown) => error instanceof ConfigError && /notifiers\[1\]: notifier id "slack" is already used by notifiers\[0\]/.test(error.message),
+    (error: unknown) =>
+      error instanceof ConfigError &&
+      /notifiers\[1\]: notifier id "slack" is already used by notifiers\[0\]/.test(error.message),
   );
 });
 
 test('default notifiers: the console, which prints the plain-text alert', async () => {
   const context = bufferContext();
   const notifiers = defaultNotifiers(context);
-  assert.deepEqual(notifiers.map((n) => n.id), ['console']);
+  assert.deepEqual(
+    notifiers.map((n) => n.id),
+    ['console'],
+  );
   await notifiers[0]!.send(changesNotification());
   assert.match(context.output(), /^cloud-app-security: 2 added, 2 removed, 1 modified \(3 need action\)\n/);
   assert.match(context.output(), /\n {2}\+ IP added: 13\.95\.30\.47 \(TCP 443\)\n/);
@@ -108,5 +135,8 @@ test('console: a failing stream is a NotifyError', async () => {
   });
   stdout.on('error', () => {});
   const [console] = defaultNotifiers({ stdout });
-  await assert.rejects(console!.send(changesNotification()), (error: unknown) => error instanceof NotifyError && /broken pipe/.test(error.message));
+  await assert.rejects(
+    console!.send(changesNotification()),
+    (error: unknown) => error instanceof NotifyError && /broken pipe/.test(error.message),
+  );
 });

@@ -42,7 +42,9 @@ export function createNotifiers(configs: ReadonlyArray<{ type: string }>, contex
     const notifier = module.create(parsed.data, context);
     const clash = notifiers.findIndex((n) => n.id === notifier.id);
     if (clash >= 0) {
-      throw new ConfigError(`${where}: notifier id "${notifier.id}" is already used by notifiers[${clash}]; give them a different channel or first recipient`);
+      throw new ConfigError(
+        `${where}: notifier id "${notifier.id}" is already used by notifiers[${clash}]; give them a different channel or first recipient`,
+      );
     }
     notifiers.push(notifier);
   });

@@ -7,19 +7,31 @@ test('withRetries: stops on success, on a permanent error, or when retries run o
   const policy = { retries: 3, baseDelayMs: 100, maxDelayMs: 250, sleep: async (ms: number) => void waits.push(ms) };
 
   let calls = 0;
-  const value = await withRetries(async () => (++calls < 3 ? Promise.reject(new Error('flaky')) : 'done'), () => ({ retry: true }), policy);
+  const value = await withRetries(
+    async () => (++calls < 3 ? Promise.reject(new Error('flaky')) : 'done'),
+    () => ({ retry: true }),
+    policy,
+  );
   assert.equal(value, 'done');
   assert.equal(calls, 3);
   assert.deepEqual(waits, [100, 200]);
 
   waits.length = 0;
-  const permanent = await withRetries(() => Promise.reject(new Error('bad request')), () => ({ retry: false }), policy).catch((e: unknown) => e);
+  const permanent = await withRetries(
+    () => Promise.reject(new Error('bad request')),
+    () => ({ retry: false }),
+    policy,
+  ).catch((e: unknown) => e);
   assert.ok(permanent instanceof RetryFailure);
   assert.equal(permanent.attempts, 1);
   assert.equal(permanent.reason, 'permanent');
   assert.deepEqual(waits, []);
 
-  const exhausted = await withRetries(() => Promise.reject(new Error('down')), () => ({ retry: true, delayMs: 10_000 }), policy).catch((e: unknown) => e);
+  const exhausted = await withRetries(
+    () => Promise.reject(new Error('down')),
+    () => ({ retry: true, delayMs: 10_000 }),
+    policy,
+  ).catch((e: unknown) => e);
   assert.ok(exhausted instanceof RetryFailure);
   assert.equal(exhausted.attempts, 4);
   assert.equal(exhausted.reason, 'exhausted');
@@ -30,7 +42,10 @@ test('withRetries: stops on success, on a permanent error, or when retries run o
 
 test('retryDelay doubles from the base and respects the cap', () => {
   const policy = { baseDelayMs: 1000, maxDelayMs: 5000 };
-  assert.deepEqual([1, 2, 3, 4].map((n) => retryDelay(policy, n)), [1000, 2000, 4000, 5000]);
+  assert.deepEqual(
+    [1, 2, 3, 4].map((n) => retryDelay(policy, n)),
+    [1000, 2000, 4000, 5000],
+  );
   assert.equal(retryDelay(policy, 1, 0), 0);
 });
 

@@ -41,7 +41,11 @@ export function defaultSleep(ms: number): Promise<void> {
 }
 
 /** Backoff before retry number `retry` (1-based), or the server's delay, capped either way. */
-export function retryDelay(policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>, retry: number, requestedMs?: number | null): number {
+export function retryDelay(
+  policy: Pick<RetryPolicy, 'baseDelayMs' | 'maxDelayMs'>,
+  retry: number,
+  requestedMs?: number | null,
+): number {
   const wanted = requestedMs ?? policy.baseDelayMs * 2 ** (retry - 1);
   return Math.max(0, Math.min(wanted, policy.maxDelayMs));
 }

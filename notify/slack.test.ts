@@ -25,14 +25,22 @@ function sendError(promise: Promise<unknown>): Promise<NotifyError> {
 test('posts the Block Kit message through @slack/webhook to the stub', async (t) => {
   const slack = await startSlackStub();
   t.after(() => slack.close());
-  const notifier = createSlackNotifier(options(slack.url, { channel: '#netsec', username: 'endpoint-watch' }), fakeDelays());
+  const notifier = createSlackNotifier(
+    options(slack.url, { channel: '#netsec', username: 'endpoint-watch' }),
+    fakeDelays(),
+  );
   assert.equal(notifier.id, 'slack:#netsec');
 
   await notifier.send(changesNotification());
 
   assert.equal(slack.requests.length, 1);
   assert.equal(slack.requests[0]!.headers['content-type'], 'application/json');
-  const body = slack.delivered()[0] as { text: string; channel: string; username: string; blocks: Array<{ type: string; text?: { text: string } }> };
+  const body = slack.delivered()[0] as {
+    text: string;
+    channel: string;
+    username: string;
+    blocks: Array<{ type: string; text?: { text: string } }>;
+  };
   assert.equal(body.channel, '#netsec');
   assert.equal(body.username, 'endpoint-watch');
   assert.match(body.text, /^cloud-app-security: 2 added, 2 removed, 1 modified/);
@@ -54,7 +62,10 @@ test('429 then 200: delivered exactly once after one retry, honouring Retry-Afte
   slack.respond({ status: 429, headers: { 'retry-after': '1' } });
   const delays = fakeDelays();
   await createSlackNotifier(options(slack.url), delays).send(changesNotification());
-  assert.deepEqual(slack.requests.map((r) => r.status), [429, 200]);
+  assert.deepEqual(
+    slack.requests.map((r) => r.status),
+    [429, 200],
+  );
   assert.equal(slack.delivered().length, 1);
   assert.deepEqual(delays.waits, [1000]);
 });
@@ -75,7 +86,10 @@ test('429, 500, then 200: retries both, one delivery', async (t) => {
   slack.respond({ status: 429, headers: { 'retry-after': '0' } }, { status: 500 });
   const delays = fakeDelays();
   await createSlackNotifier(options(slack.url), delays).send(changesNotification());
-  assert.deepEqual(slack.requests.map((r) => r.status), [429, 500, 200]);
+  assert.deepEqual(
+    slack.requests.map((r) => r.status),
+    [429, 500, 200],
+  );
   assert.equal(slack.delivered().length, 1);
   // Retry-After: 0 is honoured as "now"; the 500 gets exponential backoff (second retry: 2 x base).
   assert.deepEqual(delays.waits, [0, 10]);
@@ -86,7 +100,9 @@ test('500 every time: NotifyError after 1 + retries attempts, nothing delivered'
   t.after(() => slack.close());
   slack.respond(...Array.from({ length: 10 }, () => ({ status: 500 })));
   const delays = fakeDelays();
-  const error = await sendError(createSlackNotifier(options(slack.url, { retries: 2 }), delays).send(changesNotification()));
+  const error = await sendError(
+    createSlackNotifier(options(slack.url, { retries: 2 }), delays).send(changesNotification()),
+  );
   assert.equal(slack.requests.length, 3);
   assert.equal(slack.delivered().length, 0);
   assert.equal(error.notifier, 'slack');
@@ -142,10 +158,17 @@ test('a webhook that never answers times out and is retried', async (t) => {
   t.after(() => slack.close());
   slack.respond({ status: 0, hang: true });
   await createSlackNotifier(options(slack.url, { timeoutSeconds: 0.2 }), fakeDelays()).send(changesNotification());
-  assert.deepEqual(slack.requests.map((r) => r.status), [null, 200]);
+  assert.deepEqual(
+    slack.requests.map((r) => r.status),
+    [null, 200],
+  );
   assert.equal(slack.delivered().length, 1);
 
   slack.respond({ status: 0, hang: true }, { status: 0, hang: true });
-  const error = await sendError(createSlackNotifier(options(slack.url, { timeoutSeconds: 0.2, retries: 1 }), fakeDelays()).send(changesNotification()));
+  const error = await sendError(
+    createSlackNotifier(options(slack.url, { timeoutSeconds: 0.2, retries: 1 }), fakeDelays()).send(
+      changesNotification(),
+    ),
+  );
   assert.match(error.message, /cannot reach the Slack webhook: timed out \(gave up after 2 attempts\)/);
 });

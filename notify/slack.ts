@@ -10,7 +10,12 @@
  * redacted from every error message, because those end up on screen and in the outbox file.
  */
 import { z } from 'zod';
-import { IncomingWebhook, IncomingWebhookHTTPError, type FetchFunction, type IncomingWebhookSendArguments } from '@slack/webhook';
+import {
+  IncomingWebhook,
+  IncomingWebhookHTTPError,
+  type FetchFunction,
+  type IncomingWebhookSendArguments,
+} from '@slack/webhook';
 import { NotifyError, errorMessage } from '../errors/index.js';
 import { formatSlack } from './format.js';
 import { RetryFailure, parseRetryAfter, redact, withRetries, type RetryDecision } from './retry.js';

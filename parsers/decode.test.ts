@@ -18,7 +18,11 @@ test('UTF-16 with a BOM, little and big endian', () => {
 });
 
 test('invalid UTF-8 bytes become replacement characters instead of failing; mojibake stays as text', () => {
-  const bytes = Buffer.concat([Buffer.from('URL', 'utf8'), Buffer.from([0xc3, 0x28]), Buffer.from(' 13.80.22.71 URLâ€™s', 'utf8')]);
+  const bytes = Buffer.concat([
+    Buffer.from('URL', 'utf8'),
+    Buffer.from([0xc3, 0x28]),
+    Buffer.from(' 13.80.22.71 URLâ€™s', 'utf8'),
+  ]);
   const decoded = decodeDocument(bytes);
   assert.match(decoded, /^URL\uFFFD\( 13\.80\.22\.71 URLâ€™s$/);
 });

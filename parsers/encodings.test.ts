@@ -12,7 +12,13 @@ function withoutLines(entries: CatalogEntry[]): unknown[] {
 }
 
 function parse(body: Buffer) {
-  return parseDocument('enc', { location: 'enc.md', body, contentType: 'text/markdown', etag: null, lastModified: null });
+  return parseDocument('enc', {
+    location: 'enc.md',
+    body,
+    contentType: 'text/markdown',
+    etag: null,
+    lastModified: null,
+  });
 }
 
 test('UTF-8, UTF-8 with BOM, UTF-16 LE/BE with BOM, CRLF: one catalog, same lines', () => {
@@ -31,13 +37,20 @@ test('UTF-8, UTF-8 with BOM, UTF-16 LE/BE with BOM, CRLF: one catalog, same line
   for (const [name, body] of Object.entries(variants)) {
     const catalog = parse(body);
     assert.deepEqual(withoutLines(catalog.entries), withoutLines(reference.entries), name);
-    assert.deepEqual(catalog.entries.map((e) => e.provenance.line), reference.entries.map((e) => e.provenance.line), `${name}: same line numbers`);
+    assert.deepEqual(
+      catalog.entries.map((e) => e.provenance.line),
+      reference.entries.map((e) => e.provenance.line),
+      `${name}: same line numbers`,
+    );
   }
 });
 
 test('mojibake and stray bytes in prose do not break parsing', () => {
   const reference = parse(Buffer.from(fixture, 'utf8'));
-  const damaged = Buffer.concat([Buffer.from(fixture.replace(/^(#+ .*)$/m, '$1 â€™sâ€"'), 'utf8'), Buffer.from([0xc3, 0x28, 0x0a])]);
+  const damaged = Buffer.concat([
+    Buffer.from(fixture.replace(/^(#+ .*)$/m, '$1 â€™sâ€"'), 'utf8'),
+    Buffer.from([0xc3, 0x28, 0x0a]),
+  ]);
   const catalog = parse(damaged);
   assert.deepEqual(
     catalog.entries.map((e) => `${e.kind} ${e.value} ${e.region}`),

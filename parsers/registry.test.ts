@@ -19,7 +19,11 @@ const FIXTURES: Record<string, { path: string; contentType: string | null }> = {
 };
 
 test('every registered parser has a fixture, is picked for it, and yields a valid catalog', () => {
-  assert.deepEqual([...parsers.keys()].sort(), Object.keys(FIXTURES).sort(), 'each registered id needs a fixture line here');
+  assert.deepEqual(
+    [...parsers.keys()].sort(),
+    Object.keys(FIXTURES).sort(),
+    'each registered id needs a fixture line here',
+  );
   for (const [id, parser] of parsers) {
     assert.equal(parser.id, id);
     assert.ok(parser.description.length > 0, `${id} has a description`);
@@ -33,12 +37,18 @@ test('every registered parser has a fixture, is picked for it, and yields a vali
     for (const entry of catalog.entries) {
       // Canonical values: classifying the stored value again gives the same kind and value.
       assert.deepEqual(classifyToken(entry.value), { kind: entry.kind, value: entry.value }, `${id}: ${entry.value}`);
-      assert.ok(Number.isInteger(entry.provenance.line) && entry.provenance.line >= 1, `${id}: ${entry.value} has a line`);
+      assert.ok(
+        Number.isInteger(entry.provenance.line) && entry.provenance.line >= 1,
+        `${id}: ${entry.value} has a line`,
+      );
       assert.ok(['destination', 'source'].includes(entry.role));
     }
   }
 });
 
 test('an unknown configured format is a clear error naming the known ones', () => {
-  assert.throws(() => selectParser({ location: 'x', text: 'x', contentType: null }, 'yaml'), (err: unknown) => err instanceof ParseError && /unknown format "yaml" \(known: .*markdown/.test(err.message));
+  assert.throws(
+    () => selectParser({ location: 'x', text: 'x', contentType: null }, 'yaml'),
+    (err: unknown) => err instanceof ParseError && /unknown format "yaml" \(known: .*markdown/.test(err.message),
+  );
 });

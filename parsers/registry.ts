@@ -28,6 +28,9 @@ export function selectParser(doc: TextDocument, format?: string | null): Documen
     const score = parser.detect(doc);
     if (score > 0 && (!best || score > best.score)) best = { parser, score };
   }
-  if (!best) throw new ParseError(`${doc.location}: no parser recognises this document (content type ${doc.contentType ?? 'unknown'})`);
+  if (!best)
+    throw new ParseError(
+      `${doc.location}: no parser recognises this document (content type ${doc.contentType ?? 'unknown'})`,
+    );
   return best.parser;
 }

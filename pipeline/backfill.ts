@@ -26,13 +26,30 @@ export interface UpstreamVersion {
 
 function gitIn(dir: string, args: string[], encoding: 'utf8' | 'buffer' = 'utf8'): Promise<string | Buffer> {
   return new Promise((resolve, reject) => {
-    execFile('git', args, { cwd: dir, maxBuffer: 512 * 1024 * 1024, encoding: encoding === 'buffer' ? 'buffer' : 'utf8', env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' } }, (error, stdout, stderr) => {
-      if (error) {
-        reject(new UsageError(`git ${args[0]} in ${dir} failed: ${String(stderr || error.message).trim().split('\n').pop()}`));
-        return;
-      }
-      resolve(stdout);
-    });
+    execFile(
+      'git',
+      args,
+      {
+        cwd: dir,
+        maxBuffer: 512 * 1024 * 1024,
+        encoding: encoding === 'buffer' ? 'buffer' : 'utf8',
+        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C' },
+      },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(
+            new UsageError(
+              `git ${args[0]} in ${dir} failed: ${String(stderr || error.message)
+                .trim()
+                .split('\n')
+                .pop()}`,
+            ),
+          );
+          return;
+        }
+        resolve(stdout);
+      },
+    );
   });
 }
 
@@ -40,7 +57,11 @@ function gitIn(dir: string, args: string[], encoding: 'utf8' | 'buffer' = 'utf8'
  * Versions of `path` oldest first. Mainline only by default (`--first-parent`): side-branch
  * drafts were never published, and a team's history should show what was.
  */
-export async function upstreamVersions(gitDir: string, path: string, options: { allCommits?: boolean } = {}): Promise<UpstreamVersion[]> {
+export async function upstreamVersions(
+  gitDir: string,
+  path: string,
+  options: { allCommits?: boolean } = {},
+): Promise<UpstreamVersion[]> {
   const args = ['log', '--follow', '--format=%x1e%H%x1f%aI%x1f%s', '--name-only', '--diff-filter=AMRC'];
   if (!options.allCommits) args.push('--first-parent');
   args.push('--', path);
@@ -49,7 +70,11 @@ export async function upstreamVersions(gitDir: string, path: string, options: { 
   for (const record of out.split('\x1e').filter((r) => r.trim())) {
     const [header = '', ...rest] = record.split('\n');
     const [commit = '', date = '', subject = ''] = header.split('\x1f');
-    const filePath = rest.map((l) => l.trim()).filter(Boolean).pop() ?? path;
+    const filePath =
+      rest
+        .map((l) => l.trim())
+        .filter(Boolean)
+        .pop() ?? path;
     versions.push({ commit, date, subject, path: filePath });
   }
   if (versions.length === 0) throw new UsageError(`no commit touches ${path} in ${gitDir}`);
@@ -84,14 +109,28 @@ export async function backfill(
     const contentType = contentTypeForPath(version.path);
     let catalog: Catalog;
     try {
-      catalog = parseDocument(source.id, { location: `${version.path}@${version.commit.slice(0, 12)}`, body, contentType, etag: null, lastModified: null }, source.format);
+      catalog = parseDocument(
+        source.id,
+        {
+          location: `${version.path}@${version.commit.slice(0, 12)}`,
+          body,
+          contentType,
+          etag: null,
+          lastModified: null,
+        },
+        source.format,
+      );
     } catch (err) {
       if (!(err instanceof EndpointWatchError)) throw err;
       result.skipped.push({ commit: version.commit, reason: errorMessage(err) });
       options.log?.write(`skipped ${version.commit.slice(0, 10)} ${version.date}: ${errorMessage(err)}\n`);
       continue;
     }
-    const trailers = { 'Upstream-Commit': version.commit, 'Upstream-Date': version.date, 'Upstream-Path': version.path };
+    const trailers = {
+      'Upstream-Commit': version.commit,
+      'Upstream-Date': version.date,
+      'Upstream-Path': version.path,
+    };
     let message: string;
     if (previous) {
       const changeSet = diffCatalogs(previous, catalog);
@@ -111,7 +150,18 @@ export async function backfill(
     const commit = await store
       .commit(
         source.id,
-        { catalog, document: body, meta: { source: source.id, location: source.url, format: catalog.format, contentType, etag: null, lastModified: null } },
+        {
+          catalog,
+          document: body,
+          meta: {
+            source: source.id,
+            location: source.url,
+            format: catalog.format,
+            contentType,
+            etag: null,
+            lastModified: null,
+          },
+        },
         message,
         { date: version.date },
       )

@@ -16,7 +16,11 @@ test('one change: the subject names its place and value; the body lists it with 
 });
 
 test('modified endpoints are counted under the attributes that changed, not as a bare "changed"', () => {
-  const before = catalog([entry('13.80.22.71'), entry('13.80.22.72'), entry('portal.example.com', { required: false })]);
+  const before = catalog([
+    entry('13.80.22.71'),
+    entry('13.80.22.72'),
+    entry('portal.example.com', { required: false }),
+  ]);
   const after = catalog([
     entry('13.80.22.71', { ports: { tcp: ['443', '8443'], udp: [], any: [], custom: false } }),
     entry('13.80.22.72', { ports: { tcp: ['443', '8443'], udp: [], any: [], custom: false } }),

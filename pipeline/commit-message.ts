@@ -31,7 +31,8 @@ export function countsLabel(changes: Change[]): string {
   for (const change of changes) {
     if (change.type === 'added') bump(`+\u0000${kindLabel(change)}`);
     else if (change.type === 'removed') bump(`-\u0000${kindLabel(change)}`);
-    else if (change.type === 'modified' && change.fields.length) for (const field of change.fields) bump(`~\u0000${FIELD_LABELS[field]}`);
+    else if (change.type === 'modified' && change.fields.length)
+      for (const field of change.fields) bump(`~\u0000${FIELD_LABELS[field]}`);
     else bump(`${change.type}`);
   }
   const parts: string[] = [];
@@ -56,13 +57,22 @@ export function changeCommitMessage(changeSet: ChangeSet, trailers: Record<strin
   if (subject.length > SUBJECT_MAX) subject = `${subject.slice(0, SUBJECT_MAX - 3)}...`;
   // changeSet.changes is already ordered action first (catalog/diff.ts).
   const lines = changeSet.changes.map((c) => `- ${c.severity ? `[${c.severity}] ` : ''}${c.message}`);
-  if (changeSet.summary.netAddresses) lines.push('', `Addresses: ${describeNetAddresses(changeSet.summary.netAddresses)}`);
+  if (changeSet.summary.netAddresses)
+    lines.push('', `Addresses: ${describeNetAddresses(changeSet.summary.netAddresses)}`);
   const body = lines.join('\n');
   return [subject, '', body, '', formatTrailers({ 'Endpoint-Watch-Source': changeSet.source, ...trailers })].join('\n');
 }
 
-export function baselineCommitMessage(source: string, entryCount: number, trailers: Record<string, string> = {}): string {
-  return [`${source}: baseline, now tracking ${plural(entryCount, 'endpoint')}`, '', formatTrailers({ 'Endpoint-Watch-Source': source, ...trailers })].join('\n');
+export function baselineCommitMessage(
+  source: string,
+  entryCount: number,
+  trailers: Record<string, string> = {},
+): string {
+  return [
+    `${source}: baseline, now tracking ${plural(entryCount, 'endpoint')}`,
+    '',
+    formatTrailers({ 'Endpoint-Watch-Source': source, ...trailers }),
+  ].join('\n');
 }
 
 function formatTrailers(trailers: Record<string, string>): string {

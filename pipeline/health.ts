@@ -22,7 +22,9 @@ export function assessHealth(previous: Catalog, next: Catalog): string[] {
   const before = previous.shape;
   const after = next.shape;
   if (after.tables < before.tables) {
-    problems.push(`lost ${before.tables - after.tables} of ${before.tables} table(s) or row block(s) (now ${after.tables})`);
+    problems.push(
+      `lost ${before.tables - after.tables} of ${before.tables} table(s) or row block(s) (now ${after.tables})`,
+    );
   }
   const oldCount = previous.entries.length;
   const newCount = next.entries.length;
@@ -34,7 +36,9 @@ export function assessHealth(previous: Catalog, next: Catalog): string[] {
   const missing = [...oldHeaders].filter((h) => !newHeaders.has(h));
   if (oldHeaders.size > 0 && missing.length > 0) {
     const added = [...newHeaders].filter((h) => !oldHeaders.has(h));
-    problems.push(`column(s) renamed or gone: ${missing.map((h) => `"${h}"`).join(', ')}${added.length ? ` (new: ${added.map((h) => `"${h}"`).join(', ')})` : ''}`);
+    problems.push(
+      `column(s) renamed or gone: ${missing.map((h) => `"${h}"`).join(', ')}${added.length ? ` (new: ${added.map((h) => `"${h}"`).join(', ')})` : ''}`,
+    );
   }
   if (previous.format !== next.format) {
     problems.push(`document format changed: ${previous.format} -> ${next.format}`);

@@ -119,7 +119,12 @@ async function writeHeld(store: SnapshotStore, source: string, doc: RawDocument,
  * lost every table (the Microsoft 365 page was once published with only its header comments)
  * is a parser-health problem to hold and report, not a fetch failure to stay silent about.
  */
-export function parseDocument(source: string, doc: RawDocument, format?: string | null, allowEmptyAs?: string): Catalog {
+export function parseDocument(
+  source: string,
+  doc: RawDocument,
+  format?: string | null,
+  allowEmptyAs?: string,
+): Catalog {
   const text = decodeDocument(doc.body);
   const parser = selectParser({ location: doc.location, text, contentType: doc.contentType }, format);
   let result: ParseResult;
@@ -128,7 +133,11 @@ export function parseDocument(source: string, doc: RawDocument, format?: string 
   } catch (err) {
     // Parsers that refuse an empty document of their own format: the same broken generation.
     if (!(err instanceof EmptyDocumentError) || err.format !== allowEmptyAs) throw err;
-    result = { entries: [], shape: { format: err.format, tables: 0, rows: 0, columns: [], entriesPerSection: {} }, warnings: [err.message] };
+    result = {
+      entries: [],
+      shape: { format: err.format, tables: 0, rows: 0, columns: [], entriesPerSection: {} },
+      warnings: [err.message],
+    };
   }
   if (result.entries.length === 0 && allowEmptyAs !== parser.id) {
     throw new ParseError(
@@ -139,7 +148,11 @@ export function parseDocument(source: string, doc: RawDocument, format?: string 
 }
 
 /** Delivers an outbox entry to the notifiers still pending; returns the failures by notifier id. */
-export async function deliver(outbox: Outbox, entry: OutboxEntry, notifiers: Notifier[]): Promise<Record<string, string>> {
+export async function deliver(
+  outbox: Outbox,
+  entry: OutboxEntry,
+  notifiers: Notifier[],
+): Promise<Record<string, string>> {
   const byId = new Map(notifiers.map((n) => [n.id, n]));
   const failures: Record<string, string> = {};
   for (const id of [...entry.pending]) {
@@ -178,7 +191,11 @@ export async function flushOutbox(ctx: PipelineContext): Promise<Record<string, 
       }
       const latest = await ctx.store.latest(entry.source);
       if (latest && 'commit' in entry.notification) {
-        entry.notification = { ...entry.notification, commit: latest.commit, commitUrl: commitLink(ctx.commitUrl, latest.commit) } as Notification;
+        entry.notification = {
+          ...entry.notification,
+          commit: latest.commit,
+          commitUrl: commitLink(ctx.commitUrl, latest.commit),
+        } as Notification;
       }
       entry.state = 'ready';
     }
@@ -233,7 +250,11 @@ async function commitAndNotify(
   return { commit, undelivered };
 }
 
-export async function runSource(ctx: PipelineContext, source: SourceSpec, options: RunOptions = {}): Promise<SourceRunResult> {
+export async function runSource(
+  ctx: PipelineContext,
+  source: SourceSpec,
+  options: RunOptions = {},
+): Promise<SourceRunResult> {
   const result = await runSourceOnce(ctx, source, options);
   // A held version is stale once the source ran cleanly again: --accept must never take it later.
   if (!options.dryRun && ['baseline', 'changed', 'unchanged'].includes(result.status)) {
@@ -247,7 +268,8 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
     const previous = await ctx.store.latest(source.id);
     const held = options.accept ? await readHeld(ctx.store, source.id) : null;
     // Accepting means taking what a person looked at; a version nobody has seen is checked as usual.
-    if (options.accept && !held) ctx.log.write(`${source.id}: no held version to accept; running it as usual, parser health checked\n`);
+    if (options.accept && !held)
+      ctx.log.write(`${source.id}: no held version to accept; running it as usual, parser health checked\n`);
 
     let doc: RawDocument;
     if (held) {
@@ -260,8 +282,14 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
       };
     } else {
       const fetcher = fetcherFor(source.url);
-      const conditions = previous?.meta ? { etag: previous.meta.etag, lastModified: previous.meta.lastModified } : undefined;
-      const outcome = await fetcher.fetch(source.url, { timeoutMs: source.timeoutSeconds * 1000, retries: source.retries, conditions });
+      const conditions = previous?.meta
+        ? { etag: previous.meta.etag, lastModified: previous.meta.lastModified }
+        : undefined;
+      const outcome = await fetcher.fetch(source.url, {
+        timeoutMs: source.timeoutSeconds * 1000,
+        retries: source.retries,
+        conditions,
+      });
       if (outcome.status === 'not-modified') {
         return { source: source.id, status: 'unchanged', entryCount: previous?.catalog.entries.length ?? 0 };
       }
@@ -276,7 +304,12 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
 
     if (!previous) {
       if (options.dryRun) {
-        return { source: source.id, status: 'dry-run', entryCount: catalog.entries.length, changeSet: diffCatalogs(null, catalog) };
+        return {
+          source: source.id,
+          status: 'dry-run',
+          entryCount: catalog.entries.length,
+          changeSet: diffCatalogs(null, catalog),
+        };
       }
       const message = baselineCommitMessage(source.id, catalog.entries.length);
       const { commit, undelivered } = await commitAndNotify(ctx, source, catalog, doc, message, (c) => ({
@@ -287,7 +320,13 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
         commit: c,
         commitUrl: commitLink(ctx.commitUrl, c),
       }));
-      return { source: source.id, status: 'baseline', entryCount: catalog.entries.length, commit, ...(Object.keys(undelivered).length ? { undelivered } : {}) };
+      return {
+        source: source.id,
+        status: 'baseline',
+        entryCount: catalog.entries.length,
+        commit,
+        ...(Object.keys(undelivered).length ? { undelivered } : {}),
+      };
     }
 
     const changeSet = diffCatalogs(previous.catalog, catalog);
@@ -312,7 +351,10 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
           });
           undelivered = await deliver(ctx.outbox, entry, ctx.notifiers);
         }
-        const held = new HealthError(`${source.id}: the new version looks broken and was held, nothing committed: ${problems.join('; ')}. Look at it, then run \`endpoint-watch run --accept --source ${source.id}\``, problems);
+        const held = new HealthError(
+          `${source.id}: the new version looks broken and was held, nothing committed: ${problems.join('; ')}. Look at it, then run \`endpoint-watch run --accept --source ${source.id}\``,
+          problems,
+        );
         return {
           source: source.id,
           status: 'held',
@@ -338,7 +380,14 @@ async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: 
       commit: c,
       commitUrl: commitLink(ctx.commitUrl, c),
     }));
-    return { source: source.id, status: 'changed', entryCount: catalog.entries.length, changeSet, commit, ...(Object.keys(undelivered).length ? { undelivered } : {}) };
+    return {
+      source: source.id,
+      status: 'changed',
+      entryCount: catalog.entries.length,
+      changeSet,
+      commit,
+      ...(Object.keys(undelivered).length ? { undelivered } : {}),
+    };
   } catch (err) {
     const code = err instanceof EndpointWatchError ? err.code : 'INTERNAL';
     return {
@@ -358,11 +407,16 @@ export interface RunReport {
 }
 
 /** Runs the given sources one after the other (they share one git repository). */
-export async function runSources(ctx: PipelineContext, sources: SourceSpec[], options: RunOptions = {}): Promise<RunReport> {
+export async function runSources(
+  ctx: PipelineContext,
+  sources: SourceSpec[],
+  options: RunOptions = {},
+): Promise<RunReport> {
   const outboxFailures = options.dryRun ? {} : await flushOutbox(ctx);
   const results: SourceRunResult[] = [];
   for (const source of sources) results.push(await runSource(ctx, source, options));
   const ok =
-    results.every((r) => r.status !== 'failed' && r.status !== 'held' && !r.undelivered) && Object.keys(outboxFailures).length === 0;
+    results.every((r) => r.status !== 'failed' && r.status !== 'held' && !r.undelivered) &&
+    Object.keys(outboxFailures).length === 0;
   return { results, outboxFailures, ok };
 }

@@ -18,7 +18,11 @@ export interface Watcher {
   stop(): Promise<void>;
 }
 
-export function startWatching(jobs: WatchJob[], onResult: (result: SourceRunResult) => void, onError: (id: string, err: unknown) => void): Watcher {
+export function startWatching(
+  jobs: WatchJob[],
+  onResult: (result: SourceRunResult) => void,
+  onError: (id: string, err: unknown) => void,
+): Watcher {
   let queue: Promise<void> = Promise.resolve();
   const queued = new Set<string>();
   const tasks: ScheduledTask[] = [];

@@ -45,7 +45,9 @@ if (files.length === 0) {
 function step(label, command, commandArgs) {
   const result = spawnSync(process.execPath, [join(root, command), ...commandArgs], { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
-    console.error(`${label} failed${label === 'lint' ? ': `npm run format` fixes formatting; see above for the rest' : ''}`);
+    console.error(
+      `${label} failed${label === 'lint' ? ': `npm run format` fixes formatting; see above for the rest' : ''}`,
+    );
     process.exit(result.status ?? 1);
   }
 }

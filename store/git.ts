@@ -36,7 +36,9 @@ export class GitRepo {
 
   /** The work tree that holds `dir`, or null when `dir` does not exist or is in none; creates nothing. */
   static async find(dir: string): Promise<GitRepo | null> {
-    const isDir = await stat(dir).then((info) => info.isDirectory()).catch(() => false);
+    const isDir = await stat(dir)
+      .then((info) => info.isDirectory())
+      .catch(() => false);
     if (!isDir) return null;
     const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
     return top ? new GitRepo(top.stdout.trim()) : null;
@@ -106,7 +108,8 @@ function runGit(cwd: string, args: string[], env: Record<string, string> = {}): 
       (error, stdout, stderr) => {
         if (error) {
           const detail = (stderr || error.message).trim().split('\n').slice(-3).join(' ');
-          const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : detail;
+          const reason =
+            (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : detail;
           reject(new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${reason}`, { cause: error }));
           return;
         }

@@ -55,7 +55,9 @@ export async function acquireLock(snapshotDir: string, options: LockOptions = {}
       if (Number.isInteger(owner) && owner !== process.pid && alive(owner)) {
         if (Date.now() >= deadline) {
           const waited = options.waitMs ? ` (waited ${Math.round(options.waitMs / 1000)} s)` : '';
-          throw new StoreError(`another endpoint-watch (pid ${owner}) is using ${snapshotDir}${waited}; try again when it has finished`);
+          throw new StoreError(
+            `another endpoint-watch (pid ${owner}) is using ${snapshotDir}${waited}; try again when it has finished`,
+          );
         }
         if (!told) options.onWait?.(owner);
         told = true;

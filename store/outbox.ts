@@ -57,7 +57,12 @@ export class Outbox {
 
   async create(fields: Omit<OutboxEntry, 'id' | 'createdAt' | 'errors'>): Promise<OutboxEntry> {
     const createdAt = new Date().toISOString();
-    const entry: OutboxEntry = { ...fields, id: `${createdAt.replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`, createdAt, errors: {} };
+    const entry: OutboxEntry = {
+      ...fields,
+      id: `${createdAt.replace(/[:.]/g, '-')}-${randomUUID().slice(0, 8)}`,
+      createdAt,
+      errors: {},
+    };
     await this.save(entry);
     return entry;
   }
@@ -79,7 +84,10 @@ export class Outbox {
       try {
         entries.push(JSON.parse(await readFile(join(this.dir, name), 'utf8')) as OutboxEntry);
       } catch (err) {
-        throw new StoreError(`outbox entry ${join(this.dir, name)} is unreadable: ${(err as Error).message}; move it away to continue`, { cause: err });
+        throw new StoreError(
+          `outbox entry ${join(this.dir, name)} is unreadable: ${(err as Error).message}; move it away to continue`,
+          { cause: err },
+        );
       }
     }
     return entries.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));

@@ -31,12 +31,25 @@ function entry(value: string, region: string): CatalogEntry {
 function catalogOf(...values: Array<[string, string]>): Catalog {
   return buildCatalog('cas', {
     entries: values.map(([v, r]) => entry(v, r)),
-    shape: { format: 'markdown', tables: 1, rows: values.length, columns: [['Data center', 'IP addresses']], entriesPerSection: {} },
+    shape: {
+      format: 'markdown',
+      tables: 1,
+      rows: values.length,
+      columns: [['Data center', 'IP addresses']],
+      entriesPerSection: {},
+    },
     warnings: [],
   });
 }
 
-const meta = { source: 'cas', location: 'https://docs.example/cas.md', format: 'markdown', contentType: 'text/markdown', etag: '"v1"', lastModified: null };
+const meta = {
+  source: 'cas',
+  location: 'https://docs.example/cas.md',
+  format: 'markdown',
+  contentType: 'text/markdown',
+  etag: '"v1"',
+  lastModified: null,
+};
 
 function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
@@ -47,31 +60,52 @@ test('a fresh directory becomes a git repository; one commit per state; identica
   try {
     const store = await SnapshotStore.open(join(dir, 'snapshots'));
     assert.equal(await store.latest('cas'), null);
-    const first = await store.commit('cas', { catalog: catalogOf(['13.91.91.243', 'US1']), document: Buffer.from('v1'), meta }, 'cas: baseline');
+    const first = await store.commit(
+      'cas',
+      { catalog: catalogOf(['13.91.91.243', 'US1']), document: Buffer.from('v1'), meta },
+      'cas: baseline',
+    );
     assert.match(first ?? '', /^[0-9a-f]{40}$/);
-    const again = await store.commit('cas', { catalog: catalogOf(['13.91.91.243', 'US1']), document: Buffer.from('v1'), meta }, 'cas: nothing');
+    const again = await store.commit(
+      'cas',
+      { catalog: catalogOf(['13.91.91.243', 'US1']), document: Buffer.from('v1'), meta },
+      'cas: nothing',
+    );
     assert.equal(again, null, 'identical state must not create a commit');
     const second = await store.commit(
       'cas',
-      { catalog: catalogOf(['13.91.91.243', 'US1'], ['52.174.56.180', 'EU1']), document: Buffer.from('v2'), meta: { ...meta, etag: '"v2"' } },
+      {
+        catalog: catalogOf(['13.91.91.243', 'US1'], ['52.174.56.180', 'EU1']),
+        document: Buffer.from('v2'),
+        meta: { ...meta, etag: '"v2"' },
+      },
       'cas: +1 IP',
       { date: '2020-01-02T03:04:05Z' },
     );
     assert.ok(second && second !== first);
     const latest = await store.latest('cas');
     assert.equal(latest?.commit, second);
-    assert.deepEqual(latest?.catalog.entries.map((e) => `${e.region} ${e.value}`), ['EU1 52.174.56.180', 'US1 13.91.91.243']);
+    assert.deepEqual(
+      latest?.catalog.entries.map((e) => `${e.region} ${e.value}`),
+      ['EU1 52.174.56.180', 'US1 13.91.91.243'],
+    );
     assert.equal(latest?.meta?.etag, '"v2"');
     assert.equal(latest?.meta?.documentFile, 'document.md');
     assert.equal(await readFile(join(dir, 'snapshots', 'cas', 'document.md'), 'utf8'), 'v2');
     const log = await store.log('cas');
-    assert.deepEqual(log.map((c) => c.subject), ['cas: +1 IP', 'cas: baseline']);
+    assert.deepEqual(
+      log.map((c) => c.subject),
+      ['cas: +1 IP', 'cas: baseline'],
+    );
     assert.match(log[0]!.date, /^2020-01-02T03:04:05/);
     assert.equal(await store.resolveRevision('cas', '2020-01-02'), second);
     assert.equal((await store.at('cas', first!))?.catalog.entries.length, 1);
     assert.deepEqual(await store.sources(), ['cas']);
     // The catalog is pretty JSON so that `git log -p` reads line by line.
-    assert.match(git(join(dir, 'snapshots'), 'show', '--format=', second!, '--', 'cas/catalog.json'), /^\+\s+"value": "52\.174\.56\.180",$/m);
+    assert.match(
+      git(join(dir, 'snapshots'), 'show', '--format=', second!, '--', 'cas/catalog.json'),
+      /^\+\s+"value": "52\.174\.56\.180",$/m,
+    );
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
@@ -85,9 +119,18 @@ test('inside an existing work tree, only the snapshot files are committed; other
     git(dir, 'add', 'unrelated.txt');
     const store = await SnapshotStore.open(join(dir, 'snapshots'));
     assert.equal(store.repo.root, dir);
-    await store.commit('cas', { catalog: catalogOf(['13.91.91.243', 'US1']), document: Buffer.from('v1'), meta }, 'cas: baseline');
+    await store.commit(
+      'cas',
+      { catalog: catalogOf(['13.91.91.243', 'US1']), document: Buffer.from('v1'), meta },
+      'cas: baseline',
+    );
     const files = git(dir, 'show', '--name-only', '--format=', 'HEAD').trim().split('\n');
-    assert.deepEqual(files.sort(), ['snapshots/.gitignore', 'snapshots/cas/catalog.json', 'snapshots/cas/document.md', 'snapshots/cas/meta.json']);
+    assert.deepEqual(files.sort(), [
+      'snapshots/.gitignore',
+      'snapshots/cas/catalog.json',
+      'snapshots/cas/document.md',
+      'snapshots/cas/meta.json',
+    ]);
     assert.match(git(dir, 'status', '--porcelain'), /^A {2}unrelated\.txt$/m, 'the unrelated staged file stays staged');
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -98,13 +141,31 @@ test('the outbox keeps entries in creation order and survives a reload', async (
   const dir = await mkdtemp(join(tmpdir(), 'ew-outbox-'));
   try {
     const outbox = Outbox.forSnapshotDir(dir);
-    const a = await outbox.create({ source: 'a', state: 'ready', catalogSha256: null, notification: { type: 'health', source: 'a', location: 'x', problems: ['p'] }, pending: ['console', 'slack'] });
-    const b = await outbox.create({ source: 'b', state: 'prepared', catalogSha256: 'abc', notification: { type: 'health', source: 'b', location: 'y', problems: [] }, pending: ['slack'] });
+    const a = await outbox.create({
+      source: 'a',
+      state: 'ready',
+      catalogSha256: null,
+      notification: { type: 'health', source: 'a', location: 'x', problems: ['p'] },
+      pending: ['console', 'slack'],
+    });
+    const b = await outbox.create({
+      source: 'b',
+      state: 'prepared',
+      catalogSha256: 'abc',
+      notification: { type: 'health', source: 'b', location: 'y', problems: [] },
+      pending: ['slack'],
+    });
     const listed = await new Outbox(outbox.dir).list();
-    assert.deepEqual(listed.map((e) => e.id), [a.id, b.id]);
+    assert.deepEqual(
+      listed.map((e) => e.id),
+      [a.id, b.id],
+    );
     assert.deepEqual(listed[0]!.pending, ['console', 'slack']);
     await outbox.remove(a.id);
-    assert.deepEqual((await outbox.list()).map((e) => e.id), [b.id]);
+    assert.deepEqual(
+      (await outbox.list()).map((e) => e.id),
+      [b.id],
+    );
     assert.equal(await readFile(join(outbox.dir, '.gitignore'), 'utf8'), '*\n');
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -100,7 +100,9 @@ export class SnapshotStore {
 
   /** Path of a file of `source`, relative to the git root (what git commands take). */
   repoPath(source: string, file: string): string {
-    return relative(this.repo.root, join(this.dir, source, file)).split('\\').join('/');
+    return relative(this.repo.root, join(this.dir, source, file))
+      .split('\\')
+      .join('/');
   }
 
   sourceDir(source: string): string {
@@ -113,7 +115,9 @@ export class SnapshotStore {
     try {
       return JSON.parse(text) as T;
     } catch (err) {
-      throw new StoreError(`${this.repoPath(source, file)} at ${rev} is not valid JSON: ${(err as Error).message}`, { cause: err });
+      throw new StoreError(`${this.repoPath(source, file)} at ${rev} is not valid JSON: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
   }
 
@@ -156,9 +160,15 @@ export class SnapshotStore {
       await writeAtomically(join(folder, documentFile), state.document);
       await writeAtomically(join(folder, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
     } catch (err) {
-      throw new StoreError(`cannot write snapshot of ${source} in ${folder}: ${(err as Error).message}`, { cause: err });
+      throw new StoreError(`cannot write snapshot of ${source} in ${folder}: ${(err as Error).message}`, {
+        cause: err,
+      });
     }
-    const paths = [this.repoPath(source, 'catalog.json'), this.repoPath(source, documentFile), this.repoPath(source, 'meta.json')];
+    const paths = [
+      this.repoPath(source, 'catalog.json'),
+      this.repoPath(source, documentFile),
+      this.repoPath(source, 'meta.json'),
+    ];
     // Run state (lock, outbox, held versions) must never show up as history.
     const ignore = join(this.dir, '.gitignore');
     if (!(await readFile(ignore, 'utf8').catch(() => null))) {
@@ -167,7 +177,14 @@ export class SnapshotStore {
     }
     // A document whose format changed (markdown -> html) must not leave the old file behind.
     if (previousMeta && previousMeta.documentFile !== documentFile) {
-      await this.repo.tryGit(['rm', '-q', '--cached', '--ignore-unmatch', '--', this.repoPath(source, previousMeta.documentFile)]);
+      await this.repo.tryGit([
+        'rm',
+        '-q',
+        '--cached',
+        '--ignore-unmatch',
+        '--',
+        this.repoPath(source, previousMeta.documentFile),
+      ]);
       paths.push(this.repoPath(source, previousMeta.documentFile));
     }
     return this.repo.commitPaths(paths, message, options);
@@ -179,7 +196,12 @@ export class SnapshotStore {
    */
   async log(source: string, options: { since?: string; until?: string } = {}): Promise<SnapshotCommit[]> {
     if (!(await this.repo.hasCommits())) return [];
-    const out = await this.repo.git(['log', '--format=%H%x1f%aI%x1f%s%x1f%b%x1e', '--', this.repoPath(source, 'catalog.json')]);
+    const out = await this.repo.git([
+      'log',
+      '--format=%H%x1f%aI%x1f%s%x1f%b%x1e',
+      '--',
+      this.repoPath(source, 'catalog.json'),
+    ]);
     const since = options.since ? parseDateBound(options.since, 'start') : null;
     const until = options.until ? parseDateBound(options.until, 'end') : null;
     return out.stdout
@@ -190,7 +212,9 @@ export class SnapshotStore {
         const [commit = '', date = '', subject = '', body = ''] = record.split('\x1f');
         return { commit, date, subject, body: body.trim() };
       })
-      .filter((c) => (since === null || Date.parse(c.date) >= since) && (until === null || Date.parse(c.date) <= until));
+      .filter(
+        (c) => (since === null || Date.parse(c.date) >= since) && (until === null || Date.parse(c.date) <= until),
+      );
   }
 
   /**
@@ -210,7 +234,9 @@ export class SnapshotStore {
   async sources(): Promise<string[]> {
     if (!(await this.repo.hasCommits())) return [];
     const prefix = relative(this.repo.root, this.dir).split('\\').join('/');
-    const out = await this.repo.git(['ls-tree', '-d', '--name-only', `HEAD:${prefix}`].filter(Boolean)).catch(() => null);
+    const out = await this.repo
+      .git(['ls-tree', '-d', '--name-only', `HEAD:${prefix}`].filter(Boolean))
+      .catch(() => null);
     if (!out) return [];
     const ids: string[] = [];
     for (const id of out.stdout.split('\n').filter(Boolean)) {

@@ -41,12 +41,20 @@ function versions(): Version[] {
   });
 }
 
-test('backfill of all CAS versions builds a dated history linked to upstream commits', { skip: !existsSync(corpus) && 'shared corpus absent' }, async (t) => {
+test('backfill of all CAS versions builds a dated history linked to upstream commits', {
+  skip: !existsSync(corpus) && 'shared corpus absent',
+}, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-backfill-'));
   try {
     const upstream = join(dir, 'docs');
     await mkdir(join(upstream, 'CloudAppSecurityDocs'), { recursive: true });
-    const env = { ...process.env, GIT_AUTHOR_NAME: 'docs', GIT_AUTHOR_EMAIL: 'docs@example.com', GIT_COMMITTER_NAME: 'docs', GIT_COMMITTER_EMAIL: 'docs@example.com' };
+    const env = {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'docs',
+      GIT_AUTHOR_EMAIL: 'docs@example.com',
+      GIT_COMMITTER_NAME: 'docs',
+      GIT_COMMITTER_EMAIL: 'docs@example.com',
+    };
     execFileSync('git', ['init', '-q', '-b', 'main'], { cwd: upstream, env });
     const list = versions();
     const files = new Map(
@@ -64,20 +72,37 @@ test('backfill of all CAS versions builds a dated history linked to upstream com
         cwd: upstream,
         env: { ...env, GIT_AUTHOR_DATE: version.commitDate, GIT_COMMITTER_DATE: version.commitDate },
       });
-      upstreamCommitOf.set(version.index, execFileSync('git', ['rev-parse', 'HEAD'], { cwd: upstream, encoding: 'utf8' }).trim());
+      upstreamCommitOf.set(
+        version.index,
+        execFileSync('git', ['rev-parse', 'HEAD'], { cwd: upstream, encoding: 'utf8' }).trim(),
+      );
     }
 
-    await writeFile(join(dir, 'endpoint-watch.yaml'), `snapshotDir: ./history\nsources:\n  - id: cas\n    url: https://docs.example/${DOC_PATH}\n`);
+    await writeFile(
+      join(dir, 'endpoint-watch.yaml'),
+      `snapshotDir: ./history\nsources:\n  - id: cas\n    url: https://docs.example/${DOC_PATH}\n`,
+    );
     const stdout = new StringSink();
     const stderr = new StringSink();
-    const code = await main(['backfill', '--source', 'cas', '--git-dir', 'docs', '--path', DOC_PATH, '--json'], { stdout, stderr, env: {}, cwd: dir });
+    const code = await main(['backfill', '--source', 'cas', '--git-dir', 'docs', '--path', DOC_PATH, '--json'], {
+      stdout,
+      stderr,
+      env: {},
+      cwd: dir,
+    });
     assert.equal(code, 0, stderr.toString());
     const result = JSON.parse(stdout.toString()) as { versions: number; commits: number; skipped: unknown[] };
     assert.equal(result.versions, list.length);
     assert.deepEqual(result.skipped, [], 'every real version has endpoints');
-    t.diagnostic(`${result.versions} upstream versions -> ${result.commits} snapshot commits (${list.filter((v) => v.ipChange).length} versions changed IPs per versions.tsv)`);
+    t.diagnostic(
+      `${result.versions} upstream versions -> ${result.commits} snapshot commits (${list.filter((v) => v.ipChange).length} versions changed IPs per versions.tsv)`,
+    );
 
-    const log = execFileSync('git', ['log', '--reverse', '--format=%aI%x1f%s%x1f%(trailers:key=Upstream-Commit,valueonly)%x1e'], { cwd: join(dir, 'history'), encoding: 'utf8' })
+    const log = execFileSync(
+      'git',
+      ['log', '--reverse', '--format=%aI%x1f%s%x1f%(trailers:key=Upstream-Commit,valueonly)%x1e'],
+      { cwd: join(dir, 'history'), encoding: 'utf8' },
+    )
       .split('\x1e')
       .map((r) => r.trim())
       .filter(Boolean)

@@ -59,7 +59,8 @@ const cases = [
     path: '/urls-and-ip-ranges.md',
     good: () => fixture('m365-urls/__fixtures__/urls-and-ip-ranges.md'),
     // What was really published: front matter and the generator comments, no table.
-    empty: '---\ntitle: Microsoft 365 URLs and IP address ranges\n---\n\n<!--Worldwide endpoints version 2020080700-->\n<!--File generated 2020-08-08 08:00:04.0720-->\n',
+    empty:
+      '---\ntitle: Microsoft 365 URLs and IP address ranges\n---\n\n<!--Worldwide endpoints version 2020080700-->\n<!--File generated 2020-08-08 08:00:04.0720-->\n',
     contentType: 'text/markdown; charset=utf-8',
     format: 'm365-urls',
   },
@@ -88,36 +89,45 @@ test('an empty generation of a Microsoft 365 format is held and announced once; 
   assert.equal(baseline.commits, 2);
 
   for (const c of cases) {
-    await t.test(`${c.source}: published empty, it is held with a parser-health alert and nothing is committed`, async () => {
-      const before = slack.delivered().length;
-      docs.set(c.path, reply.document(c.empty, { contentType: c.contentType }));
-      const run = await cli('run', '--source', c.source, '--json');
-      assert.equal(run.code, 1);
-      const result = JSON.parse(run.stdout).results[0];
-      assert.equal(result.status, 'held', run.stdout);
-      assert.ok(result.problems.some((p: string) => /entries dropped by more than half: \d+ -> 0/.test(p)), result.problems.join('; '));
-      assert.equal(slack.delivered().length, before + 1);
-      assert.match(slackTexts().at(-1)!, /parser-health problem/);
-      assert.doesNotMatch(slackTexts().at(-1)!, /removed/);
-      assert.equal(commits().length, baseline.commits);
-      // Still empty at the next run: still held, not announced again.
-      const again = await cli('run', '--source', c.source);
-      assert.equal(again.code, 1);
-      assert.match(again.stderr, /HELD/);
-      assert.equal(slack.delivered().length, before + 1);
-    });
+    await t.test(
+      `${c.source}: published empty, it is held with a parser-health alert and nothing is committed`,
+      async () => {
+        const before = slack.delivered().length;
+        docs.set(c.path, reply.document(c.empty, { contentType: c.contentType }));
+        const run = await cli('run', '--source', c.source, '--json');
+        assert.equal(run.code, 1);
+        const result = JSON.parse(run.stdout).results[0];
+        assert.equal(result.status, 'held', run.stdout);
+        assert.ok(
+          result.problems.some((p: string) => /entries dropped by more than half: \d+ -> 0/.test(p)),
+          result.problems.join('; '),
+        );
+        assert.equal(slack.delivered().length, before + 1);
+        assert.match(slackTexts().at(-1)!, /parser-health problem/);
+        assert.doesNotMatch(slackTexts().at(-1)!, /removed/);
+        assert.equal(commits().length, baseline.commits);
+        // Still empty at the next run: still held, not announced again.
+        const again = await cli('run', '--source', c.source);
+        assert.equal(again.code, 1);
+        assert.match(again.stderr, /HELD/);
+        assert.equal(slack.delivered().length, before + 1);
+      },
+    );
 
-    await t.test(`${c.source}: an HTML error page with status 200 fails the source, with no alert and no commit`, async () => {
-      const before = slack.delivered().length;
-      docs.set(c.path, reply.errorPage());
-      const run = await cli('run', '--source', c.source, '--json');
-      assert.equal(run.code, 1);
-      const result = JSON.parse(run.stdout).results[0];
-      assert.equal(result.status, 'failed', run.stdout);
-      assert.equal(result.error.code, 'PARSE');
-      assert.equal(slack.delivered().length, before);
-      assert.equal(commits().length, baseline.commits);
-    });
+    await t.test(
+      `${c.source}: an HTML error page with status 200 fails the source, with no alert and no commit`,
+      async () => {
+        const before = slack.delivered().length;
+        docs.set(c.path, reply.errorPage());
+        const run = await cli('run', '--source', c.source, '--json');
+        assert.equal(run.code, 1);
+        const result = JSON.parse(run.stdout).results[0];
+        assert.equal(result.status, 'failed', run.stdout);
+        assert.equal(result.error.code, 'PARSE');
+        assert.equal(slack.delivered().length, before);
+        assert.equal(commits().length, baseline.commits);
+      },
+    );
 
     await t.test(`${c.source}: back as it was, nothing to say`, async () => {
       const before = slack.delivered().length;
@@ -134,7 +144,17 @@ test('an empty generation of a Microsoft 365 format is held and announced once; 
     const before = slack.delivered().length;
     docs.set('/new.md', reply.document(cases[0]!.empty));
     const config = join(dir, 'new.yaml');
-    await writeFile(config, ['snapshotDir: ./snapshots', 'sources:', '  - id: new-page', `    url: ${docs.url('/new.md')}`, '    retries: 0', ''].join('\n'));
+    await writeFile(
+      config,
+      [
+        'snapshotDir: ./snapshots',
+        'sources:',
+        '  - id: new-page',
+        `    url: ${docs.url('/new.md')}`,
+        '    retries: 0',
+        '',
+      ].join('\n'),
+    );
     const run = await cli('run', '--config', config, '--json');
     assert.equal(run.code, 1);
     const result = JSON.parse(run.stdout).results[0];

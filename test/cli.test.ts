@@ -15,8 +15,26 @@ const COMMANDS = ['parse', 'diff', 'run', 'watch', 'history', 'show', 'lookup', 
 
 const cli = (cwd: string, ...args: string[]) => runCli(args, { cwd });
 
-const OLD = ['## Portal access', '', 'Open **outbound port 443** for:', '', '|----|----|', '|US1 data center|13.91.91.243|', '|EU1 data center|52.174.56.180|', ''].join('\n');
-const NEW = ['## Portal access', '', 'Open **outbound port 443** for:', '', '|----|----|', '|US1 data center|13.91.91.243|', '|EU1 data center|52.174.56.180<br/>52.174.56.181|', ''].join('\n');
+const OLD = [
+  '## Portal access',
+  '',
+  'Open **outbound port 443** for:',
+  '',
+  '|----|----|',
+  '|US1 data center|13.91.91.243|',
+  '|EU1 data center|52.174.56.180|',
+  '',
+].join('\n');
+const NEW = [
+  '## Portal access',
+  '',
+  'Open **outbound port 443** for:',
+  '',
+  '|----|----|',
+  '|US1 data center|13.91.91.243|',
+  '|EU1 data center|52.174.56.180<br/>52.174.56.181|',
+  '',
+].join('\n');
 
 test('every command answers --help with its usage and exit 0', async () => {
   const top = await cli(tmpdir(), '--help');
@@ -41,7 +59,10 @@ test('usage mistakes exit 2 with a message on stderr', async () => {
     const noConfig = await cli(dir, 'run');
     assert.equal(noConfig.code, 2);
     assert.match(noConfig.stderr, /endpoint-watch\.yaml.*not found/);
-    await writeFile(join(dir, 'endpoint-watch.yaml'), 'sources:\n  - id: a\n    url: ./a.md\n    schedule: "every tuesday"\n');
+    await writeFile(
+      join(dir, 'endpoint-watch.yaml'),
+      'sources:\n  - id: a\n    url: ./a.md\n    schedule: "every tuesday"\n',
+    );
     const badCron = await cli(dir, 'run');
     assert.equal(badCron.code, 2);
     assert.match(badCron.stderr, /sources\[0\]\.schedule/);
@@ -78,7 +99,8 @@ test('run waits for the snapshot lock of a live process, and with --wait 0 says 
     const stderr = new StringSink();
     const waiting = main(['run'], { stdout, stderr, env: {}, cwd: dir });
     // It says whom it waits for; once the holder is gone it goes ahead and records the baseline.
-    while (!stderr.toString().includes(`waiting for endpoint-watch pid ${holder.pid}`)) await new Promise((resolve) => setTimeout(resolve, 20));
+    while (!stderr.toString().includes(`waiting for endpoint-watch pid ${holder.pid}`))
+      await new Promise((resolve) => setTimeout(resolve, 20));
     assert.equal(stdout.toString(), '', 'nothing ran while the lock was held');
     holder.kill();
     assert.equal(await waiting, 0, stderr.toString());
@@ -93,12 +115,24 @@ test('one failing source does not stop the others; the run exits 1 and says whic
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
   try {
     await writeFile(join(dir, 'good.md'), OLD);
-    await writeFile(join(dir, 'endpoint-watch.yaml'), 'sources:\n  - id: broken\n    url: ./missing.md\n  - id: good\n    url: ./good.md\n');
+    await writeFile(
+      join(dir, 'endpoint-watch.yaml'),
+      'sources:\n  - id: broken\n    url: ./missing.md\n  - id: good\n    url: ./good.md\n',
+    );
     const run = await cli(dir, 'run', '--json');
     assert.equal(run.code, 1);
-    const report = JSON.parse(run.stdout) as { ok: boolean; results: Array<{ source: string; status: string; error?: { code: string; message: string } }> };
+    const report = JSON.parse(run.stdout) as {
+      ok: boolean;
+      results: Array<{ source: string; status: string; error?: { code: string; message: string } }>;
+    };
     assert.equal(report.ok, false);
-    assert.deepEqual(report.results.map((r) => [r.source, r.status]), [['broken', 'failed'], ['good', 'baseline']]);
+    assert.deepEqual(
+      report.results.map((r) => [r.source, r.status]),
+      [
+        ['broken', 'failed'],
+        ['good', 'baseline'],
+      ],
+    );
     assert.equal(report.results[0]!.error?.code, 'FETCH');
     assert.match(report.results[0]!.error?.message ?? '', /missing\.md/);
     // Console alerts go to stderr in --json mode, so stdout stays one JSON document.
@@ -111,7 +145,10 @@ test('one failing source does not stop the others; the run exits 1 and says whic
 test('before the first run, the reading commands say there is nothing yet and create no snapshot repository', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
   try {
-    await writeFile(join(dir, 'endpoint-watch.yaml'), 'snapshotDir: ./snapshots\nsources:\n  - id: vendor\n    url: ./vendor.md\n');
+    await writeFile(
+      join(dir, 'endpoint-watch.yaml'),
+      'snapshotDir: ./snapshots\nsources:\n  - id: vendor\n    url: ./vendor.md\n',
+    );
     const history = await cli(dir, 'history');
     assert.equal(history.code, 0, history.stderr);
     assert.match(history.stdout, /no snapshot commits yet/);
@@ -140,9 +177,19 @@ test('before the first run, the reading commands say there is nothing yet and cr
 
 test('run --accept with nothing held does not wave through a broken version nobody has seen', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
-  const AUTH = ['## Authentication gateway', '', '|----|----|', '|US1 data center|52.183.75.62|', '|EU1 data center|13.80.125.22|', ''].join('\n');
+  const AUTH = [
+    '## Authentication gateway',
+    '',
+    '|----|----|',
+    '|US1 data center|52.183.75.62|',
+    '|EU1 data center|13.80.125.22|',
+    '',
+  ].join('\n');
   try {
-    await writeFile(join(dir, 'endpoint-watch.yaml'), 'snapshotDir: ./snapshots\nsources:\n  - id: vendor\n    url: ./vendor.md\n');
+    await writeFile(
+      join(dir, 'endpoint-watch.yaml'),
+      'snapshotDir: ./snapshots\nsources:\n  - id: vendor\n    url: ./vendor.md\n',
+    );
     await writeFile(join(dir, 'vendor.md'), `${OLD}\n${AUTH}`);
     assert.equal((await cli(dir, 'run')).code, 0);
     // The next version lost a table; the first run to see it is an --accept.
@@ -172,7 +219,8 @@ test('parse --json and diff --json print the documented shapes; --exit-code repo
     assert.equal(parsed.code, 0, parsed.stderr);
     const { entries } = JSON.parse(parsed.stdout) as { entries: Array<Record<string, unknown>> };
     assert.equal(entries.length, 2);
-    for (const key of ['kind', 'value', 'section', 'region', 'group', 'ports', 'required']) assert.ok(key in entries[0]!, key);
+    for (const key of ['kind', 'value', 'section', 'region', 'group', 'ports', 'required'])
+      assert.ok(key in entries[0]!, key);
     assert.deepEqual(
       entries.map((e) => [e.kind, e.value, e.section, e.region]),
       [
@@ -190,8 +238,24 @@ test('parse --json and diff --json print the documented shapes; --exit-code repo
     const { changes } = JSON.parse(diff.stdout) as { changes: Array<Record<string, unknown>> };
     assert.equal(changes.length, 1);
     assert.deepEqual(
-      { type: changes[0]!.type, kind: changes[0]!.kind, value: changes[0]!.value, section: changes[0]!.section, region: changes[0]!.region, group: changes[0]!.group, fields: changes[0]!.fields },
-      { type: 'added', kind: 'ip', value: '52.174.56.181', section: 'Portal access', region: 'EU1', group: null, fields: [] },
+      {
+        type: changes[0]!.type,
+        kind: changes[0]!.kind,
+        value: changes[0]!.value,
+        section: changes[0]!.section,
+        region: changes[0]!.region,
+        group: changes[0]!.group,
+        fields: changes[0]!.fields,
+      },
+      {
+        type: 'added',
+        kind: 'ip',
+        value: '52.174.56.181',
+        section: 'Portal access',
+        region: 'EU1',
+        group: null,
+        fields: [],
+      },
     );
     assert.match(String(changes[0]!.message), /EU1/);
     assert.match(String(changes[0]!.message), /52\.174\.56\.181/);
@@ -213,7 +277,15 @@ test('parse --json and diff --json print the documented shapes; --exit-code repo
     assert.match(unreadable.stderr, /error-page\.html: no endpoint found/);
 
     // A catalog.json (as stored in a snapshot) is accepted on either side.
-    await writeFile(join(dir, 'catalog.json'), JSON.stringify({ source: 'old', format: 'markdown', entries: JSON.parse(parsed.stdout).entries, shape: JSON.parse(parsed.stdout).shape }));
+    await writeFile(
+      join(dir, 'catalog.json'),
+      JSON.stringify({
+        source: 'old',
+        format: 'markdown',
+        entries: JSON.parse(parsed.stdout).entries,
+        shape: JSON.parse(parsed.stdout).shape,
+      }),
+    );
     const fromCatalog = await cli(dir, 'diff', 'catalog.json', 'new.md', '--json');
     assert.equal((JSON.parse(fromCatalog.stdout) as { changes: unknown[] }).changes.length, 1);
 
@@ -231,7 +303,9 @@ test('the binary runs as a process: --version and exit codes', () => {
   const version = spawnSync(process.execPath, ['--import', 'tsx', bin, '--version'], { encoding: 'utf8' });
   assert.equal(version.status, 0, version.stderr);
   assert.match(version.stdout, /^\d+\.\d+\.\d+\n$/);
-  const bad = spawnSync(process.execPath, ['--import', 'tsx', bin, 'parse', '/nonexistent/doc.md'], { encoding: 'utf8' });
+  const bad = spawnSync(process.execPath, ['--import', 'tsx', bin, 'parse', '/nonexistent/doc.md'], {
+    encoding: 'utf8',
+  });
   assert.equal(bad.status, 1);
   assert.match(bad.stderr, /\/nonexistent\/doc\.md/);
 });

@@ -26,7 +26,16 @@ function page(eu: string[], options: { withAuthTable?: boolean } = {}): string {
     '|US1 data center|13.91.91.243|',
     `|EU1 data center|${eu.join('<br/>')}|`,
     '',
-    ...(options.withAuthTable === false ? [] : ['## Authentication gateway', '', '|----|----|', '|US1 data center|52.183.75.62|', '|EU1 data center|13.80.125.22|', '']),
+    ...(options.withAuthTable === false
+      ? []
+      : [
+          '## Authentication gateway',
+          '',
+          '|----|----|',
+          '|US1 data center|52.183.75.62|',
+          '|EU1 data center|13.80.125.22|',
+          '',
+        ]),
   ].join('\n');
 }
 
@@ -98,87 +107,113 @@ test('notifier outages: the alert waits in the outbox and reaches the notifier t
     assert.deepEqual(await outbox(), []);
   });
 
-  await t.test('Slack 429: email sent, commit made, alert kept for Slack only; the next run posts it once', async () => {
-    slack.respond({ status: 429, headers: { 'retry-after': '0' } });
-    await writeFile(join(dir, 'network.md'), page(['52.174.56.180', '52.174.56.181']));
-    const failed = await cli('run');
-    assert.equal(failed.code, 1);
-    assert.match(failed.stderr, /portal: alert not delivered by slack, kept for the next run: .*HTTP 429/);
-    assert.equal(slack.delivered().length, 1);
-    assert.equal(smtp.messages.length, 2);
-    assert.match(smtp.messages[1]!.text ?? '', /52\.174\.56\.181/);
-    assert.equal(commits().length, 2);
-    assert.deepEqual((await outbox()).map((e) => e.pending), [['slack']]);
-    await assertNoSecrets();
+  await t.test(
+    'Slack 429: email sent, commit made, alert kept for Slack only; the next run posts it once',
+    async () => {
+      slack.respond({ status: 429, headers: { 'retry-after': '0' } });
+      await writeFile(join(dir, 'network.md'), page(['52.174.56.180', '52.174.56.181']));
+      const failed = await cli('run');
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, /portal: alert not delivered by slack, kept for the next run: .*HTTP 429/);
+      assert.equal(slack.delivered().length, 1);
+      assert.equal(smtp.messages.length, 2);
+      assert.match(smtp.messages[1]!.text ?? '', /52\.174\.56\.181/);
+      assert.equal(commits().length, 2);
+      assert.deepEqual(
+        (await outbox()).map((e) => e.pending),
+        [['slack']],
+      );
+      await assertNoSecrets();
 
-    const retried = await cli('run');
-    assert.equal(retried.code, 0, retried.stderr);
-    assert.equal(slack.delivered().length, 2);
-    assert.match(slackTexts()[1]!, /52\.174\.56\.181/);
-    assert.equal(smtp.messages.length, 2, 'email already had it');
-    assert.equal(commits().length, 2);
-    assert.deepEqual(await outbox(), []);
+      const retried = await cli('run');
+      assert.equal(retried.code, 0, retried.stderr);
+      assert.equal(slack.delivered().length, 2);
+      assert.match(slackTexts()[1]!, /52\.174\.56\.181/);
+      assert.equal(smtp.messages.length, 2, 'email already had it');
+      assert.equal(commits().length, 2);
+      assert.deepEqual(await outbox(), []);
 
-    const quiet = await cli('run');
-    assert.equal(quiet.code, 0, quiet.stderr);
-    assert.equal(slack.delivered().length, 2, 'nothing is sent twice');
-    assert.equal(smtp.messages.length, 2);
-  });
+      const quiet = await cli('run');
+      assert.equal(quiet.code, 0, quiet.stderr);
+      assert.equal(slack.delivered().length, 2, 'nothing is sent twice');
+      assert.equal(smtp.messages.length, 2);
+    },
+  );
 
-  await t.test('SMTP outage over two runs: Slack posted once, email delivered once when the server is back', async () => {
-    await smtp.outage();
-    await writeFile(join(dir, 'network.md'), page(['52.174.56.181']));
-    const failed = await cli('run');
-    assert.equal(failed.code, 1);
-    assert.match(failed.stderr, /alert not delivered by email:netsec@example\.com, kept for the next run: .*ECONNREFUSED/);
-    assert.equal(slack.delivered().length, 3);
-    assert.match(slackTexts()[2]!, /52\.174\.56\.180/);
-    assert.equal(commits().length, 3);
-    assert.deepEqual((await outbox()).map((e) => e.pending), [['email:netsec@example.com']]);
-    await assertNoSecrets();
+  await t.test(
+    'SMTP outage over two runs: Slack posted once, email delivered once when the server is back',
+    async () => {
+      await smtp.outage();
+      await writeFile(join(dir, 'network.md'), page(['52.174.56.181']));
+      const failed = await cli('run');
+      assert.equal(failed.code, 1);
+      assert.match(
+        failed.stderr,
+        /alert not delivered by email:netsec@example\.com, kept for the next run: .*ECONNREFUSED/,
+      );
+      assert.equal(slack.delivered().length, 3);
+      assert.match(slackTexts()[2]!, /52\.174\.56\.180/);
+      assert.equal(commits().length, 3);
+      assert.deepEqual(
+        (await outbox()).map((e) => e.pending),
+        [['email:netsec@example.com']],
+      );
+      await assertNoSecrets();
 
-    const stillDown = await cli('run');
-    assert.equal(stillDown.code, 1, 'an alert that still cannot be delivered fails the run');
-    assert.match(stillDown.stderr, /earlier alert still not delivered \(portal\/email:netsec@example\.com\)/);
-    assert.equal(slack.delivered().length, 3, 'Slack is not sent the kept alert again');
-    assert.equal((await outbox()).length, 1);
+      const stillDown = await cli('run');
+      assert.equal(stillDown.code, 1, 'an alert that still cannot be delivered fails the run');
+      assert.match(stillDown.stderr, /earlier alert still not delivered \(portal\/email:netsec@example\.com\)/);
+      assert.equal(slack.delivered().length, 3, 'Slack is not sent the kept alert again');
+      assert.equal((await outbox()).length, 1);
 
-    await smtp.recover();
-    const retried = await cli('run');
-    assert.equal(retried.code, 0, retried.stderr);
-    assert.equal(smtp.messages.length, 3);
-    assert.match(smtp.messages[2]!.text ?? '', /IP removed: 52\.174\.56\.180/);
-    assert.equal(slack.delivered().length, 3);
-    assert.deepEqual(await outbox(), []);
-  });
+      await smtp.recover();
+      const retried = await cli('run');
+      assert.equal(retried.code, 0, retried.stderr);
+      assert.equal(smtp.messages.length, 3);
+      assert.match(smtp.messages[2]!.text ?? '', /IP removed: 52\.174\.56\.180/);
+      assert.equal(slack.delivered().length, 3);
+      assert.deepEqual(await outbox(), []);
+    },
+  );
 
-  await t.test('Slack 500 while a version is held: the run says the health alert was not delivered; the next run posts it once', async () => {
-    slack.respond({ status: 500 });
-    await writeFile(join(dir, 'network.md'), page(['52.174.56.181'], { withAuthTable: false }));
-    const held = await cli('run', '--json');
-    assert.equal(held.code, 1);
-    const report = JSON.parse(held.stdout) as { results: Array<{ status: string; undelivered?: Record<string, string> }> };
-    assert.equal(report.results[0]!.status, 'held');
-    assert.match(report.results[0]!.undelivered?.['slack'] ?? '', /HTTP 500/);
-    assert.equal(smtp.messages.length, 4);
-    assert.match(smtp.messages[3]!.subject, /parser-health problem/);
-    assert.deepEqual((await outbox()).map((e) => e.pending), [['slack']]);
-    assert.equal(commits().length, 3);
-    await assertNoSecrets();
+  await t.test(
+    'Slack 500 while a version is held: the run says the health alert was not delivered; the next run posts it once',
+    async () => {
+      slack.respond({ status: 500 });
+      await writeFile(join(dir, 'network.md'), page(['52.174.56.181'], { withAuthTable: false }));
+      const held = await cli('run', '--json');
+      assert.equal(held.code, 1);
+      const report = JSON.parse(held.stdout) as {
+        results: Array<{ status: string; undelivered?: Record<string, string> }>;
+      };
+      assert.equal(report.results[0]!.status, 'held');
+      assert.match(report.results[0]!.undelivered?.['slack'] ?? '', /HTTP 500/);
+      assert.equal(smtp.messages.length, 4);
+      assert.match(smtp.messages[3]!.subject, /parser-health problem/);
+      assert.deepEqual(
+        (await outbox()).map((e) => e.pending),
+        [['slack']],
+      );
+      assert.equal(commits().length, 3);
+      await assertNoSecrets();
 
-    const again = await cli('run');
-    assert.equal(again.code, 1, 'still held');
-    assert.match(again.stderr, /HELD/);
-    assert.doesNotMatch(again.stderr, /not delivered/);
-    assert.equal(slack.delivered().length, 4);
-    assert.match(slackTexts()[3]!, /parser-health problem/);
-    assert.equal(smtp.messages.length, 4, 'email already had it');
-    assert.deepEqual(await outbox(), []);
-    assert.equal(commits().length, 3);
-  });
+      const again = await cli('run');
+      assert.equal(again.code, 1, 'still held');
+      assert.match(again.stderr, /HELD/);
+      assert.doesNotMatch(again.stderr, /not delivered/);
+      assert.equal(slack.delivered().length, 4);
+      assert.match(slackTexts()[3]!, /parser-health problem/);
+      assert.equal(smtp.messages.length, 4, 'email already had it');
+      assert.deepEqual(await outbox(), []);
+      assert.equal(commits().length, 3);
+    },
+  );
 
   await t.test('neither the webhook URL nor the SMTP password was printed', async () => {
-    assert.ok(printed.some((text) => /not delivered/.test(text)), 'the runs above did report delivery failures');
+    assert.ok(
+      printed.some((text) => /not delivered/.test(text)),
+      'the runs above did report delivery failures',
+    );
     await assertNoSecrets();
   });
 });

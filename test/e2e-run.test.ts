@@ -19,7 +19,16 @@ function casDocument(options: { euAppConnector?: string[]; dropAuthTable?: boole
   const eu = options.euAppConnector ?? ['13.80.22.71', '13.95.29.177', '13.95.30.46'];
   const auth = options.dropAuthTable
     ? ''
-    : ['## Authentication gateway', '', 'Legacy tenants allow these addresses.', '', '|----|----|', '|US1 data center|52.183.75.62|', '|EU1 data center|13.80.125.22|', ''].join('\n');
+    : [
+        '## Authentication gateway',
+        '',
+        'Legacy tenants allow these addresses.',
+        '',
+        '|----|----|',
+        '|US1 data center|52.183.75.62|',
+        '|EU1 data center|13.80.125.22|',
+        '',
+      ].join('\n');
   return [
     '---',
     'title: Example network requirements',
@@ -56,7 +65,8 @@ let smtp: SmtpStub;
 let dir: string;
 let configPath: string;
 
-const cli = (...args: string[]) => runCli(args, { cwd: dir, env: { ...process.env, EW_SLACK: slack.url, EW_SMTP: smtp.url() } });
+const cli = (...args: string[]) =>
+  runCli(args, { cwd: dir, env: { ...process.env, EW_SLACK: slack.url, EW_SMTP: smtp.url() } });
 const commits = () => snapshotSubjects(join(dir, 'snapshots'));
 
 function slackTexts(): string[] {
@@ -116,7 +126,12 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
   });
 
   await t.test('re-worded introduction and <br/> instead of <br></br>: no commit, no alert', async () => {
-    docs.set('/network-requirements.md', reply.document(casDocument({ intro: 'Your firewall must allow these.' }).replaceAll('<br></br>', '<br/>'), { etag: '"v1b"' }));
+    docs.set(
+      '/network-requirements.md',
+      reply.document(casDocument({ intro: 'Your firewall must allow these.' }).replaceAll('<br></br>', '<br/>'), {
+        etag: '"v1b"',
+      }),
+    );
     const run = await cli('run');
     assert.equal(run.code, 0, run.stderr);
     assert.equal(slack.delivered().length, 1);
@@ -125,7 +140,12 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
   });
 
   await t.test('an IP added to EU1: one Slack post, one email, one commit naming it', async () => {
-    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.46', '13.95.30.47'] }), { etag: '"v2"' }));
+    docs.set(
+      '/network-requirements.md',
+      reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.46', '13.95.30.47'] }), {
+        etag: '"v2"',
+      }),
+    );
     const run = await cli('run');
     assert.equal(run.code, 0, run.stderr);
     assert.equal(slack.delivered().length, 2);
@@ -137,7 +157,10 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     assert.equal(commits().length, 2);
     assert.equal(commits()[0], 'cloud-app-security: +1 IP (EU1 App connector 13.95.30.47)');
     const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' }).trim();
-    assert.ok(slackTexts()[1]!.includes(`https://git.example/netsec/allowlist/commit/${head}`), 'the alert links its snapshot commit');
+    assert.ok(
+      slackTexts()[1]!.includes(`https://git.example/netsec/allowlist/commit/${head}`),
+      'the alert links its snapshot commit',
+    );
   });
 
   await t.test('a 500 fails the source: exit 1, snapshot untouched, no "removed" alert', async () => {
@@ -161,7 +184,12 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
   });
 
   await t.test('recovery with an IP replaced: exactly that change, once', async () => {
-    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.48', '13.95.30.47'] }), { etag: '"v3"' }));
+    docs.set(
+      '/network-requirements.md',
+      reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.48', '13.95.30.47'] }), {
+        etag: '"v3"',
+      }),
+    );
     const run = await cli('run');
     assert.equal(run.code, 0, run.stderr);
     assert.equal(slack.delivered().length, 3);
@@ -172,29 +200,40 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     assert.match(commits()[0]!, /^cloud-app-security: \+1 IP, -1 IP$/);
   });
 
-  await t.test('Slack down during a change: email sent, commit made, Slack gets it on the next run, nobody twice', async () => {
-    slack.respond({ status: 500 });
-    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.48'] }), { etag: '"v4"' }));
-    const failed = await cli('run');
-    assert.equal(failed.code, 1);
-    assert.match(failed.stderr, /alert not delivered by slack, kept for the next run/);
-    assert.equal(slack.delivered().length, 3);
-    assert.equal(smtp.messages.length, 4);
-    assert.equal(commits().length, 4);
-    assert.equal((await readdir(join(dir, 'snapshots', '.outbox'))).filter((n) => n.endsWith('.json')).length, 1);
+  await t.test(
+    'Slack down during a change: email sent, commit made, Slack gets it on the next run, nobody twice',
+    async () => {
+      slack.respond({ status: 500 });
+      docs.set(
+        '/network-requirements.md',
+        reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.48'] }), {
+          etag: '"v4"',
+        }),
+      );
+      const failed = await cli('run');
+      assert.equal(failed.code, 1);
+      assert.match(failed.stderr, /alert not delivered by slack, kept for the next run/);
+      assert.equal(slack.delivered().length, 3);
+      assert.equal(smtp.messages.length, 4);
+      assert.equal(commits().length, 4);
+      assert.equal((await readdir(join(dir, 'snapshots', '.outbox'))).filter((n) => n.endsWith('.json')).length, 1);
 
-    const retried = await cli('run');
-    assert.equal(retried.code, 0, retried.stderr);
-    assert.equal(slack.delivered().length, 4);
-    assert.match(slackTexts()[3]!, /13\.95\.30\.47/);
-    assert.equal(smtp.messages.length, 4, 'email already had it');
-    assert.equal(commits().length, 4);
-    assert.equal((await readdir(join(dir, 'snapshots', '.outbox'))).filter((n) => n.endsWith('.json')).length, 0);
-  });
+      const retried = await cli('run');
+      assert.equal(retried.code, 0, retried.stderr);
+      assert.equal(slack.delivered().length, 4);
+      assert.match(slackTexts()[3]!, /13\.95\.30\.47/);
+      assert.equal(smtp.messages.length, 4, 'email already had it');
+      assert.equal(commits().length, 4);
+      assert.equal((await readdir(join(dir, 'snapshots', '.outbox'))).filter((n) => n.endsWith('.json')).length, 0);
+    },
+  );
 
   await t.test('SMTP outage: Slack sent, email delivered once the server is back', async () => {
     await smtp.outage();
-    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177'] }), { etag: '"v5"' }));
+    docs.set(
+      '/network-requirements.md',
+      reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177'] }), { etag: '"v5"' }),
+    );
     const failed = await cli('run');
     assert.equal(failed.code, 1);
     assert.equal(slack.delivered().length, 5);
@@ -207,30 +246,41 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     assert.equal(slack.delivered().length, 5, 'Slack already had it');
   });
 
-  await t.test('a version that loses a table is held: one health alert, no commit, then --accept takes it', async () => {
-    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177'], dropAuthTable: true }), { etag: '"v6"' }));
-    const held = await cli('run');
-    assert.equal(held.code, 1);
-    assert.match(held.stderr, /HELD/);
-    assert.equal(slack.delivered().length, 6);
-    assert.match(slackTexts()[5]!, /run --accept --source cloud-app-security/);
-    assert.doesNotMatch(slackTexts()[5]!, /52\.183\.75\.62/, 'no removal alert while held');
-    assert.equal(commits().length, 5);
+  await t.test(
+    'a version that loses a table is held: one health alert, no commit, then --accept takes it',
+    async () => {
+      docs.set(
+        '/network-requirements.md',
+        reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177'], dropAuthTable: true }), {
+          etag: '"v6"',
+        }),
+      );
+      const held = await cli('run');
+      assert.equal(held.code, 1);
+      assert.match(held.stderr, /HELD/);
+      assert.equal(slack.delivered().length, 6);
+      assert.match(slackTexts()[5]!, /run --accept --source cloud-app-security/);
+      assert.doesNotMatch(slackTexts()[5]!, /52\.183\.75\.62/, 'no removal alert while held');
+      assert.equal(commits().length, 5);
 
-    const again = await cli('run');
-    assert.equal(again.code, 1);
-    assert.equal(slack.delivered().length, 6, 'the same held version is not announced twice');
+      const again = await cli('run');
+      assert.equal(again.code, 1);
+      assert.equal(slack.delivered().length, 6, 'the same held version is not announced twice');
 
-    const accepted = await cli('run', '--accept', '--source', 'cloud-app-security');
-    assert.equal(accepted.code, 0, accepted.stderr);
-    assert.equal(commits().length, 6);
-    assert.equal(slack.delivered().length, 7);
-    assert.match(slackTexts()[6]!, /52\.183\.75\.62/);
-    assert.equal(smtp.messages.length, 7);
-  });
+      const accepted = await cli('run', '--accept', '--source', 'cloud-app-security');
+      assert.equal(accepted.code, 0, accepted.stderr);
+      assert.equal(commits().length, 6);
+      assert.equal(slack.delivered().length, 7);
+      assert.match(slackTexts()[6]!, /52\.183\.75\.62/);
+      assert.equal(smtp.messages.length, 7);
+    },
+  );
 
   await t.test('dry run: prints the diff, commits and sends nothing', async () => {
-    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71'], dropAuthTable: true }), { etag: '"v7"' }));
+    docs.set(
+      '/network-requirements.md',
+      reply.document(casDocument({ euAppConnector: ['13.80.22.71'], dropAuthTable: true }), { etag: '"v7"' }),
+    );
     const run = await cli('run', '--dry-run');
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /EU1 App connector: IP removed: 13\.95\.29\.177/);
@@ -238,27 +288,41 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     assert.equal(slack.delivered().length, 7);
   });
 
-  await t.test('a page published with only its header comments (no table at all) is held, not a mass removal', async () => {
-    const before = { slack: slack.delivered().length, mail: smtp.messages.length, commits: commits().length };
-    // A generator comment of its own: "endpoints version NNN" would make it the Microsoft 365
-    // URLs page (m365-urls detects that comment), i.e. another format, which fails the source.
-    docs.set('/network-requirements.md', reply.document('---\ntitle: Example network requirements\n---\n<!-- generated by the docs build, 2020-08-06 -->\n', { etag: '"empty"' }));
-    const held = await cli('run');
-    assert.equal(held.code, 1);
-    assert.match(held.stderr, /HELD: .*entries dropped by more than half: \d+ -> 0/);
-    assert.equal(slack.delivered().length, before.slack + 1);
-    assert.match(slackTexts().at(-1)!, /parser-health problem/);
-    assert.doesNotMatch(slackTexts().at(-1)!, /removed/);
-    assert.equal(smtp.messages.length, before.mail + 1);
-    assert.equal(commits().length, before.commits);
-    // The page comes back as it was: nothing to say, and the held version is dropped.
-    docs.set('/network-requirements.md', reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177'], dropAuthTable: true }), { etag: '"v6"' }));
-    const back = await cli('run');
-    assert.equal(back.code, 0, back.stderr);
-    assert.equal(slack.delivered().length, before.slack + 1);
-    assert.equal(commits().length, before.commits);
-    const accept = await cli('run', '--accept', '--source', 'cloud-app-security');
-    assert.equal(accept.code, 0, accept.stderr);
-    assert.equal(commits().length, before.commits, 'nothing held any more, so --accept has nothing to take');
-  });
+  await t.test(
+    'a page published with only its header comments (no table at all) is held, not a mass removal',
+    async () => {
+      const before = { slack: slack.delivered().length, mail: smtp.messages.length, commits: commits().length };
+      // A generator comment of its own: "endpoints version NNN" would make it the Microsoft 365
+      // URLs page (m365-urls detects that comment), i.e. another format, which fails the source.
+      docs.set(
+        '/network-requirements.md',
+        reply.document(
+          '---\ntitle: Example network requirements\n---\n<!-- generated by the docs build, 2020-08-06 -->\n',
+          { etag: '"empty"' },
+        ),
+      );
+      const held = await cli('run');
+      assert.equal(held.code, 1);
+      assert.match(held.stderr, /HELD: .*entries dropped by more than half: \d+ -> 0/);
+      assert.equal(slack.delivered().length, before.slack + 1);
+      assert.match(slackTexts().at(-1)!, /parser-health problem/);
+      assert.doesNotMatch(slackTexts().at(-1)!, /removed/);
+      assert.equal(smtp.messages.length, before.mail + 1);
+      assert.equal(commits().length, before.commits);
+      // The page comes back as it was: nothing to say, and the held version is dropped.
+      docs.set(
+        '/network-requirements.md',
+        reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177'], dropAuthTable: true }), {
+          etag: '"v6"',
+        }),
+      );
+      const back = await cli('run');
+      assert.equal(back.code, 0, back.stderr);
+      assert.equal(slack.delivered().length, before.slack + 1);
+      assert.equal(commits().length, before.commits);
+      const accept = await cli('run', '--accept', '--source', 'cloud-app-security');
+      assert.equal(accept.code, 0, accept.stderr);
+      assert.equal(commits().length, before.commits, 'nothing held any more, so --accept has nothing to take');
+    },
+  );
 });

@@ -14,16 +14,23 @@ import type { Change } from '../catalog/changes.js';
 import { formatPorts } from '../catalog/ports.js';
 import { markdownParser } from '../parsers/markdown/index.js';
 
-const CAS_PATH = fileURLToPath(new URL('../../shared/seeds/cloud-app-security-network-requirements.md', import.meta.url));
+const CAS_PATH = fileURLToPath(
+  new URL('../../shared/seeds/cloud-app-security-network-requirements.md', import.meta.url),
+);
 const M365_PATH = fileURLToPath(new URL('../../shared/seeds/microsoft-365-endpoints-rows.md', import.meta.url));
 const casSkip = !existsSync(CAS_PATH) && 'shared corpus absent';
 const m365Skip = !existsSync(M365_PATH) && 'shared corpus absent';
 
 /** Replaces `from` (which must occur exactly `times` times) by `to`. */
 function edit(text: string, from: string | RegExp, to: string, times = 1): string {
-  const count = typeof from === 'string' ? text.split(from).length - 1 : (text.match(new RegExp(from.source, `${from.flags.replace('g', '')}g`)) ?? []).length;
+  const count =
+    typeof from === 'string'
+      ? text.split(from).length - 1
+      : (text.match(new RegExp(from.source, `${from.flags.replace('g', '')}g`)) ?? []).length;
   assert.equal(count, times, `edit target ${String(from)} found ${count} times, expected ${times}`);
-  return typeof from === 'string' ? text.split(from).join(to) : text.replace(new RegExp(from.source, `${from.flags.replace('g', '')}g`), to);
+  return typeof from === 'string'
+    ? text.split(from).join(to)
+    : text.replace(new RegExp(from.source, `${from.flags.replace('g', '')}g`), to);
 }
 
 function catalogOf(text: string) {
@@ -34,11 +41,21 @@ function catalogOf(text: string) {
 
 /** The parts of a change this test pins down, in one comparable line. */
 function describe(change: Change): string {
-  const parts = [change.type, change.kind, change.value, `section=${change.section}`, `region=${change.region ?? '-'}`, `group=${change.group ?? '-'}`];
+  const parts = [
+    change.type,
+    change.kind,
+    change.value,
+    `section=${change.section}`,
+    `region=${change.region ?? '-'}`,
+    `group=${change.group ?? '-'}`,
+  ];
   if (change.fields.length) parts.push(`fields=${change.fields.join(',')}`);
-  if (change.type === 'moved') parts.push(`from=${change.from?.section}|${change.from?.region ?? '-'}|${change.from?.group ?? '-'}`);
-  if (change.before?.ports && change.after?.ports) parts.push(`ports=${formatPorts(change.before.ports)} -> ${formatPorts(change.after.ports)}`);
-  if (change.fields.includes('required')) parts.push(`required=${String(change.before?.required)} -> ${String(change.after?.required)}`);
+  if (change.type === 'moved')
+    parts.push(`from=${change.from?.section}|${change.from?.region ?? '-'}|${change.from?.group ?? '-'}`);
+  if (change.before?.ports && change.after?.ports)
+    parts.push(`ports=${formatPorts(change.before.ports)} -> ${formatPorts(change.after.ports)}`);
+  if (change.fields.includes('required'))
+    parts.push(`required=${String(change.before?.required)} -> ${String(change.after?.required)}`);
   return parts.join(' ');
 }
 
@@ -69,7 +86,11 @@ test('CAS: an IP replaced by another', { skip: casSkip }, () => {
 
 test('CAS: a data-center row added to a table', { skip: casSkip }, () => {
   const seed = readFileSync(CAS_PATH, 'utf8');
-  const after = edit(seed, '|EU1 data center|52.174.56.180|', '|EU1 data center|52.174.56.180|\n|US2 data center|52.184.165.82|');
+  const after = edit(
+    seed,
+    '|EU1 data center|52.174.56.180|',
+    '|EU1 data center|52.174.56.180|\n|US2 data center|52.184.165.82|',
+  );
   assert.deepEqual(changes(seed, after), [`added ip 52.184.165.82 section=${PORTAL} region=US2 group=-`]);
 });
 
@@ -97,7 +118,11 @@ test('CAS: pure re-formatting gives no change', { skip: casSkip }, () => {
   let after = edit(seed, '<br></br>', '<br/>', 11);
   after = edit(after, '\n|----|----|\n', '\n|Data center|IP addresses|\n|----|----|\n', 3);
   after = edit(after, ' data center|', '|', 6);
-  after = edit(after, '|EU1|13.80.22.71<br/>13.95.29.177<br/>13.95.30.46|', '|EU1|13.80.22.71, 13.95.29.177,13.95.30.46|');
+  after = edit(
+    after,
+    '|EU1|13.80.22.71<br/>13.95.29.177<br/>13.95.30.46|',
+    '|EU1|13.80.22.71, 13.95.29.177,13.95.30.46|',
+  );
   // Tables above the gateway section indented and padded, the gateway table inside a blockquote.
   const at = after.indexOf('## Authentication gateway');
   after =
@@ -111,16 +136,25 @@ test('CAS: pure re-formatting gives no change', { skip: casSkip }, () => {
 
 test('CAS: re-ordered cell values give no change', { skip: casSkip }, () => {
   const seed = readFileSync(CAS_PATH, 'utf8');
-  const list = '104.209.35.177<br></br>13.91.98.185<br></br>40.118.211.172<br></br>13.93.216.68<br></br>13.91.61.249<br></br>13.93.233.42<br></br>13.64.196.27<br></br>13.64.198.97<br></br>13.64.199.41<br></br>13.64.198.19';
+  const list =
+    '104.209.35.177<br></br>13.91.98.185<br></br>40.118.211.172<br></br>13.93.216.68<br></br>13.91.61.249<br></br>13.93.233.42<br></br>13.64.196.27<br></br>13.64.198.97<br></br>13.64.199.41<br></br>13.64.198.19';
   const after = edit(seed, list, list.split('<br></br>').reverse().join('<br></br>'));
   assert.deepEqual(changes(seed, after), []);
 });
 
 test('CAS: introduction and notes edited, a heading re-worded: no change', { skip: casSkip }, () => {
   const seed = readFileSync(CAS_PATH, 'utf8');
-  let after = edit(seed, /This topic provides a list of ports[^\n]*/, 'Allow the addresses below; addresses such as 10.0.0.1 in this sentence are examples only.');
+  let after = edit(
+    seed,
+    /This topic provides a list of ports[^\n]*/,
+    'Allow the addresses below; addresses such as 10.0.0.1 in this sentence are examples only.',
+  );
   after = edit(after, '## Authentication gateway', '## Authentication gateway (legacy)');
-  after = edit(after, 'By default the stunnel port number is set to 11344.', 'The stunnel listens where you configure it.');
+  after = edit(
+    after,
+    'By default the stunnel port number is set to 11344.',
+    'The stunnel listens where you configure it.',
+  );
   assert.deepEqual(changes(seed, after), []);
 });
 
@@ -167,7 +201,11 @@ test('M365: ports narrowed on a row', { skip: m365Skip }, () => {
 
 test('M365: Optional turned Required', { skip: m365Skip }, () => {
   const seed = readFileSync(M365_PATH, 'utf8');
-  const after = edit(seed, '**Optional:** Security and Compliance Center PST Import', '**Required:** Security and Compliance Center PST Import');
+  const after = edit(
+    seed,
+    '**Optional:** Security and Compliance Center PST Import',
+    '**Required:** Security and Compliance Center PST Import',
+  );
   assert.deepEqual(changes(seed, after), [
     `modified fqdn *.blob.core.windows.net section= region=- group=${ROW8} fields=required required=false -> true`,
   ]);
@@ -209,27 +247,45 @@ test('M365: a row added', { skip: m365Skip }, () => {
 test('M365: rows renumbered give no change', { skip: m365Skip }, () => {
   const seed = readFileSync(M365_PATH, 'utf8');
   // The row id is the first column of each row: ":::row:::\n  :::column:::\n    \n\n<id>\n".
-  const after = seed.replace(/(:::row:::\n {2}:::column:::\n {4}\n\n)(\d+)\n/g, (_, head: string, id: string) => `${head}${Number(id) + 100}\n`);
+  const after = seed.replace(
+    /(:::row:::\n {2}:::column:::\n {4}\n\n)(\d+)\n/g,
+    (_, head: string, id: string) => `${head}${Number(id) + 100}\n`,
+  );
   assert.notEqual(after, seed);
   assert.deepEqual(changes(seed, after), []);
   assert.ok(catalogOf(after).entries.some((e) => e.group === '102: Microsoft 365 portal'));
 });
 
-test('M365: re-formatting to the compact layout, unescaped wildcards and <br> lists give no change', { skip: m365Skip }, () => {
+test('M365: re-formatting to the compact layout, unescaped wildcards and <br> lists give no change', {
+  skip: m365Skip,
+}, () => {
   const seed = readFileSync(M365_PATH, 'utf8');
   // Compact layout: no blank lines inside row blocks.
-  const compact = seed.replace(/:::row:::[\s\S]*?:::row-end:::/g, (block) => block.split('\n').filter((l) => l.trim() !== '').join('\n'));
+  const compact = seed.replace(/:::row:::[\s\S]*?:::row-end:::/g, (block) =>
+    block
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .join('\n'),
+  );
   assert.deepEqual(changes(seed, compact), []);
   const unescaped = edit(seed, /^\\\*\./m, '*.', 23);
   assert.deepEqual(changes(seed, unescaped), []);
-  const brList = edit(seed, '\n\n\nbrowser.pipe.aria.microsoft.com\n\n\nmobile.pipe.aria.microsoft.com', '<br>browser.pipe.aria.microsoft.com<br/>mobile.pipe.aria.microsoft.com');
+  const brList = edit(
+    seed,
+    '\n\n\nbrowser.pipe.aria.microsoft.com\n\n\nmobile.pipe.aria.microsoft.com',
+    '<br>browser.pipe.aria.microsoft.com<br/>mobile.pipe.aria.microsoft.com',
+  );
   assert.deepEqual(changes(seed, brList), []);
 });
 
 test('M365: re-ordered hosts, edited introduction and a re-worded purpose give no change', { skip: m365Skip }, () => {
   const seed = readFileSync(M365_PATH, 'utf8');
   let after = edit(seed, '\nc.microsoft.com\n\n\nc1.microsoft.com\n', '\nc1.microsoft.com\n\n\nc.microsoft.com\n');
-  after = edit(after, /^Because Microsoft 365 is a Software as a Service[^\n]*/m, 'An introduction rewritten for this test, naming contoso.example.com and 192.0.2.1 in passing.');
+  after = edit(
+    after,
+    /^Because Microsoft 365 is a Software as a Service[^\n]*/m,
+    'An introduction rewritten for this test, naming contoso.example.com and 192.0.2.1 in passing.',
+  );
   after = edit(after, '(including shared Telemetry)', '(including shared telemetry services)');
   assert.deepEqual(changes(seed, after), []);
 });

@@ -49,9 +49,17 @@ test('watch runs each source on its schedule, one run at a time, until stopped',
     const out = stdout.toString();
     assert.match(out, /watching a on "\* \* \* \* \* \*"/);
     assert.match(out, /stopped\n$/);
-    const log = execFileSync('git', ['log', '--format=%s'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' }).trim().split('\n');
-    assert.deepEqual(log.filter((s) => s.startsWith('a:')), ['a: +1 IP (US1 Portal 13.91.91.244)', 'a: baseline, now tracking 1 endpoint']);
-    assert.deepEqual(log.filter((s) => s.startsWith('b:')), ['b: baseline, now tracking 1 endpoint']);
+    const log = execFileSync('git', ['log', '--format=%s'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' })
+      .trim()
+      .split('\n');
+    assert.deepEqual(
+      log.filter((s) => s.startsWith('a:')),
+      ['a: +1 IP (US1 Portal 13.91.91.244)', 'a: baseline, now tracking 1 endpoint'],
+    );
+    assert.deepEqual(
+      log.filter((s) => s.startsWith('b:')),
+      ['b: baseline, now tracking 1 endpoint'],
+    );
     assert.equal(stderr.toString(), '');
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -36,7 +36,12 @@ function twins(name: string): { markdown: Catalog; html: Catalog; htmlText: stri
   const md = fixture(`${name}.md`, 'text/markdown');
   const html = fixture(`${name}.html`, 'text/html');
   const htmlResult = htmlParser.parse(html);
-  return { markdown: buildCatalog(name, markdownParser.parse(md)), html: buildCatalog(name, htmlResult), htmlText: html.text, htmlResult };
+  return {
+    markdown: buildCatalog(name, markdownParser.parse(md)),
+    html: buildCatalog(name, htmlResult),
+    htmlText: html.text,
+    htmlResult,
+  };
 }
 
 /** Every entry's provenance line in the HTML source holds the value (wildcards written as &#42;. count). */
@@ -44,7 +49,10 @@ function assertLinesHoldValues(catalog: Catalog, htmlText: string): void {
   const lines = htmlText.split('\n');
   for (const entry of catalog.entries) {
     const line = lines[entry.provenance.line - 1] ?? '';
-    assert.ok(line.includes(entry.value.replace(/^\*\./, '')), `${entry.value} is not on line ${entry.provenance.line}: ${line}`);
+    assert.ok(
+      line.includes(entry.value.replace(/^\*\./, '')),
+      `${entry.value} is not on line ${entry.provenance.line}: ${line}`,
+    );
   }
 }
 
@@ -60,7 +68,9 @@ test('a CAS-style page and its markdown twin give the same catalog', () => {
   const byValue = new Map(html.entries.map((e) => [e.value, e]));
   // <br> lists, a DNS name column (with an entity-written wildcard in <code>), ports from the prose.
   assert.deepEqual(
-    html.entries.filter((e) => e.section === 'Console access').map((e) => [e.value, e.region, e.provenance.column, formatPorts(e.ports)]),
+    html.entries
+      .filter((e) => e.section === 'Console access')
+      .map((e) => [e.value, e.region, e.provenance.column, formatPorts(e.ports)]),
     [
       ['13.80.125.22', 'EU1', 'IP addresses', 'port 443'],
       ['52.174.56.180', 'EU1', 'IP addresses', 'port 443'],
@@ -82,7 +92,16 @@ test('a CAS-style page and its markdown twin give the same catalog', () => {
   assert.equal(formatPorts(byValue.get('52.227.143.223')!.ports), 'TCP 443; UDP 3478-3481');
   assert.equal(byValue.get('52.227.143.223')?.region, 'US Gov GCC High');
   // Nothing from <script>, <style>, <nav>, <footer>, comments, hidden elements or links.
-  for (const value of ['198.51.100.7', '192.0.2.1', '10.9.9.9', '203.0.113.10', '203.0.113.20', '13.91.91.200', 'learn.example.com', 'feedback.example-cloud.com']) {
+  for (const value of [
+    '198.51.100.7',
+    '192.0.2.1',
+    '10.9.9.9',
+    '203.0.113.10',
+    '203.0.113.20',
+    '13.91.91.200',
+    'learn.example.com',
+    'feedback.example-cloud.com',
+  ]) {
     assert.ok(!html.entries.some((e) => e.value.includes(value)), value);
   }
 });
@@ -92,13 +111,36 @@ test('a rendered DocFX rows page and its markdown twin give the same catalog', (
   assert.equal(html.entries.length, 9);
   assert.deepEqual(withoutProvenance(html), withoutProvenance(markdown));
   assert.deepEqual({ ...html.shape, format: 'markdown' }, markdown.shape);
-  assert.deepEqual(html.shape.columns, [['Row', 'Purpose / Destination', 'ExpressRoute for BGP Communities', 'CIDR Address', 'Port']]);
+  assert.deepEqual(html.shape.columns, [
+    ['Row', 'Purpose / Destination', 'ExpressRoute for BGP Communities', 'CIDR Address', 'Port'],
+  ]);
   assert.deepEqual(htmlResult.warnings, []);
   assertLinesHoldValues(html, htmlText);
 
-  const summary = html.entries.map((e) => [e.value, e.role, e.group, e.groupKey, e.required, e.expressRoute, formatPorts(e.ports), e.provenance.column]);
-  const mail = ['2: Mail relay for the scanner', 'mail relay for the scanner', false, false, 'port 25, 80, 110, 443, 995; custom'] as const;
-  const signIn = ['1: Sign-in and directory lookups', 'sign-in and directory lookups', true, true, 'TCP 80, 443'] as const;
+  const summary = html.entries.map((e) => [
+    e.value,
+    e.role,
+    e.group,
+    e.groupKey,
+    e.required,
+    e.expressRoute,
+    formatPorts(e.ports),
+    e.provenance.column,
+  ]);
+  const mail = [
+    '2: Mail relay for the scanner',
+    'mail relay for the scanner',
+    false,
+    false,
+    'port 25, 80, 110, 443, 995; custom',
+  ] as const;
+  const signIn = [
+    '1: Sign-in and directory lookups',
+    'sign-in and directory lookups',
+    true,
+    true,
+    'TCP 80, 443',
+  ] as const;
   const reports = ['3: Reports', 'reports', true, false, 'TCP 443'] as const;
   assert.deepEqual(summary, [
     ['52.100.0.0/14', 'destination', ...mail, 'CIDR Address'],
@@ -112,7 +154,10 @@ test('a rendered DocFX rows page and its markdown twin give the same catalog', (
     ['login.microsoftonline.com', 'destination', ...signIn, 'Purpose / Destination'],
   ]);
   assert.ok(html.entries.every((e) => e.section === 'Required and optional sets'));
-  assert.equal(html.entries.find((e) => e.value === 'relay.example-mail.com')?.notes, 'only when the scanner is turned on.');
+  assert.equal(
+    html.entries.find((e) => e.value === 'relay.example-mail.com')?.notes,
+    'only when the scanner is turned on.',
+  );
   // The footer's "Contact: 203.0.113.99" is page chrome.
   assert.ok(!html.entries.some((e) => e.value === '203.0.113.99'));
 });
@@ -141,15 +186,26 @@ test('links in cells and in prose are references, not endpoints; a URL written o
 });
 
 test('an error page gives no entry, a warning naming the page, and a "no endpoint found" error in the pipeline', () => {
-  const html = page('<h1>Page not found</h1>\n<p>We could not find 13.91.91.243 or anything else. Try <a href="/search">search</a>.</p>', '404 - Page not found');
+  const html = page(
+    '<h1>Page not found</h1>\n<p>We could not find 13.91.91.243 or anything else. Try <a href="/search">search</a>.</p>',
+    '404 - Page not found',
+  );
   const result = parseHtmlText(html);
   assert.equal(result.entries.length, 0);
   assert.deepEqual(result.shape, { format: 'html', tables: 0, rows: 0, columns: [], entriesPerSection: {} });
   assert.equal(result.warnings.length, 1);
   assert.match(result.warnings[0]!, /no endpoint found.*"404 - Page not found"/);
   assert.throws(
-    () => parseDocument('docs', { location: 'https://docs.example.com/missing', body: Buffer.from(html), contentType: 'text/html', etag: null, lastModified: null }),
-    (err: unknown) => err instanceof ParseError && /no endpoint found/.test(err.message) && /format html/.test(err.message),
+    () =>
+      parseDocument('docs', {
+        location: 'https://docs.example.com/missing',
+        body: Buffer.from(html),
+        contentType: 'text/html',
+        etag: null,
+        lastModified: null,
+      }),
+    (err: unknown) =>
+      err instanceof ParseError && /no endpoint found/.test(err.message) && /format html/.test(err.message),
   );
 });
 
@@ -201,13 +257,22 @@ test('entities, <code>, <strong>, nested <p> and whitespace in cells are just te
 
 test('HTML is picked by content type and by content; markdown with inline HTML stays markdown', () => {
   assert.equal(parsers.get('html'), htmlParser);
-  const doc = (text: string, contentType: string | null, location = 'doc'): TextDocument => ({ text, contentType, location });
+  const doc = (text: string, contentType: string | null, location = 'doc'): TextDocument => ({
+    text,
+    contentType,
+    location,
+  });
   // By content type, whatever the text looks like.
   assert.equal(selectParser(doc('<p>no doctype</p><table><tr><td>1.2.3.4</td></tr></table>', 'text/html')).id, 'html');
   assert.equal(selectParser(doc('# a heading\n\n|a|b|\n|--|--|\n', 'text/html')).id, 'html');
   assert.equal(selectParser(doc('<html><body></body></html>', 'application/xhtml+xml')).id, 'html');
   // By content: doctype or <html> first (after a BOM, whitespace or a comment), any case.
-  for (const text of ['<!DOCTYPE html><html></html>', '\uFEFF  \n<!doctype HTML>\n<p>x</p>', '<HTML lang="en"><body></body></HTML>', '<!-- saved page -->\n<html>']) {
+  for (const text of [
+    '<!DOCTYPE html><html></html>',
+    '\uFEFF  \n<!doctype HTML>\n<p>x</p>',
+    '<HTML lang="en"><body></body></HTML>',
+    '<!-- saved page -->\n<html>',
+  ]) {
     for (const contentType of [null, 'text/plain', 'application/octet-stream']) {
       assert.equal(selectParser(doc(text, contentType)).id, 'html', `${JSON.stringify(text)} as ${contentType}`);
     }
@@ -215,20 +280,29 @@ test('HTML is picked by content type and by content; markdown with inline HTML s
   // A fragment with a table, served without a type.
   assert.equal(selectParser(doc('<div>\n<table><tr><td>1.2.3.4</td></tr></table>\n</div>', null)).id, 'html');
   // Markdown with inline HTML is still markdown.
-  const inline = '# Network\n\n|Data center|IP addresses|\n|----|----|\n|US1|13.91.91.243<br></br>13.91.98.185|\n\n<b>Note:</b> allow <br> port 443\n';
-  for (const contentType of ['text/markdown', 'text/plain', null]) assert.equal(selectParser(doc(inline, contentType)).id, 'markdown', `${contentType}`);
+  const inline =
+    '# Network\n\n|Data center|IP addresses|\n|----|----|\n|US1|13.91.91.243<br></br>13.91.98.185|\n\n<b>Note:</b> allow <br> port 443\n';
+  for (const contentType of ['text/markdown', 'text/plain', null])
+    assert.equal(selectParser(doc(inline, contentType)).id, 'markdown', `${contentType}`);
   assert.equal(selectParser(doc('Some words<br>and <b>bold</b> text', null)).id, 'markdown');
-  assert.equal(selectParser(doc('<table><tr><td>1.2.3.4</td></tr></table>\n\n## Heading\n', 'text/markdown')).id, 'markdown');
+  assert.equal(
+    selectParser(doc('<table><tr><td>1.2.3.4</td></tr></table>\n\n## Heading\n', 'text/markdown')).id,
+    'markdown',
+  );
   // The fixtures: each twin goes to its own parser, with and without a content type.
   for (const name of ['data-centers', 'rows']) {
-    for (const contentType of ['text/html', 'text/plain', null]) assert.equal(selectParser(fixture(`${name}.html`, contentType)).id, 'html', `${name}.html as ${contentType}`);
-    for (const contentType of ['text/markdown', 'text/plain', null]) assert.equal(selectParser(fixture(`${name}.md`, contentType)).id, 'markdown', `${name}.md as ${contentType}`);
+    for (const contentType of ['text/html', 'text/plain', null])
+      assert.equal(selectParser(fixture(`${name}.html`, contentType)).id, 'html', `${name}.html as ${contentType}`);
+    for (const contentType of ['text/markdown', 'text/plain', null])
+      assert.equal(selectParser(fixture(`${name}.md`, contentType)).id, 'markdown', `${name}.md as ${contentType}`);
   }
 });
 
 const SEEDS = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
 
-test('the markdown seeds still go to the markdown parser', { skip: !existsSync(SEEDS) && 'shared corpus absent' }, () => {
+test('the markdown seeds still go to the markdown parser', {
+  skip: !existsSync(SEEDS) && 'shared corpus absent',
+}, () => {
   for (const name of ['cloud-app-security-network-requirements.md', 'microsoft-365-endpoints-rows.md']) {
     const text = readFileSync(`${SEEDS}${name}`, 'utf8');
     for (const contentType of ['text/markdown', 'text/plain', null]) {
@@ -239,7 +313,8 @@ test('the markdown seeds still go to the markdown parser', { skip: !existsSync(S
 });
 
 test('detect: certain for HTML pages, middling for fragments, nothing for markdown, JSON and plain text', () => {
-  const detect = (text: string, contentType: string | null) => htmlParser.detect({ location: 'doc', text, contentType });
+  const detect = (text: string, contentType: string | null) =>
+    htmlParser.detect({ location: 'doc', text, contentType });
   assert.ok(detect('<!DOCTYPE html><html></html>', null) >= 0.9);
   assert.ok(detect('anything', 'text/html') >= 0.9);
   const fragment = detect('<table><tr><td>1.2.3.4</td></tr></table>', null);
@@ -278,7 +353,10 @@ test('colspan, rowspan, a header row of <th> cells without <thead>, and header-l
       ['Bare', '52.174.56.180', 'EU1', null, 'port 8443'],
     ],
   );
-  assert.deepEqual(result.shape.columns, [['Region', 'IP addresses', '', 'Port'], ['', '']]);
+  assert.deepEqual(result.shape.columns, [
+    ['Region', 'IP addresses', '', 'Port'],
+    ['', ''],
+  ]);
   assert.equal(result.shape.rows, 5);
 });
 

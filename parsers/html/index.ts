@@ -67,7 +67,12 @@ function headingText(heading: Element, html: string): string {
 }
 
 function readTableElement(table: Element, state: WalkState): void {
-  const result = readTable(tableNode(table), { source: state.html, map: sameLine, section: state.section, prose: state.prose.join('\n') });
+  const result = readTable(tableNode(table), {
+    source: state.html,
+    map: sameLine,
+    section: state.section,
+    prose: state.prose.join('\n'),
+  });
   state.entries.push(...result.entries);
   state.warnings.push(...result.warnings);
   if (result.entries.length) state.units.push({ line: result.line, headers: result.headers, rows: result.rows });
@@ -82,7 +87,9 @@ function readRows(rows: Element[], state: WalkState): void {
 
 /** True when `element` holds a block, table, heading or row somewhere inside (so it is not inline). */
 function holdsBlock(element: Element): boolean {
-  return element.children.some((child) => isElement(child) && !isSkipped(child) && (isBlock(child) || holdsBlock(child)));
+  return element.children.some(
+    (child) => isElement(child) && !isSkipped(child) && (isBlock(child) || holdsBlock(child)),
+  );
 }
 
 /**
@@ -164,7 +171,9 @@ export function parseHtml(doc: TextDocument): ParseResult {
   state.entries.sort((a, b) => a.provenance.line - b.provenance.line);
   if (state.entries.length === 0) {
     const title = $('title').first().text().replace(/\s+/g, ' ').trim();
-    state.warnings.push(`${doc.location}: no endpoint found in any table, row block or endpoint list${title ? ` (page title "${title}")` : ''}`);
+    state.warnings.push(
+      `${doc.location}: no endpoint found in any table, row block or endpoint list${title ? ` (page title "${title}")` : ''}`,
+    );
   }
   return {
     entries: state.entries,
@@ -190,18 +199,23 @@ export function detectHtml(doc: TextDocument): number {
   const type = doc.contentType?.trim().toLowerCase() ?? '';
   if (/json/.test(type)) return 0;
   if (HTML_TYPES.test(type)) return 0.95;
-  const head = doc.text.slice(0, 4096).replace(/^\uFEFF/, '').trimStart();
+  const head = doc.text
+    .slice(0, 4096)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (/^(?:<\?xml[^>]*>\s*)?(?:<!--[\s\S]*?-->\s*)*<(?:!doctype\s+html|html)[\s>]/i.test(head)) return 0.95;
   if (/markdown/.test(type)) return 0;
   const sample = doc.text.slice(0, 200_000);
   if (/<table[\s>]/i.test(sample)) return 0.5;
-  if (/<(?:section|div)\s[^>]*class\s*=\s*["']?row\b/i.test(sample) && /class\s*=\s*["']?column\b/i.test(sample)) return 0.5;
+  if (/<(?:section|div)\s[^>]*class\s*=\s*["']?row\b/i.test(sample) && /class\s*=\s*["']?column\b/i.test(sample))
+    return 0.5;
   return 0;
 }
 
 export const htmlParser: DocumentParser = {
   id: HTML_FORMAT,
-  description: 'Rendered documentation pages (HTML): tables and DocFX row blocks under headings, read like their markdown',
+  description:
+    'Rendered documentation pages (HTML): tables and DocFX row blocks under headings, read like their markdown',
   detect: detectHtml,
   parse: parseHtml,
 };

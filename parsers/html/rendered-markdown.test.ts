@@ -31,7 +31,44 @@ const processor = unified().use(remarkParse).use(remarkGfm).freeze();
 const parseMarkdownTree = (text: string): Root => processor.parse(text) as Root;
 
 /** Tags a browser renders; anything else in angle brackets (`<tenant>`, `<AppName>`) is text a reader sees. */
-const HTML_TAGS = new Set(['a', 'b', 'i', 'u', 'em', 'strong', 'span', 'code', 'sup', 'sub', 'br', 'p', 'div', 'ul', 'ol', 'li', 'table', 'tr', 'td', 'th', 'thead', 'tbody', 'img', 'hr', 'blockquote', 'pre', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'small', 'del', 's', 'kbd']);
+const HTML_TAGS = new Set([
+  'a',
+  'b',
+  'i',
+  'u',
+  'em',
+  'strong',
+  'span',
+  'code',
+  'sup',
+  'sub',
+  'br',
+  'p',
+  'div',
+  'ul',
+  'ol',
+  'li',
+  'table',
+  'tr',
+  'td',
+  'th',
+  'thead',
+  'tbody',
+  'img',
+  'hr',
+  'blockquote',
+  'pre',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'small',
+  'del',
+  's',
+  'kbd',
+]);
 
 function escapeText(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
@@ -53,8 +90,11 @@ function renderAll(nodes: Nodes[]): string {
 
 function renderTable(table: Table): string {
   const [head, ...body] = table.children;
-  const row = (tag: 'td' | 'th', cells: Table['children'][number]['children']) => `<tr>${cells.map((c) => `<${tag}>${renderAll(c.children)}</${tag}>`).join('')}</tr>`;
-  const thead = head?.children.some((c) => c.children.length > 0) ? `<thead>\n${row('th', head.children)}\n</thead>\n` : '';
+  const row = (tag: 'td' | 'th', cells: Table['children'][number]['children']) =>
+    `<tr>${cells.map((c) => `<${tag}>${renderAll(c.children)}</${tag}>`).join('')}</tr>`;
+  const thead = head?.children.some((c) => c.children.length > 0)
+    ? `<thead>\n${row('th', head.children)}\n</thead>\n`
+    : '';
   return `<table>\n${thead}<tbody>\n${body.map((r) => row('td', r.children)).join('\n')}\n</tbody>\n</table>\n`;
 }
 
@@ -151,7 +191,10 @@ function assertSameCatalog(path: string): { entries: number } {
   for (const entry of actual.entries) {
     const line = decodeEntities(lines[entry.provenance.line - 1] ?? '');
     const visible = entry.kind === 'url' ? new URL(entry.value).hostname : entry.value.replace(/^\*\./, '');
-    assert.ok(line.toLowerCase().includes(visible), `${path}: ${entry.value} is not on rendered line ${entry.provenance.line}: ${line}`);
+    assert.ok(
+      line.toLowerCase().includes(visible),
+      `${path}: ${entry.value} is not on rendered line ${entry.provenance.line}: ${line}`,
+    );
   }
   return { entries: actual.entries.length };
 }
@@ -159,7 +202,9 @@ function assertSameCatalog(path: string): { entries: number } {
 const SEEDS = fileURLToPath(new URL('../../../shared/seeds/', import.meta.url));
 const CORPUS = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
-test('the seeds, rendered to HTML, give the same catalogs as their markdown', { skip: !existsSync(SEEDS) && 'shared corpus absent' }, () => {
+test('the seeds, rendered to HTML, give the same catalogs as their markdown', {
+  skip: !existsSync(SEEDS) && 'shared corpus absent',
+}, () => {
   const cas = assertSameCatalog(`${SEEDS}cloud-app-security-network-requirements.md`);
   const m365 = assertSameCatalog(`${SEEDS}microsoft-365-endpoints-rows.md`);
   assert.equal(cas.entries, 17);
@@ -172,9 +217,30 @@ test('the seeds, rendered to HTML, give the same catalogs as their markdown', { 
  * cells, bold and empty headers, the renamed product) and every version of the Learn unit. All
  * 201 versions were compared while writing the parser; these keep the test quick.
  */
-const CAS_MILESTONES = ['001', '005', '006', '021', '023', '032', '035', '060', '063', '067', '070', '084', '085', '097', '098', '118', '153', '197'];
+const CAS_MILESTONES = [
+  '001',
+  '005',
+  '006',
+  '021',
+  '023',
+  '032',
+  '035',
+  '060',
+  '063',
+  '067',
+  '070',
+  '084',
+  '085',
+  '097',
+  '098',
+  '118',
+  '153',
+  '197',
+];
 
-test('format milestones of the shared corpus, rendered to HTML, give the same catalogs', { skip: !existsSync(CORPUS) && 'shared corpus absent' }, () => {
+test('format milestones of the shared corpus, rendered to HTML, give the same catalogs', {
+  skip: !existsSync(CORPUS) && 'shared corpus absent',
+}, () => {
   const casDir = `${CORPUS}cas-network-requirements/`;
   const learnDir = `${CORPUS}m365-learn-identify-endpoints/`;
   const cas = readdirSync(casDir).filter((f) => CAS_MILESTONES.includes(f.slice(0, 3)) && f.endsWith('.md'));
@@ -188,8 +254,16 @@ test('format milestones of the shared corpus, rendered to HTML, give the same ca
 });
 
 test("the markdown parser's layout fixtures and this folder's twins, rendered to HTML, give the same catalogs", () => {
-  const dirs = [new URL('../markdown/__fixtures__/', import.meta.url), new URL('./__fixtures__/', import.meta.url)].map((u) => fileURLToPath(u));
-  const files = dirs.flatMap((dir) => (existsSync(dir) ? readdirSync(dir).filter((f) => f.endsWith('.md')).map((f) => `${dir}${f}`) : []));
+  const dirs = [new URL('../markdown/__fixtures__/', import.meta.url), new URL('./__fixtures__/', import.meta.url)].map(
+    (u) => fileURLToPath(u),
+  );
+  const files = dirs.flatMap((dir) =>
+    existsSync(dir)
+      ? readdirSync(dir)
+          .filter((f) => f.endsWith('.md'))
+          .map((f) => `${dir}${f}`)
+      : [],
+  );
   assert.ok(files.length >= 2);
   for (const file of files) assert.ok(assertSameCatalog(file).entries > 0, file);
 });

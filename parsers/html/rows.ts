@@ -68,7 +68,10 @@ function columnBlock(column: Element, html: string): ColumnBlock {
 }
 
 export function rowGroupOf(rows: Element[], html: string): RowGroup {
-  const blocks: RowBlock[] = rows.map((row) => ({ line: lineOf(row), columns: columnsOf(row).map((c) => columnBlock(c, html)) }));
+  const blocks: RowBlock[] = rows.map((row) => ({
+    line: lineOf(row),
+    columns: columnsOf(row).map((c) => columnBlock(c, html)),
+  }));
   return { line: blocks[0]?.line ?? 1, rows: blocks };
 }
 

@@ -104,7 +104,8 @@ function isHeaderRow(row: Element): boolean {
 export function tableNode(table: Element): Table {
   const rows = rowsOf(table);
   const first = rows[0];
-  const inHead = first !== undefined && first.parent !== null && isElement(first.parent) && first.parent.name === 'thead';
+  const inHead =
+    first !== undefined && first.parent !== null && isElement(first.parent) && first.parent.name === 'thead';
   const hasHeader = first !== undefined && (inHead || isHeaderRow(first));
   const grid = gridRows(rows);
   let children: TableRow[];

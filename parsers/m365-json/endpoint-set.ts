@@ -30,7 +30,10 @@ export interface EndpointSetFacts {
  * display text next to it is just the service area. So the key is `set <id>`, and a set whose
  * addresses change stays the same container in a diff.
  */
-export function endpointSetGroup(id: number | null, section: string): { group: string | null; groupKey: string | null } {
+export function endpointSetGroup(
+  id: number | null,
+  section: string,
+): { group: string | null; groupKey: string | null } {
   if (id === null) return { group: null, groupKey: null };
   return { group: `${id}: ${section}`, groupKey: `set ${id}` };
 }

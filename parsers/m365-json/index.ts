@@ -44,7 +44,17 @@ const endpointSetsSchema = z.array(endpointSetSchema);
 type EndpointSet = z.infer<typeof endpointSetSchema>;
 
 /** The fields that carry endpoint data, in a fixed order: reported as the document's "columns" so that parser health notices one disappearing. */
-const DATA_FIELDS = ['id', 'serviceArea', 'urls', 'ips', 'tcpPorts', 'udpPorts', 'category', 'expressRoute', 'required'] as const;
+const DATA_FIELDS = [
+  'id',
+  'serviceArea',
+  'urls',
+  'ips',
+  'tcpPorts',
+  'udpPorts',
+  'category',
+  'expressRoute',
+  'required',
+] as const;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -68,23 +78,33 @@ function refuseOtherAnswer(location: string, data: unknown): ParseError | null {
   }
   const first = Array.isArray(data) ? data[0] : data;
   if (isRecord(first) && 'instance' in first && 'latest' in first) {
-    return new ParseError(`${location}: this is an answer of the /version endpoint; the ${M365_JSON_FORMAT} parser reads ${EXPECTED}`);
+    return new ParseError(
+      `${location}: this is an answer of the /version endpoint; the ${M365_JSON_FORMAT} parser reads ${EXPECTED}`,
+    );
   }
   if (isRecord(first) && ('endpointSetId' in first || 'disposition' in first)) {
-    return new ParseError(`${location}: this is an answer of the /changes endpoint; the ${M365_JSON_FORMAT} parser reads ${EXPECTED}`);
+    return new ParseError(
+      `${location}: this is an answer of the /changes endpoint; the ${M365_JSON_FORMAT} parser reads ${EXPECTED}`,
+    );
   }
   if (!Array.isArray(data)) {
-    const what = isRecord(data) ? `an object (keys: ${Object.keys(data).slice(0, 8).join(', ') || 'none'})` : `a JSON ${data === null ? 'null' : typeof data}`;
+    const what = isRecord(data)
+      ? `an object (keys: ${Object.keys(data).slice(0, 8).join(', ') || 'none'})`
+      : `a JSON ${data === null ? 'null' : typeof data}`;
     return new ParseError(`${location}: expected ${EXPECTED}, got ${what}`);
   }
-  if (data.length === 0) return new EmptyDocumentError(M365_JSON_FORMAT, `${location}: the endpoint-set array is empty`);
+  if (data.length === 0)
+    return new EmptyDocumentError(M365_JSON_FORMAT, `${location}: the endpoint-set array is empty`);
   return null;
 }
 
 function describeIssues(error: z.ZodError): string {
   const shown = error.issues.slice(0, 5).map((issue) => {
     const [index, ...rest] = issue.path;
-    const where = typeof index === 'number' ? `set #${index + 1}${rest.length ? ` ${rest.join('.')}` : ''}` : issue.path.join('.') || 'document';
+    const where =
+      typeof index === 'number'
+        ? `set #${index + 1}${rest.length ? ` ${rest.join('.')}` : ''}`
+        : issue.path.join('.') || 'document';
     return `${where}: ${issue.message}`;
   });
   const more = error.issues.length > shown.length ? ` (and ${error.issues.length - shown.length} more)` : '';
@@ -97,7 +117,10 @@ function describeIssues(error: z.ZodError): string {
  */
 function servicePortList(text: string | null | undefined, label: string, warnings: string[]): string[] {
   if (!text?.trim()) return [];
-  const parts = text.split(',').map((part) => part.trim()).filter(Boolean);
+  const parts = text
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean);
   const bad = parts.filter((part) => !/^\d{1,5}(?:\s*-\s*\d{1,5})?$/.test(part));
   const good = parsePorts(parts.filter((part) => !bad.includes(part)).join(', ')).any;
   if (bad.length || good.length < parts.length - bad.length) warnings.push(`${label}: unreadable port(s) in "${text}"`);
@@ -127,7 +150,12 @@ function endpointLines(text: string): Map<string, number> {
   const lines = new Map<string, number>();
   visitValueLines(text, (path, line) => {
     const [setIndex, field, itemIndex] = path;
-    if (path.length === 3 && typeof setIndex === 'number' && (field === 'urls' || field === 'ips') && typeof itemIndex === 'number') {
+    if (
+      path.length === 3 &&
+      typeof setIndex === 'number' &&
+      (field === 'urls' || field === 'ips') &&
+      typeof itemIndex === 'number'
+    ) {
       lines.set(`${setIndex}/${field}/${itemIndex}`, line);
     }
   });
@@ -136,12 +164,15 @@ function endpointLines(text: string): Map<string, number> {
 
 export function parseM365Json(doc: TextDocument): ParseResult {
   const parsed = tryParseJson(doc.text);
-  if (!parsed.ok) throw new ParseError(`${doc.location}: not valid JSON (${parsed.error.message})`, { cause: parsed.error });
+  if (!parsed.ok)
+    throw new ParseError(`${doc.location}: not valid JSON (${parsed.error.message})`, { cause: parsed.error });
   const refusal = refuseOtherAnswer(doc.location, parsed.value);
   if (refusal) throw refusal;
   const checked = endpointSetsSchema.safeParse(parsed.value);
   if (!checked.success) {
-    throw new ParseError(`${doc.location}: not ${EXPECTED}: ${describeIssues(checked.error)}`, { cause: checked.error });
+    throw new ParseError(`${doc.location}: not ${EXPECTED}: ${describeIssues(checked.error)}`, {
+      cause: checked.error,
+    });
   }
 
   const sets = checked.data;
@@ -164,7 +195,8 @@ export function parseM365Json(doc: TextDocument): ParseResult {
           return;
         }
         // Kept, because it is an endpoint all the same, but worth a look.
-        if ((field === 'ips') !== (token.kind === 'ip')) warnings.push(`set ${set.id}: ${token.kind} "${raw}" listed under ${field}`);
+        if ((field === 'ips') !== (token.kind === 'ip'))
+          warnings.push(`set ${set.id}: ${token.kind} "${raw}" listed under ${field}`);
         const line = lines.get(`${setIndex}/${field}/${itemIndex}`) ?? 1;
         entries.push(endpointSetEntry(facts, token, { line, column: field }));
       });
@@ -173,7 +205,11 @@ export function parseM365Json(doc: TextDocument): ParseResult {
     else rows += 1;
   });
 
-  if (entries.length === 0) throw new EmptyDocumentError(M365_JSON_FORMAT, `${doc.location}: ${sets.length} endpoint set(s) but not one url or ip in them`);
+  if (entries.length === 0)
+    throw new EmptyDocumentError(
+      M365_JSON_FORMAT,
+      `${doc.location}: ${sets.length} endpoint set(s) but not one url or ip in them`,
+    );
 
   const present = DATA_FIELDS.filter((field) => sets.some((set) => set[field] !== undefined && set[field] !== null));
   return {

@@ -9,7 +9,19 @@ function collect(text: string): [string, number][] {
 }
 
 test('reports every primitive with its path and line', () => {
-  const text = ['[', '  {', '    "id": 1,', '    "urls": [', '      "a.example.com",', '      "b.example.com"', '    ],', '    "ok": true,', '    "none": null', '  }', ']'].join('\n');
+  const text = [
+    '[',
+    '  {',
+    '    "id": 1,',
+    '    "urls": [',
+    '      "a.example.com",',
+    '      "b.example.com"',
+    '    ],',
+    '    "ok": true,',
+    '    "none": null',
+    '  }',
+    ']',
+  ].join('\n');
   assert.deepEqual(collect(text), [
     ['0/id', 3],
     ['0/urls/0', 5],

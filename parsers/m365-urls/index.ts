@@ -25,7 +25,8 @@ type ColumnName = 'id' | 'category' | 'er' | 'addresses' | 'ports';
 const COLUMN_NAMES: readonly ColumnName[] = ['id', 'category', 'er', 'addresses', 'ports'];
 
 /** The header row of an endpoint-set table, with or without outer pipes or bold. */
-const HEADER_LINE = /^[ \t]{0,3}\|?[ \t]*(?:\*\*)?ID(?:\*\*)?[ \t]*\|[ \t]*(?:\*\*)?Category(?:\*\*)?[ \t]*\|[ \t]*(?:\*\*)?ER(?:\*\*)?[ \t]*\|[ \t]*(?:\*\*)?Addresses(?:\*\*)?[ \t]*\|[ \t]*(?:\*\*)?Ports(?:\*\*)?[ \t]*\|?[ \t]*\r?$/im;
+const HEADER_LINE =
+  /^[ \t]{0,3}\|?[ \t]*(?:\*\*)?ID(?:\*\*)?[ \t]*\|[ \t]*(?:\*\*)?Category(?:\*\*)?[ \t]*\|[ \t]*(?:\*\*)?ER(?:\*\*)?[ \t]*\|[ \t]*(?:\*\*)?Addresses(?:\*\*)?[ \t]*\|[ \t]*(?:\*\*)?Ports(?:\*\*)?[ \t]*\|?[ \t]*\r?$/im;
 
 /** The data version in the page's generator comment. */
 const VERSION_COMMENT = /<!--[^>]*?\bendpoints\s+version\s+([0-9A-Za-z._-]+)[^>]*?-->/gi;
@@ -80,7 +81,8 @@ function readVersion(html: string[], warnings: string[]): string | null {
   const versions = new Set<string>();
   for (const value of html) for (const match of value.matchAll(VERSION_COMMENT)) if (match[1]) versions.add(match[1]);
   const [first, ...others] = versions;
-  if (others.length) warnings.push(`the page states more than one data version (${[...versions].join(', ')}); keeping ${first}`);
+  if (others.length)
+    warnings.push(`the page states more than one data version (${[...versions].join(', ')}); keeping ${first}`);
   return first ?? null;
 }
 
@@ -127,7 +129,8 @@ export function parseM365Urls(doc: TextDocument): ParseResult {
 
       const category = readCategoryCell(cell('category').source);
       const expressRoute = readYesNo(cell('er').source);
-      if (expressRoute === undefined) warnings.push(`${label}: ER "${plainText(cell('er').source)}" is neither Yes nor No`);
+      if (expressRoute === undefined)
+        warnings.push(`${label}: ER "${plainText(cell('er').source)}" is neither Yes nor No`);
       const facts: EndpointSetFacts = {
         id,
         section,
@@ -163,7 +166,10 @@ export function parseM365Urls(doc: TextDocument): ParseResult {
     throw HAS_VERSION_COMMENT.test(text) ? new EmptyDocumentError(M365_URLS_FORMAT, message) : new ParseError(message);
   }
   if (entries.length === 0) {
-    throw new EmptyDocumentError(M365_URLS_FORMAT, `${doc.location}: ${endpointTables} endpoint-set table(s) but not one address in them`);
+    throw new EmptyDocumentError(
+      M365_URLS_FORMAT,
+      `${doc.location}: ${endpointTables} endpoint-set table(s) but not one address in them`,
+    );
   }
 
   return {

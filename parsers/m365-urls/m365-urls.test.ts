@@ -64,7 +64,10 @@ test('set 31: <tenant> written three ways, hosts then CIDRs, full entries', () =
 test('set 2: Category cell with Optional and notes; set 12: TCP and UDP ports kept apart', () => {
   const result = parseM365Urls(doc(page));
   const set2 = ofSet(result, 2);
-  assert.deepEqual(set2.map((e) => e.value), ['smtp.office365.com', '13.107.6.152/31', '40.96.0.0/13', '2603:1006::/40']);
+  assert.deepEqual(
+    set2.map((e) => e.value),
+    ['smtp.office365.com', '13.107.6.152/31', '40.96.0.0/13', '2603:1006::/40'],
+  );
   for (const entry of set2) {
     assert.equal(entry.category, 'Allow');
     assert.equal(entry.required, false);
@@ -75,8 +78,18 @@ test('set 2: Category cell with Optional and notes; set 12: TCP and UDP ports ke
   }
   const set12 = ofSet(result, 12);
   assert.equal(set12.length, 9);
-  assert.ok(set12.every((e) => JSON.stringify(e.ports) === JSON.stringify({ tcp: ['80', '443'], udp: ['3478-3481'], any: [], custom: false })));
-  assert.deepEqual(ofSet(result, 11)[0]?.ports, { tcp: [], udp: ['3478', '3479', '3480', '3481'], any: [], custom: false });
+  assert.ok(
+    set12.every(
+      (e) =>
+        JSON.stringify(e.ports) === JSON.stringify({ tcp: ['80', '443'], udp: ['3478-3481'], any: [], custom: false }),
+    ),
+  );
+  assert.deepEqual(ofSet(result, 11)[0]?.ports, {
+    tcp: [],
+    udp: ['3478', '3479', '3480', '3481'],
+    any: [],
+    custom: false,
+  });
   assert.equal(ofSet(result, 10)[0]?.expressRoute, false);
 });
 
@@ -86,7 +99,10 @@ test('shape: four tables, sixteen rows, the header of each, and the version from
   assert.equal(result.shape.format, 'm365-urls');
   assert.equal(result.shape.tables, 4);
   assert.equal(result.shape.rows, 16);
-  assert.deepEqual(result.shape.columns, Array.from({ length: 4 }, () => ['ID', 'Category', 'ER', 'Addresses', 'Ports']));
+  assert.deepEqual(
+    result.shape.columns,
+    Array.from({ length: 4 }, () => ['ID', 'Category', 'ER', 'Addresses', 'Ports']),
+  );
   assert.equal(result.shape.version, '2020080600');
   assert.deepEqual(Object.keys(result.shape.entriesPerSection), [
     'Exchange Online',
@@ -100,17 +116,26 @@ test('shape: four tables, sixteen rows, the header of each, and the version from
 
 test('the markdown page and the web-service JSON of the same data give the same catalog', () => {
   const fromPage = parseM365Urls(doc(page));
-  const fromJson = parseM365Json({ location: 'endpoints/worldwide', text: serviceJson, contentType: 'application/json' });
+  const fromJson = parseM365Json({
+    location: 'endpoints/worldwide',
+    text: serviceJson,
+    contentType: 'application/json',
+  });
   assert.ok(fromJson.entries.length > 50);
   assert.deepEqual(
     buildCatalog('m365', fromPage).entries.map(entryKey),
     buildCatalog('m365', fromJson).entries.map(entryKey),
   );
-  assert.deepEqual(withoutProvenance(buildCatalog('m365', fromPage)), withoutProvenance(buildCatalog('m365', fromJson)));
+  assert.deepEqual(
+    withoutProvenance(buildCatalog('m365', fromPage)),
+    withoutProvenance(buildCatalog('m365', fromJson)),
+  );
 });
 
 test('Addresses cells: backticks, <BR>, escapes, entities and a raw <tenant> outside code', () => {
-  const { tokens, unreadable } = addressTokens('`a.example.com, \\*.b.example.com`<br/>`10.0.0.0/8, 2603:1006::/40`<BR><tenant>.sharepoint.com, &lt;tenant&gt;-files.sharepoint.com, 13.107.6.352/31, see note');
+  const { tokens, unreadable } = addressTokens(
+    '`a.example.com, \\*.b.example.com`<br/>`10.0.0.0/8, 2603:1006::/40`<BR><tenant>.sharepoint.com, &lt;tenant&gt;-files.sharepoint.com, 13.107.6.352/31, see note',
+  );
   assert.deepEqual(tokens, [
     { kind: 'fqdn', value: 'a.example.com' },
     { kind: 'fqdn', value: '*.b.example.com' },
@@ -125,11 +150,14 @@ test('Addresses cells: backticks, <BR>, escapes, entities and a raw <tenant> out
 
 test('Category cells: category, required flag and notes in any order of parts', () => {
   assert.deepEqual(readCategoryCell('Optimize<BR>Required'), { category: 'Optimize', required: true, notes: null });
-  assert.deepEqual(readCategoryCell('Default<br>Optional<br>**Notes:** Used for [migration](https://example.com/x) only'), {
-    category: 'Default',
-    required: false,
-    notes: 'Used for migration only',
-  });
+  assert.deepEqual(
+    readCategoryCell('Default<br>Optional<br>**Notes:** Used for [migration](https://example.com/x) only'),
+    {
+      category: 'Default',
+      required: false,
+      notes: 'Used for migration only',
+    },
+  );
   assert.deepEqual(readCategoryCell('Allow'), { category: 'Allow', required: null, notes: null });
   assert.deepEqual(readCategoryCell(''), { category: null, required: null, notes: null });
 });
@@ -154,26 +182,49 @@ test('rows it cannot fully read give warnings, and keep what they can', () => {
 });
 
 test('a page without an endpoint-set table, or with no address in it, is a ParseError', () => {
-  assertParseError(() => parseM365Urls(doc('# Notes\n\n| Host | Port |\n|---|---|\n| a.example.com | 443 |\n')), /no endpoint-set table/);
-  assertParseError(() => parseM365Urls(doc(`## Exchange Online\n\n${TABLE_HEAD}1 | Optimize<BR>Required | Yes | TBD | **TCP:** 443\n`)), /not one address/);
+  assertParseError(
+    () => parseM365Urls(doc('# Notes\n\n| Host | Port |\n|---|---|\n| a.example.com | 443 |\n')),
+    /no endpoint-set table/,
+  );
+  assertParseError(
+    () =>
+      parseM365Urls(doc(`## Exchange Online\n\n${TABLE_HEAD}1 | Optimize<BR>Required | Yes | TBD | **TCP:** 443\n`)),
+    /not one address/,
+  );
   assertParseError(() => parseM365Urls(doc('')), /no endpoint-set table/);
 });
 
 test('the page published with only its generator comments is this page, empty: an EmptyDocumentError', () => {
-  const empty = doc('---\ntitle: x\n---\n\n<!--Worldwide endpoints version 2020080700-->\n<!--File generated 2020-08-08-->\n');
+  const empty = doc(
+    '---\ntitle: x\n---\n\n<!--Worldwide endpoints version 2020080700-->\n<!--File generated 2020-08-08-->\n',
+  );
   assert.equal(detectM365Urls(empty), 0.9);
-  assert.throws(() => parseM365Urls(empty), (err: unknown) => err instanceof EmptyDocumentError && err.format === 'm365-urls' && /no endpoint-set table/.test(err.message));
+  assert.throws(
+    () => parseM365Urls(empty),
+    (err: unknown) =>
+      err instanceof EmptyDocumentError && err.format === 'm365-urls' && /no endpoint-set table/.test(err.message),
+  );
   assert.equal(detectM365Urls(doc('<!--USGovDoD endpoints version 2020080600-->\n')), 0.9);
   // Some other page without the comment, or with another comment about a version, is no empty generation of this one.
-  assert.throws(() => parseM365Urls(doc('# Notes\n')), (err: unknown) => err instanceof ParseError && !(err instanceof EmptyDocumentError));
+  assert.throws(
+    () => parseM365Urls(doc('# Notes\n')),
+    (err: unknown) => err instanceof ParseError && !(err instanceof EmptyDocumentError),
+  );
   assert.equal(detectM365Urls(doc('# Notes\n\n<!-- generated: endpoints version 2020080600 -->\n')), 0);
   const noAddress = doc(`## Exchange Online\n\n${TABLE_HEAD}1 | Optimize<BR>Required | Yes | TBD | **TCP:** 443\n`);
-  assert.throws(() => parseM365Urls(noAddress), (err: unknown) => err instanceof EmptyDocumentError && /not one address/.test(err.message));
+  assert.throws(
+    () => parseM365Urls(noAddress),
+    (err: unknown) => err instanceof EmptyDocumentError && /not one address/.test(err.message),
+  );
 });
 
 test('detect: the endpoint-set header scores above the generic markdown score; anything else is 0', () => {
   assert.ok(detectM365Urls(doc(page)) > 0.5);
-  assert.ok(detectM365Urls(doc(`| **ID** | **Category** | **ER** | **Addresses** | **Ports** |\n|---|---|---|---|---|\n`)) > 0.5, 'outer pipes and bold headers');
+  assert.ok(
+    detectM365Urls(doc(`| **ID** | **Category** | **ER** | **Addresses** | **Ports** |\n|---|---|---|---|---|\n`)) >
+      0.5,
+    'outer pipes and bold headers',
+  );
   assert.equal(detectM365Urls(doc('# Title\n\n| Data center | IP addresses |\n|---|---|\n| US1 | 13.80.22.71 |\n')), 0);
   assert.equal(detectM365Urls(doc(serviceJson, 'application/json')), 0);
   assert.equal(detectM365Urls(doc('The ID | Category | ER | Addresses | Ports header, quoted in prose.')), 0);

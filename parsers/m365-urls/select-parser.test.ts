@@ -27,7 +27,10 @@ test('an error answer still goes to m365-json, which says what the service answe
   const doc = fixture('../m365-json/__fixtures__/error.json', 'application/json');
   const parser = selectParser(doc);
   assert.equal(parser.id, 'm365-json');
-  assert.throws(() => parser.parse(doc), (error: unknown) => error instanceof ParseError && /answered with an error/.test(error.message));
+  assert.throws(
+    () => parser.parse(doc),
+    (error: unknown) => error instanceof ParseError && /answered with an error/.test(error.message),
+  );
 });
 
 test('the URLs and IP address ranges page goes to m365-urls, not to the generic markdown parser', () => {

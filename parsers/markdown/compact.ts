@@ -77,8 +77,21 @@ export function canCompact(source: string): boolean {
  * Lines in `blank` (0-based) are left empty: tree.ts puts the blocks they held back itself; and
  * a run of such lines and blank lines becomes one blank line (see findBlankRuns).
  */
-export function compact(source: string, tables: readonly TableLines[] = [], blank: ReadonlySet<number> = new Set()): Compacted {
-  const compacted: Compacted = { text: source, runs: [], at: [], span: [], removed: [], lines: [], sourceLines: [], tableStandIns: new Map() };
+export function compact(
+  source: string,
+  tables: readonly TableLines[] = [],
+  blank: ReadonlySet<number> = new Set(),
+): Compacted {
+  const compacted: Compacted = {
+    text: source,
+    runs: [],
+    at: [],
+    span: [],
+    removed: [],
+    lines: [],
+    sourceLines: [],
+    tableStandIns: new Map(),
+  };
   if (!canCompact(source)) return compacted;
   const { runs, at, span, removed, lines, sourceLines, tableStandIns } = compacted;
   const byFirst = new Map(tables.map((t) => [t.first, t]));
@@ -291,11 +304,19 @@ export interface PlacedTable {
  * not have read those lines as that table there, and the caller must parse again without
  * that shortcut.
  */
-export function expand(tree: Root, compacted: Compacted, tables: ReadonlyMap<string, PlacedTable> = new Map()): boolean {
+export function expand(
+  tree: Root,
+  compacted: Compacted,
+  tables: ReadonlyMap<string, PlacedTable> = new Map(),
+): boolean {
   const { runs } = compacted;
   const placed = new Set<unknown>();
   if (tables.size) {
-    const place = (children: (RootContent | BlockContent | DefinitionContent)[], depth: number, inList: boolean): void => {
+    const place = (
+      children: (RootContent | BlockContent | DefinitionContent)[],
+      depth: number,
+      inList: boolean,
+    ): void => {
       children.forEach((child, i) => {
         if (child.type === 'list' || child.type === 'listItem') {
           place(child.children, depth, true);

@@ -34,7 +34,11 @@ const KNOWN_WARNINGS = new Set([
 ]);
 
 function versions(dir: string): string[] {
-  return existsSync(dir) ? readdirSync(dir).filter((f) => /^\d{3}_.*\.md$/.test(f)).sort() : [];
+  return existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => /^\d{3}_.*\.md$/.test(f))
+        .sort()
+    : [];
 }
 
 interface Scan {
@@ -44,7 +48,8 @@ interface Scan {
 
 const IPV4 = /(?<![\w.])(\d{1,3}(?:\.\d{1,3}){3})(\/\d{1,2})?(?![\d.]*\d)/g;
 const IPV6 = /(?<![\w:.])((?:[0-9a-f]{1,4}:){1,7}:?(?:[0-9a-f]{1,4}(?::[0-9a-f]{1,4})*)?)(\/\d{1,3})?(?![\w:])/gi;
-const HOST = /(?<![\w.@-])(?:\\?\*\.)?(?:&lt;[a-z]+&gt;\.|<[a-z]+>\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?![\w-]|\.\w)/gi;
+const HOST =
+  /(?<![\w.@-])(?:\\?\*\.)?(?:&lt;[a-z]+&gt;\.|<[a-z]+>\.)?(?:[a-z0-9](?:[a-z0-9-]*[a-z0-9])?\.)+[a-z]{2,}(?![\w-]|\.\w)/gi;
 const NOT_HOSTS = /\.(?:md|png|jpg|gif|svg|ps1|aspx|html?|yml|json)$/i;
 
 /** The independent scan: regexes over the text, no markdown parsing. */
@@ -89,7 +94,10 @@ function scan(raw: string): Scan {
   return { ips, hosts };
 }
 
-function parse(dir: string, file: string): { text: string; entries: CatalogEntry[]; warnings: string[]; catalog: Catalog } {
+function parse(
+  dir: string,
+  file: string,
+): { text: string; entries: CatalogEntry[]; warnings: string[]; catalog: Catalog } {
   const text = readFileSync(dir + file, 'utf8');
   const result = markdownParser.parse({ location: file, text, contentType: 'text/markdown' });
   return { text, entries: result.entries, warnings: result.warnings, catalog: buildCatalog(file, result) };
@@ -134,7 +142,9 @@ test('the scan itself finds what it should (self-check on a written sample)', ()
   assert.deepEqual([...found.hosts].sort(), ['*.a.example.com', '<tenant>.b.example.com', 'e.example.com']);
 });
 
-test(`CAS: every IP and table host of all ${casFiles.length || 197} versions is in the catalog`, { skip: casFiles.length === 0 && 'shared corpus absent' }, () => {
+test(`CAS: every IP and table host of all ${casFiles.length || 197} versions is in the catalog`, {
+  skip: casFiles.length === 0 && 'shared corpus absent',
+}, () => {
   assert.equal(casFiles.length, 197);
   let ips = 0;
   let hosts = 0;
@@ -151,27 +161,41 @@ test(`CAS: every IP and table host of all ${casFiles.length || 197} versions is 
   assert.deepEqual([...warnings].sort(), [...KNOWN_WARNINGS].sort());
 });
 
-test('CAS: the 2017 versions without tables list their bare IP lines', { skip: casFiles.length === 0 && 'shared corpus absent' }, () => {
+test('CAS: the 2017 versions without tables list their bare IP lines', {
+  skip: casFiles.length === 0 && 'shared corpus absent',
+}, () => {
   for (const file of casFiles.slice(0, 4)) {
     const { entries } = parse(CAS_DIR, file);
     const apiSection = entries.filter((e) => /^(?:API|App) connector access$/.test(e.section)).map((e) => e.value);
-    assert.ok(apiSection.includes('104.209.35.177') && apiSection.includes('13.64.198.19'), `${file}: ${apiSection.join(' ')}`);
+    assert.ok(
+      apiSection.includes('104.209.35.177') && apiSection.includes('13.64.198.19'),
+      `${file}: ${apiSection.join(' ')}`,
+    );
     assert.ok(entries.every((e) => e.section !== '' && e.provenance.column === null));
   }
   const { entries } = parse(CAS_DIR, casFiles[0]!);
   assert.equal(new Set(entries.map((e) => e.value)).size, 11);
 });
 
-test('CAS: version 005 is the seed and parses to the same catalog', { skip: casFiles.length === 0 && 'shared corpus absent' }, () => {
-  const seed = fileURLToPath(new URL('../../../shared/seeds/cloud-app-security-network-requirements.md', import.meta.url));
+test('CAS: version 005 is the seed and parses to the same catalog', {
+  skip: casFiles.length === 0 && 'shared corpus absent',
+}, () => {
+  const seed = fileURLToPath(
+    new URL('../../../shared/seeds/cloud-app-security-network-requirements.md', import.meta.url),
+  );
   if (!existsSync(seed)) return;
   const fromCorpus = parse(CAS_DIR, casFiles[4]!).catalog;
   const text = readFileSync(seed, 'utf8');
-  const fromSeed = buildCatalog(casFiles[4]!, markdownParser.parse({ location: seed, text, contentType: 'text/markdown' }));
+  const fromSeed = buildCatalog(
+    casFiles[4]!,
+    markdownParser.parse({ location: seed, text, contentType: 'text/markdown' }),
+  );
   assert.deepEqual(fromSeed.entries, fromCorpus.entries);
 });
 
-test(`M365: every IP and column host of the ${m365Files.length || 4} versions is in the catalog`, { skip: m365Files.length === 0 && 'shared corpus absent' }, () => {
+test(`M365: every IP and column host of the ${m365Files.length || 4} versions is in the catalog`, {
+  skip: m365Files.length === 0 && 'shared corpus absent',
+}, () => {
   assert.equal(m365Files.length, 4);
   for (const file of m365Files) {
     const counts = assertCovered(M365_DIR, file);
@@ -190,7 +214,9 @@ test(`M365: every IP and column host of the ${m365Files.length || 4} versions is
  */
 const REWORDED_ROWS: Record<string, string[]> = { '001': ['12'], '003': ['3'] };
 
-test('M365: all four versions give the same endpoint set, and no change between any two', { skip: m365Files.length === 0 && 'shared corpus absent' }, () => {
+test('M365: all four versions give the same endpoint set, and no change between any two', {
+  skip: m365Files.length === 0 && 'shared corpus absent',
+}, () => {
   const rowOf = (e: CatalogEntry) => e.group!.split(':')[0]!;
   const keyed = m365Files.map((file) => {
     const { entries, catalog } = parse(M365_DIR, file);
@@ -198,7 +224,9 @@ test('M365: all four versions give the same endpoint set, and no change between 
     const withGroupKey = (e: CatalogEntry) => (reworded.includes(rowOf(e)) ? `row ${rowOf(e)} (reworded)` : e.groupKey);
     return {
       catalog,
-      full: entries.map((e) => [e.kind, e.value, rowOf(e), e.required, e.expressRoute, e.role, formatPorts(e.ports)].join(' | ')).sort(),
+      full: entries
+        .map((e) => [e.kind, e.value, rowOf(e), e.required, e.expressRoute, e.role, formatPorts(e.ports)].join(' | '))
+        .sort(),
       groupKeys: new Map(entries.map((e) => [`${rowOf(e)}`, withGroupKey(e)])),
     };
   });
@@ -216,7 +244,11 @@ test('M365: all four versions give the same endpoint set, and no change between 
     for (let j = 0; j < keyed.length; j += 1) {
       if (i === j) continue;
       const diff = diffCatalogs(keyed[i]!.catalog, keyed[j]!.catalog);
-      assert.deepEqual(diff.changes.map((c) => c.message), [], `${m365Files[i]} -> ${m365Files[j]}`);
+      assert.deepEqual(
+        diff.changes.map((c) => c.message),
+        [],
+        `${m365Files[i]} -> ${m365Files[j]}`,
+      );
     }
   }
 });

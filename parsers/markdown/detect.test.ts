@@ -6,7 +6,9 @@ const doc = (text: string, contentType: string | null, location = 'doc') => ({ t
 
 test('detect: markdown content scores high, DocFX and tables highest', () => {
   const table = markdownParser.detect(doc('# Title\n\n|a|b|\n|--|--|\n|1|2|\n', 'text/markdown'));
-  const docfx = markdownParser.detect(doc(':::row:::\n:::column:::\nx\n:::column-end:::\n:::row-end:::\n', 'text/plain'));
+  const docfx = markdownParser.detect(
+    doc(':::row:::\n:::column:::\nx\n:::column-end:::\n:::row-end:::\n', 'text/plain'),
+  );
   const heading = markdownParser.detect(doc('## Only a heading\n\nand words\n', 'text/plain'));
   assert.ok(table >= 0.7 && table < 0.9, `table ${table}`);
   assert.ok(docfx >= 0.8 && docfx < 0.9, `docfx ${docfx}`);

@@ -115,7 +115,8 @@ export function readPurpose(lines: TextLine[]): PurposeParts {
     purposeLines = [];
     for (const part of purpose) {
       const tokens = tokensOf(part.masked);
-      const endpointsOnly = tokens.tokens.length > 0 && !tokens.other.length && !tokens.unreadable.length && !tokens.recovered.length;
+      const endpointsOnly =
+        tokens.tokens.length > 0 && !tokens.other.length && !tokens.unreadable.length && !tokens.recovered.length;
       if (!endpointsOnly) purposeLines.push(part);
       else for (const token of tokens.tokens) found.push({ token, role: 'destination', line: part.line });
     }
@@ -143,8 +144,12 @@ export function readRowGroup(group: RowGroup, section: string, parse: MarkdownPa
   const first = parsed[0] ?? [];
   // The first row names the columns unless it already holds data (a number, or endpoints).
   const firstIsHeader =
-    first.length > 0 && !/^\d+$/.test(first[0]?.text ?? '') && first.every((c) => c.lines.every((l) => tokensOf(l.masked).tokens.length === 0));
-  const headers = firstIsHeader ? first.map((c) => c.text) : DEFAULT_NAMES.slice(0, Math.max(...parsed.map((r) => r.length)));
+    first.length > 0 &&
+    !/^\d+$/.test(first[0]?.text ?? '') &&
+    first.every((c) => c.lines.every((l) => tokensOf(l.masked).tokens.length === 0));
+  const headers = firstIsHeader
+    ? first.map((c) => c.text)
+    : DEFAULT_NAMES.slice(0, Math.max(...parsed.map((r) => r.length)));
   let roles = headers.map(roleOf);
   if (!roles.includes('purpose')) roles = headers.map((_, i) => DEFAULT_ROLES[i] ?? 'other');
   const columnOf = (role: ColumnRole) => roles.indexOf(role);

@@ -24,7 +24,15 @@
  * at the top level. tree.test.ts compares the trees.
  */
 import type { Blockquote, Code, Heading, List, ListItem, Paragraph, PhrasingContent, RootContent } from 'mdast';
-import { inlineChildren, markupChildren, plainChildren, type FastTable, type LineContext, type PendingInline, type Point } from './fast-tables.js';
+import {
+  inlineChildren,
+  markupChildren,
+  plainChildren,
+  type FastTable,
+  type LineContext,
+  type PendingInline,
+  type Point,
+} from './fast-tables.js';
 
 export interface FastBlocks {
   /** The blocks, in document order. */
@@ -60,7 +68,11 @@ const PARAGRAPH_START = /^[A-Za-z*_`![("']/;
 export function findBlocks(lines: string[], starts: number[], context: LineContext, tables: FastTable[]): FastBlocks {
   const blocks: FastBlocks = { nodes: [], removed: new Set(), tables: new Set(), pending: [] };
   const tableAt = new Map(tables.map((t) => [t.first, t]));
-  const point = (line: number, column: number): Point => ({ line: line + 1, column: column + 1, offset: starts[line]! + column });
+  const point = (line: number, column: number): Point => ({
+    line: line + 1,
+    column: column + 1,
+    offset: starts[line]! + column,
+  });
   const blankOrTaken = (k: number) => blocks.removed.has(k) || BLANK.test(lines[k]!);
   /**
    * Whether a list item or an indented code block may be open before line `first` once the
@@ -158,9 +170,16 @@ export function findBlocks(lines: string[], starts: number[], context: LineConte
 }
 
 /** Inline content of one line: built here, or left pending for remark; null when it cannot be. */
-function inline(content: string, at: (index: number) => Point, target: Paragraph | Heading, pending: PendingInline[]): boolean {
+function inline(
+  content: string,
+  at: (index: number) => Point,
+  target: Paragraph | Heading,
+  pending: PendingInline[],
+): boolean {
   if (/[|\t\0]/.test(content)) return false;
-  const children = PLAIN_TEXT.test(content) ? plainChildren(content, at) : (markupChildren(content, at) ?? inlineChildren(content, at));
+  const children = PLAIN_TEXT.test(content)
+    ? plainChildren(content, at)
+    : (markupChildren(content, at) ?? inlineChildren(content, at));
   if (children) {
     target.children = children;
   } else {
@@ -170,7 +189,14 @@ function inline(content: string, at: (index: number) => Point, target: Paragraph
   return true;
 }
 
-function headingBlock(line: string, index: number, depth: number, contentStart: number, point: (line: number, column: number) => Point, pending: PendingInline[]): Heading | null {
+function headingBlock(
+  line: string,
+  index: number,
+  depth: number,
+  contentStart: number,
+  point: (line: number, column: number) => Point,
+  pending: PendingInline[],
+): Heading | null {
   if (line.includes('\t')) return null;
   let end = line.length;
   while (end > contentStart && line[end - 1] === ' ') end -= 1;
@@ -181,7 +207,12 @@ function headingBlock(line: string, index: number, depth: number, contentStart: 
     end = hashes;
     while (end > contentStart && line[end - 1] === ' ') end -= 1;
   }
-  const heading: Heading = { type: 'heading', depth: depth as Heading['depth'], children: [], position: { start: point(index, 0), end: point(index, line.length) } };
+  const heading: Heading = {
+    type: 'heading',
+    depth: depth as Heading['depth'],
+    children: [],
+    position: { start: point(index, 0), end: point(index, line.length) },
+  };
   if (end <= contentStart) return heading;
   const content = line.slice(contentStart, end);
   if (content.includes('\\')) return null;
@@ -201,7 +232,11 @@ interface ContentLine {
  * between two constructs). Null when a line cannot be read here, or ends in a space or a
  * backslash (a hard break).
  */
-function paragraphChildren(lines: string[], parts: ContentLine[], point: (line: number, column: number) => Point): PhrasingContent[] | null {
+function paragraphChildren(
+  lines: string[],
+  parts: ContentLine[],
+  point: (line: number, column: number) => Point,
+): PhrasingContent[] | null {
   const children: PhrasingContent[] = [];
   for (let k = 0; k < parts.length; k += 1) {
     const { index, from, to } = parts[k]!;
@@ -210,7 +245,10 @@ function paragraphChildren(lines: string[], parts: ContentLine[], point: (line: 
     const content = line.slice(from, to);
     if (/[|\t\0]/.test(content)) return null;
     const at = (i: number) => point(index, from + i);
-    const own = PLAIN_LINE.test(content) && !content.endsWith('\\') && !content.includes('\\<') ? plainChildren(content, at) : (markupChildren(content, at) ?? inlineChildren(content, at));
+    const own =
+      PLAIN_LINE.test(content) && !content.endsWith('\\') && !content.includes('\\<')
+        ? plainChildren(content, at)
+        : (markupChildren(content, at) ?? inlineChildren(content, at));
     if (!own) return null;
     if (k > 0) {
       // The line end between the previous line and this one.
@@ -248,7 +286,14 @@ function contentEnd(line: string): number {
  * A paragraph of lines `first` to `last` whose content starts at column `from` of each (after a
  * quote marker): every line at that column, no line that could start another block.
  */
-function paragraphBlock(lines: string[], first: number, last: number, from: number, point: (line: number, column: number) => Point, pending: PendingInline[]): Paragraph | null {
+function paragraphBlock(
+  lines: string[],
+  first: number,
+  last: number,
+  from: number,
+  point: (line: number, column: number) => Point,
+  pending: PendingInline[],
+): Paragraph | null {
   const position = { start: point(first, from), end: point(last, lines[last]!.length) };
   const paragraph: Paragraph = { type: 'paragraph', children: [], position };
   const parts: ContentLine[] = [];
@@ -256,7 +301,15 @@ function paragraphBlock(lines: string[], first: number, last: number, from: numb
     const content = lines[i]!.slice(from);
     // The first line: what can only start a paragraph; the others: a letter, which no block
     // can start with (and no setext underline, table row or list item is).
-    if (i === first ? !PARAGRAPH_START.test(content) || THEMATIC.test(content) || DEFINITION.test(content) || LIST_ITEM.test(content) : !/^[A-Za-z]/.test(content)) return null;
+    if (
+      i === first
+        ? !PARAGRAPH_START.test(content) ||
+          THEMATIC.test(content) ||
+          DEFINITION.test(content) ||
+          LIST_ITEM.test(content)
+        : !/^[A-Za-z]/.test(content)
+    )
+      return null;
     parts.push({ index: i, from, to: contentEnd(lines[i]!) });
   }
   const children = paragraphChildren(lines, parts, point);
@@ -276,7 +329,12 @@ const BULLET = /^([*+-]) (?=\S)/;
 const ORDERED = /^(\d{1,9})([.)]) (?=\S)/;
 
 /** A tight list, one item per line, each item one line of paragraph content. */
-function listBlock(lines: string[], first: number, last: number, point: (line: number, column: number) => Point): List | null {
+function listBlock(
+  lines: string[],
+  first: number,
+  last: number,
+  point: (line: number, column: number) => Point,
+): List | null {
   const head = lines[first]!;
   const ordered = ORDERED.exec(head);
   const bullet = ordered ? null : BULLET.exec(head);
@@ -289,13 +347,29 @@ function listBlock(lines: string[], first: number, last: number, point: (line: n
     const from = marker[0].length;
     const content = line.slice(from);
     // The item's content is a paragraph line: nothing that starts a block, no setext underline.
-    if (LIST_ITEM.test(content) || THEMATIC.test(content) || DEFINITION.test(content) || /^(?:[#>|<=]|`{3}|~{3})/.test(content)) return null;
+    if (
+      LIST_ITEM.test(content) ||
+      THEMATIC.test(content) ||
+      DEFINITION.test(content) ||
+      /^(?:[#>|<=]|`{3}|~{3})/.test(content)
+    )
+      return null;
     if (/^\d{1,9}[.)](?: |$)/.test(content) || THEMATIC.test(line)) return null;
     const to = contentEnd(line);
     const children = paragraphChildren(lines, [{ index: i, from, to }], point);
     if (!children) return null;
-    const paragraph: Paragraph = { type: 'paragraph', children, position: { start: point(i, from), end: point(i, line.length) } };
-    items.push({ type: 'listItem', spread: false, checked: null, children: [paragraph], position: { start: point(i, 0), end: point(i, line.length) } });
+    const paragraph: Paragraph = {
+      type: 'paragraph',
+      children,
+      position: { start: point(i, from), end: point(i, line.length) },
+    };
+    items.push({
+      type: 'listItem',
+      spread: false,
+      checked: null,
+      children: [paragraph],
+      position: { start: point(i, 0), end: point(i, line.length) },
+    });
   }
   return {
     type: 'list',
@@ -308,7 +382,12 @@ function listBlock(lines: string[], first: number, last: number, point: (line: n
 }
 
 /** A blockquote whose lines all start with `>`, holding paragraphs (blank quote lines between). */
-function quoteBlock(lines: string[], first: number, last: number, point: (line: number, column: number) => Point): Blockquote | null {
+function quoteBlock(
+  lines: string[],
+  first: number,
+  last: number,
+  point: (line: number, column: number) => Point,
+): Blockquote | null {
   if (/^>[ \t]*$/.test(lines[last]!)) return null;
   const children: Paragraph[] = [];
   let start = -1;
@@ -320,7 +399,8 @@ function quoteBlock(lines: string[], first: number, last: number, point: (line: 
     if (blank && start >= 0) {
       // The paragraph's content starts after `> ` or `>`, the same on each of its lines.
       const from = lines[start]![1] === ' ' ? 2 : 1;
-      if (lines.slice(start, i).some((l) => l.length <= from || l[from] === ' ' || (l[1] === ' ') !== (from === 2))) return null;
+      if (lines.slice(start, i).some((l) => l.length <= from || l[from] === ' ' || (l[1] === ' ') !== (from === 2)))
+        return null;
       const paragraph = paragraphBlock(lines, start, i - 1, from, point, []);
       if (!paragraph || paragraph.children.length === 0) return null;
       children.push(paragraph);
@@ -330,7 +410,12 @@ function quoteBlock(lines: string[], first: number, last: number, point: (line: 
   return { type: 'blockquote', children, position: { start: point(first, 0), end: point(last, lines[last]!.length) } };
 }
 
-function codeBlock(lines: string[], open: number, close: number, point: (line: number, column: number) => Point): Code | null {
+function codeBlock(
+  lines: string[],
+  open: number,
+  close: number,
+  point: (line: number, column: number) => Point,
+): Code | null {
   const fence = FENCE.exec(lines[open]!);
   if (!fence) return null;
   const info = fence[2]!.trim();

@@ -235,7 +235,11 @@ export function plainChildren(content: string, at: (index: number) => Point): Ph
   const children: PhrasingContent[] = [];
   const text = (from: number, to: number) => {
     if (to <= from) return;
-    const node: Text = { type: 'text', value: unescapeCell(content.slice(from, to)), position: { start: at(from), end: at(to) } };
+    const node: Text = {
+      type: 'text',
+      value: unescapeCell(content.slice(from, to)),
+      position: { start: at(from), end: at(to) },
+    };
     children.push(node);
   };
   let last = 0;
@@ -316,15 +320,27 @@ export function inlineChildren(content: string, at: (index: number) => Point): P
       const after = content[end];
       if ((before !== undefined && before !== ' ') || (after !== undefined && !/[ .,:;!?)]/.test(after))) return null;
       const marker = match[1] !== undefined ? 2 : 1;
-      const inner: Text = { type: 'text', value: (match[1] ?? match[2])!, position: { start: at(start + marker), end: at(end - marker) } };
-      children.push(marker === 2 ? { type: 'strong', children: [inner], position: whole } : { type: 'emphasis', children: [inner], position: whole });
+      const inner: Text = {
+        type: 'text',
+        value: (match[1] ?? match[2])!,
+        position: { start: at(start + marker), end: at(end - marker) },
+      };
+      children.push(
+        marker === 2
+          ? { type: 'strong', children: [inner], position: whole }
+          : { type: 'emphasis', children: [inner], position: whole },
+      );
     } else if (match[3] !== undefined) {
       let value = match[3];
       if (value.length > 2 && value.startsWith(' ') && value.endsWith(' ') && value.trim()) value = value.slice(1, -1);
       children.push({ type: 'inlineCode', value, position: whole });
     } else {
       if (content[start - 1] === '!') return null;
-      const inner: Text = { type: 'text', value: match[4]!, position: { start: at(start + 1), end: at(start + 1 + match[4]!.length) } };
+      const inner: Text = {
+        type: 'text',
+        value: match[4]!,
+        position: { start: at(start + 1), end: at(start + 1 + match[4]!.length) },
+      };
       children.push({ type: 'link', title: null, url: match[5]!, children: [inner], position: whole });
     }
     last = end;
@@ -347,7 +363,13 @@ function buildRow(line: string, lineNo: number, lineStart: number, indent: numbe
       if (markup) {
         cell.children = markup;
       } else {
-        pending.push({ target: cell, content, line: lineNo, column: span.contentStart + 1, offset: lineStart + span.contentStart });
+        pending.push({
+          target: cell,
+          content,
+          line: lineNo,
+          column: span.contentStart + 1,
+          offset: lineStart + span.contentStart,
+        });
       }
     }
     row.children.push(cell);
@@ -525,13 +547,22 @@ function tableAt(lines: string[], starts: number[], first: number): FastTable | 
   }
   const lastLine = lines[last]!;
   const end: Point = { line: last + 1, column: lastLine.length + 1, offset: starts[last]! + lastLine.length };
-  const node: Table = { type: 'table', align, children: rows, position: { start: { ...rows[0]!.position!.start }, end } };
+  const node: Table = {
+    type: 'table',
+    align,
+    children: rows,
+    position: { start: { ...rows[0]!.position!.start }, end },
+  };
   return {
     first,
     last,
     indent: head.prefix + contentIndents[0]!,
     depth: head.depth,
-    nestable: parts.every((part, i) => lines[first + i]!.slice(0, part.prefix) === lines[first]!.slice(0, head.prefix) && contentIndents[i]! >= contentIndents[0]!),
+    nestable: parts.every(
+      (part, i) =>
+        lines[first + i]!.slice(0, part.prefix) === lines[first]!.slice(0, head.prefix) &&
+        contentIndents[i]! >= contentIndents[0]!,
+    ),
     node,
     pending,
   };

@@ -97,7 +97,8 @@ export function parseMarkdown(doc: TextDocument): ParseResult {
 
   units.sort((a, b) => a.line - b.line);
   entries.sort((a, b) => a.provenance.line - b.provenance.line);
-  if (entries.length === 0) warnings.push(`${doc.location}: no endpoint found in any table, row block or endpoint list`);
+  if (entries.length === 0)
+    warnings.push(`${doc.location}: no endpoint found in any table, row block or endpoint list`);
   return {
     entries,
     shape: {
@@ -116,7 +117,10 @@ const MARKDOWN_TYPES = new Set(['text/markdown', 'text/x-markdown', 'text/vnd.da
 /** How sure we are that `doc` is markdown: 0 for JSON and HTML, low but non-zero for unknown text. */
 export function detectMarkdown(doc: TextDocument): number {
   const type = doc.contentType?.toLowerCase() ?? null;
-  const head = doc.text.slice(0, 4096).replace(/^\uFEFF/, '').trimStart();
+  const head = doc.text
+    .slice(0, 4096)
+    .replace(/^\uFEFF/, '')
+    .trimStart();
   if (type && (type.includes('json') || type.includes('html') || type.includes('xml'))) return 0;
   if (/^[{[]/.test(head) && /^[{[][\s\S]*[}\]]\s*$/.test(doc.text.trim())) return 0;
   if (/^<(?:!doctype\s+html|html|\?xml)\b/i.test(head)) return 0;

@@ -22,9 +22,62 @@ export interface TextLine {
 }
 
 /** HTML tags that end a visual line. */
-const BREAKING_TAGS = new Set(['br', 'p', 'div', 'li', 'ul', 'ol', 'tr', 'td', 'th', 'table', 'tbody', 'thead', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'hr', 'blockquote', 'pre', 'dl', 'dt', 'dd']);
+const BREAKING_TAGS = new Set([
+  'br',
+  'p',
+  'div',
+  'li',
+  'ul',
+  'ol',
+  'tr',
+  'td',
+  'th',
+  'table',
+  'tbody',
+  'thead',
+  'h1',
+  'h2',
+  'h3',
+  'h4',
+  'h5',
+  'h6',
+  'hr',
+  'blockquote',
+  'pre',
+  'dl',
+  'dt',
+  'dd',
+]);
 /** HTML tags that only style text; anything else in angle brackets (`<tenant>`) is literal text. */
-const INLINE_TAGS = new Set(['a', 'b', 'i', 'u', 'em', 'strong', 'span', 'code', 'sup', 'sub', 'font', 'small', 'big', 's', 'strike', 'del', 'ins', 'mark', 'nobr', 'wbr', 'kbd', 'abbr', 'img', 'center', 'tt', 'cite', 'q']);
+const INLINE_TAGS = new Set([
+  'a',
+  'b',
+  'i',
+  'u',
+  'em',
+  'strong',
+  'span',
+  'code',
+  'sup',
+  'sub',
+  'font',
+  'small',
+  'big',
+  's',
+  'strike',
+  'del',
+  'ins',
+  'mark',
+  'nobr',
+  'wbr',
+  'kbd',
+  'abbr',
+  'img',
+  'center',
+  'tt',
+  'cite',
+  'q',
+]);
 const HTML_PIECE = /<!--[\s\S]*?-->|<\/?([a-zA-Z][\w-]*)(?:\s[^>]*)?\/?>|[^<]+|</g;
 
 interface Builder {

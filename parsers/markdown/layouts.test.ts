@@ -38,7 +38,9 @@ function project(entry: CatalogEntry, withNotes: boolean): Record<string, unknow
 }
 
 const order = (a: Record<string, unknown>, b: Record<string, unknown>) =>
-  Number(a.line) - Number(b.line) || String(a.value).localeCompare(String(b.value)) || String(a.role).localeCompare(String(b.role));
+  Number(a.line) - Number(b.line) ||
+  String(a.value).localeCompare(String(b.value)) ||
+  String(a.role).localeCompare(String(b.role));
 
 function check(name: string): void {
   const text = readFileSync(fixture(`${name}.md`), 'utf8');
@@ -53,11 +55,15 @@ function check(name: string): void {
   assert.equal(result.shape.format, 'markdown');
   assert.deepEqual(result.warnings, expected.warnings);
   for (const entry of result.entries) {
-    assert.ok(Array.isArray(entry.ports.tcp) && Array.isArray(entry.ports.udp) && Array.isArray(entry.ports.any), 'complete PortSpec');
+    assert.ok(
+      Array.isArray(entry.ports.tcp) && Array.isArray(entry.ports.udp) && Array.isArray(entry.ports.any),
+      'complete PortSpec',
+    );
   }
 }
 
-test('header-less tables: synthetic header, front matter skipped, labels to regions, ports from prose', () => check('headerless-tables'));
+test('header-less tables: synthetic header, front matter skipped, labels to regions, ports from prose', () =>
+  check('headerless-tables'));
 test('header rows: <br>/<br/>/commas/spaces, escaped and bare wildcards, indented URL table, blockquote table, [!div] before a table', () =>
   check('header-rows'));
 test('wide tables: empty-header continuation columns, short delimiter row, bold/empty headers, in-cell labels, Port(s) column, bad token warned', () =>
@@ -70,7 +76,8 @@ test('DocFX rows with HTML in indented columns (<b>, <br>, <a href>, <u>)', () =
 test('DocFX rows in the compact layout (values on single lines, no blank lines)', () => check('docfx-compact'));
 
 test('the three DocFX layouts give the same endpoint set', () => {
-  const key = (e: CatalogEntry) => [e.kind, e.value, e.groupKey, e.required, e.expressRoute, e.role, formatPorts(e.ports)].join(' | ');
+  const key = (e: CatalogEntry) =>
+    [e.kind, e.value, e.groupKey, e.required, e.expressRoute, e.role, formatPorts(e.ports)].join(' | ');
   const sets = ['docfx-blocks', 'docfx-html', 'docfx-compact'].map((name) => {
     const text = readFileSync(fixture(`${name}.md`), 'utf8');
     return markdownParser
@@ -92,14 +99,19 @@ test('CRLF line ends give the same entries and lines', () => {
 });
 
 test('a document without any endpoint parses to no entries and says so', () => {
-  const result = markdownParser.parse({ location: 'empty.md', text: '# Title\n\nJust words, and a link to [docs.example.com](https://docs.example.com).\n', contentType: null });
+  const result = markdownParser.parse({
+    location: 'empty.md',
+    text: '# Title\n\nJust words, and a link to [docs.example.com](https://docs.example.com).\n',
+    contentType: null,
+  });
   assert.deepEqual(result.entries, []);
   assert.equal(result.shape.tables, 0);
   assert.match(result.warnings.join('\n'), /no endpoint found/);
 });
 
 test('an unclosed :::row::: is read to the end of the document and reported', () => {
-  const text = ':::row:::\n:::column:::\nRow\n:::column-end:::\n:::column:::\nPurpose / Destination\n:::column-end:::\n:::row-end:::\n:::row:::\n:::column:::\n1\n:::column-end:::\n:::column:::\n**Destination:** a.example.com\n:::column-end:::\n';
+  const text =
+    ':::row:::\n:::column:::\nRow\n:::column-end:::\n:::column:::\nPurpose / Destination\n:::column-end:::\n:::row-end:::\n:::row:::\n:::column:::\n1\n:::column-end:::\n:::column:::\n**Destination:** a.example.com\n:::column-end:::\n';
   const result = markdownParser.parse({ location: 'open.md', text, contentType: null });
   assert.deepEqual(
     result.entries.map((e) => [e.value, e.group, e.provenance.line]),

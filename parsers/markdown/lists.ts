@@ -34,7 +34,13 @@ export function colonTail(line: TextLine): ListedToken[] | null {
   // The first colon whose whole tail is addresses; a tail that still holds prose fails.
   for (const match of line.masked.matchAll(/:\s+/g)) {
     const tokens = tokensOf(line.masked.slice(match.index + match[0].length));
-    if (tokens.other.length || tokens.unreadable.length || tokens.recovered.length || !tokens.tokens.some((t) => t.kind === 'ip')) continue;
+    if (
+      tokens.other.length ||
+      tokens.unreadable.length ||
+      tokens.recovered.length ||
+      !tokens.tokens.some((t) => t.kind === 'ip')
+    )
+      continue;
     if (tokens.tokens.some((t) => t.kind === 'url')) continue;
     return tokens.tokens.map((token) => ({ token, line: line.line }));
   }

@@ -133,7 +133,9 @@ function extractRowBlocks(lines: string[], warnings: string[]): RowGroup[] {
     }
   }
   if (row) {
-    warnings.push(`line ${(row as RowBlock).line}: :::row::: without :::row-end::: (closed at the end of the document)`);
+    warnings.push(
+      `line ${(row as RowBlock).line}: :::row::: without :::row-end::: (closed at the end of the document)`,
+    );
     closeRow(lines.length - 1);
   }
   return groups;
@@ -176,9 +178,14 @@ export function prepareDocument(source: string): PreparedDocument {
     }
     const delimiter = splitPrefix(line);
     const previous = i > 0 ? lines[i - 1]! : '';
-    const hasHeader = isPipeRow(previous) && !isDelimiterRow(previous) && splitPrefix(previous).depth === delimiter.depth;
+    const hasHeader =
+      isPipeRow(previous) && !isDelimiterRow(previous) && splitPrefix(previous).depth === delimiter.depth;
     let width = Math.max(countCells(line), hasHeader ? countCells(previous) : 0);
-    for (let j = i + 1; j < lines.length && isPipeRow(lines[j]!) && splitPrefix(lines[j]!).depth === delimiter.depth; j += 1) {
+    for (
+      let j = i + 1;
+      j < lines.length && isPipeRow(lines[j]!) && splitPrefix(lines[j]!).depth === delimiter.depth;
+      j += 1
+    ) {
       width = Math.max(width, countCells(lines[j]!));
     }
     // A table right under a quoted line (DocFX's `> [!div class="mx-tableFixed"]`) would be read

@@ -18,7 +18,9 @@ function parse(path: string) {
   return { text, result: markdownParser.parse({ location: path, text, contentType: 'text/markdown' }) };
 }
 
-test('CAS seed: all 17 IPs with section, data center, ports and line', { skip: !existsSync(CAS) && 'shared corpus absent' }, () => {
+test('CAS seed: all 17 IPs with section, data center, ports and line', {
+  skip: !existsSync(CAS) && 'shared corpus absent',
+}, () => {
   const { result } = parse(CAS);
   const PORTAL = 'Portal access, SIEM agent and log collector';
   const CONNECTOR = 'App connector access and external DLP integration';
@@ -27,10 +29,25 @@ test('CAS seed: all 17 IPs with section, data center, ports and line', { skip: !
   const expected: [string, string, string, string, number][] = [
     ['13.91.91.243', PORTAL, 'US1', 'port 443', 39],
     ['52.174.56.180', PORTAL, 'EU1', 'port 443', 40],
-    ...['104.209.35.177', '13.91.98.185', '40.118.211.172', '13.93.216.68', '13.91.61.249', '13.93.233.42', '13.64.196.27', '13.64.198.97', '13.64.199.41', '13.64.198.19'].map(
-      (ip): [string, string, string, string, number] => [ip, CONNECTOR, 'US1', 'no ports stated', 62],
-    ),
-    ...['13.80.22.71', '13.95.29.177', '13.95.30.46'].map((ip): [string, string, string, string, number] => [ip, CONNECTOR, 'EU1', 'no ports stated', 63]),
+    ...[
+      '104.209.35.177',
+      '13.91.98.185',
+      '40.118.211.172',
+      '13.93.216.68',
+      '13.91.61.249',
+      '13.93.233.42',
+      '13.64.196.27',
+      '13.64.198.97',
+      '13.64.199.41',
+      '13.64.198.19',
+    ].map((ip): [string, string, string, string, number] => [ip, CONNECTOR, 'US1', 'no ports stated', 62]),
+    ...['13.80.22.71', '13.95.29.177', '13.95.30.46'].map((ip): [string, string, string, string, number] => [
+      ip,
+      CONNECTOR,
+      'EU1',
+      'no ports stated',
+      63,
+    ]),
     ['52.183.75.62', GATEWAY, 'US1', 'no ports stated', 71],
     ['13.80.125.22', GATEWAY, 'EU1', 'no ports stated', 72],
   ];
@@ -45,7 +62,18 @@ test('CAS seed: all 17 IPs with section, data center, ports and line', { skip: !
     assert.equal(e.expressRoute, null);
   }
   assert.deepEqual(result.warnings, []);
-  assert.deepEqual({ tables: result.shape.tables, rows: result.shape.rows, columns: result.shape.columns }, { tables: 3, rows: 6, columns: [['', ''], ['', ''], ['', '']] });
+  assert.deepEqual(
+    { tables: result.shape.tables, rows: result.shape.rows, columns: result.shape.columns },
+    {
+      tables: 3,
+      rows: 6,
+      columns: [
+        ['', ''],
+        ['', ''],
+        ['', ''],
+      ],
+    },
+  );
 });
 
 interface RowExpectation {
@@ -64,7 +92,14 @@ interface RowExpectation {
 }
 
 const M365_ROWS: RowExpectation[] = [
-  { row: 2, purpose: 'Microsoft 365 portal', required: true, expressRoute: false, ports: 'TCP 443', hosts: ['*.office365.com', 'admin.microsoft.com'] },
+  {
+    row: 2,
+    purpose: 'Microsoft 365 portal',
+    required: true,
+    expressRoute: false,
+    ports: 'TCP 443',
+    hosts: ['*.office365.com', 'admin.microsoft.com'],
+  },
   {
     row: 3,
     purpose: 'Microsoft 365 portal and shared infrastructure (including Defender for Cloud Apps and Delve)',
@@ -72,16 +107,38 @@ const M365_ROWS: RowExpectation[] = [
     expressRoute: true,
     ports: 'TCP 443',
     hosts: [
-      '*.portal.cloudappsecurity.com', '*.us.portal.cloudappsecurity.com', '*.eu.portal.cloudappsecurity.com', '*.eu2.portal.cloudappsecurity.com',
-      '*.us2.portal.cloudappsecurity.com', '*.us3.portal.cloudappsecurity.com', '<tenant>.onmicrosoft.com', 'account.office.net', 'agent.office.net',
-      'apc.delve.office.com', 'aus.delve.office.com', 'can.delve.office.com', 'delve.office.com', 'eur.delve.office.com', 'gbr.delve.office.com',
-      'home.office.com', 'ind.delve.office.com', 'jpn.delve.office.com', 'kor.delve.office.com', 'lam.delve.office.com', 'nam.delve.office.com',
-      'portal.office.com', 'outlook.office365.com', 'suite.office.net', 'webshell.suite.office.com', 'office.com',
+      '*.portal.cloudappsecurity.com',
+      '*.us.portal.cloudappsecurity.com',
+      '*.eu.portal.cloudappsecurity.com',
+      '*.eu2.portal.cloudappsecurity.com',
+      '*.us2.portal.cloudappsecurity.com',
+      '*.us3.portal.cloudappsecurity.com',
+      '<tenant>.onmicrosoft.com',
+      'account.office.net',
+      'agent.office.net',
+      'apc.delve.office.com',
+      'aus.delve.office.com',
+      'can.delve.office.com',
+      'delve.office.com',
+      'eur.delve.office.com',
+      'gbr.delve.office.com',
+      'home.office.com',
+      'ind.delve.office.com',
+      'jpn.delve.office.com',
+      'kor.delve.office.com',
+      'lam.delve.office.com',
+      'nam.delve.office.com',
+      'portal.office.com',
+      'outlook.office365.com',
+      'suite.office.net',
+      'webshell.suite.office.com',
+      'office.com',
     ],
   },
   {
     row: 4,
-    purpose: 'Microsoft 365 Aria service (used with Skype for Business Online, Microsoft Teams, StaffHub, Outlook App, and other services).',
+    purpose:
+      'Microsoft 365 Aria service (used with Skype for Business Online, Microsoft Teams, StaffHub, Outlook App, and other services).',
     required: true,
     expressRoute: true,
     ports: 'TCP 443',
@@ -93,7 +150,12 @@ const M365_ROWS: RowExpectation[] = [
     required: true,
     expressRoute: false,
     ports: 'TCP 443',
-    hosts: ['portal.microsoftonline.com', 'clientlog.portal.office.com', 'nexus.officeapps.live.com', 'nexusrules.officeapps.live.com'],
+    hosts: [
+      'portal.microsoftonline.com',
+      'clientlog.portal.office.com',
+      'nexus.officeapps.live.com',
+      'nexusrules.officeapps.live.com',
+    ],
   },
   {
     row: 6,
@@ -102,12 +164,38 @@ const M365_ROWS: RowExpectation[] = [
     expressRoute: false,
     ports: 'TCP 443',
     hosts: [
-      'amp.azure.net', '*.o365weve.com', 'auth.gfx.ms', 'appsforoffice.microsoft.com', 'assets.onestore.ms', 'az826701.vo.msecnd.net', 'c.microsoft.com',
-      'c1.microsoft.com', 'client.hip.live.com', 'contentstorage.osi.office.net', 'dgps.support.microsoft.com', 'docs.microsoft.com',
-      'groupsapi-prod.outlookgroups.ms', 'groupsapi2-prod.outlookgroups.ms', 'groupsapi3-prod.outlookgroups.ms', 'groupsapi4-prod.outlookgroups.ms',
-      'msdn.microsoft.com', 'platform.linkedin.com', 'products.office.com', 'prod.msocdn.com', 'r1.res.office365.com', 'r4.res.office365.com',
-      'res.delve.office.com', 'shellprod.msocdn.com', 'support.content.office.net', 'support.microsoft.com', 'support.office.com', 'technet.microsoft.com',
-      'templates.office.com', 'video.osi.office.net', 'videocontent.osi.office.net', 'videoplayercdn.osi.office.net',
+      'amp.azure.net',
+      '*.o365weve.com',
+      'auth.gfx.ms',
+      'appsforoffice.microsoft.com',
+      'assets.onestore.ms',
+      'az826701.vo.msecnd.net',
+      'c.microsoft.com',
+      'c1.microsoft.com',
+      'client.hip.live.com',
+      'contentstorage.osi.office.net',
+      'dgps.support.microsoft.com',
+      'docs.microsoft.com',
+      'groupsapi-prod.outlookgroups.ms',
+      'groupsapi2-prod.outlookgroups.ms',
+      'groupsapi3-prod.outlookgroups.ms',
+      'groupsapi4-prod.outlookgroups.ms',
+      'msdn.microsoft.com',
+      'platform.linkedin.com',
+      'products.office.com',
+      'prod.msocdn.com',
+      'r1.res.office365.com',
+      'r4.res.office365.com',
+      'res.delve.office.com',
+      'shellprod.msocdn.com',
+      'support.content.office.net',
+      'support.microsoft.com',
+      'support.office.com',
+      'technet.microsoft.com',
+      'templates.office.com',
+      'video.osi.office.net',
+      'videocontent.osi.office.net',
+      'videoplayercdn.osi.office.net',
     ],
   },
   {
@@ -118,7 +206,14 @@ const M365_ROWS: RowExpectation[] = [
     ports: 'TCP 443',
     hosts: ['*.manage.office.com', '*.protection.office.com', 'manage.office.com', 'protection.office.com'],
   },
-  { row: 8, purpose: 'Security and Compliance Center PST Import and eDiscovery Export', required: false, expressRoute: false, ports: 'TCP 443', hosts: ['*.blob.core.windows.net'] },
+  {
+    row: 8,
+    purpose: 'Security and Compliance Center PST Import and eDiscovery Export',
+    required: false,
+    expressRoute: false,
+    ports: 'TCP 443',
+    hosts: ['*.blob.core.windows.net'],
+  },
   {
     row: 9,
     purpose: 'third-party Office integration (including CDNs)',
@@ -126,9 +221,20 @@ const M365_ROWS: RowExpectation[] = [
     expressRoute: false,
     ports: 'TCP 443',
     hosts: [
-      '*.helpshift.com', '*.localytics.com', 'analytics.localytics.com', 'api.localytics.com', 'connect.facebook.net', 'firstpartyapps.oaspapps.com',
-      'outlook.uservoice.com', 'prod.firstpartyapps.oaspapps.com.akadns.net', 'rink.hockeyapp.net', 'sdk.hockeyapp.net',
-      'telemetryservice.firstpartyapps.oaspapps.com', 'web.localytics.com', 'webanalytics.localytics.com', 'wus-firstpartyapps.oaspapps.com',
+      '*.helpshift.com',
+      '*.localytics.com',
+      'analytics.localytics.com',
+      'api.localytics.com',
+      'connect.facebook.net',
+      'firstpartyapps.oaspapps.com',
+      'outlook.uservoice.com',
+      'prod.firstpartyapps.oaspapps.com.akadns.net',
+      'rink.hockeyapp.net',
+      'sdk.hockeyapp.net',
+      'telemetryservice.firstpartyapps.oaspapps.com',
+      'web.localytics.com',
+      'webanalytics.localytics.com',
+      'wus-firstpartyapps.oaspapps.com',
     ],
   },
   {
@@ -138,7 +244,8 @@ const M365_ROWS: RowExpectation[] = [
     expressRoute: false,
     ports: 'TCP 80, 443',
     hosts: ['*.microsoft.com', '*.msocdn.com', '*.office.com', '*.office.net', '*.onmicrosoft.com'],
-    notes: 'Many specific FQDNs within these wildcards have been published recently as Microsoft works to either remove or better explain its guidance relating to these wildcards.',
+    notes:
+      'Many specific FQDNs within these wildcards have been published recently as Microsoft works to either remove or better explain its guidance relating to these wildcards.',
   },
   {
     row: 11,
@@ -146,21 +253,47 @@ const M365_ROWS: RowExpectation[] = [
     required: false,
     expressRoute: false,
     ports: 'TCP 443',
-    hosts: ['liverdcxstorage.blob.core.windowsazure.com', 'telemetry.remoteapp.windowsazure.com', 'vortex.data.microsoft.com'],
+    hosts: [
+      'liverdcxstorage.blob.core.windowsazure.com',
+      'telemetry.remoteapp.windowsazure.com',
+      'vortex.data.microsoft.com',
+    ],
   },
   {
     row: 12,
-    purpose: 'Graph.windows.net, SecureScore, Azure AD Device Registration, Forms, StaffHub, Application Insights, captcha services',
+    purpose:
+      'Graph.windows.net, SecureScore, Azure AD Device Registration, Forms, StaffHub, Application Insights, captcha services',
     required: false,
     expressRoute: false,
     ports: 'TCP 443',
     hosts: [
-      '*.blob.core.windows.net', '*.hockeyapp.net', '*.sharepointonline.com', '*.staffhub.office.com', 'api.office.com', 'enterpriseregistration.windows.net',
-      'dc.applicationinsights.microsoft.com', 'dc.services.visualstudio.com', 'forms.microsoft.com', 'forms.office.com', 'graph.windows.net',
-      'manage.office.com', 'mem.gfx.ms', 'office365servicehealthcommunications.cloudapp.net', 'securescore.office.com', 'signup.microsoft.com',
-      'staffhub.ms', 'staffhubweb.azureedge.net', 'staffhub.office.com', 'staffhub.uservoice.com', 'weu-000.forms.osi.office.net',
-      'wus-000.forms.osi.office.net', 'neu-000.forms.osi.office.net', 'eus2-000.forms.osi.office.net', 'ea-000.forms.osi.office.net',
-      'watson.telemetry.microsoft.com', 'wu.client.hip.live.com',
+      '*.blob.core.windows.net',
+      '*.hockeyapp.net',
+      '*.sharepointonline.com',
+      '*.staffhub.office.com',
+      'api.office.com',
+      'enterpriseregistration.windows.net',
+      'dc.applicationinsights.microsoft.com',
+      'dc.services.visualstudio.com',
+      'forms.microsoft.com',
+      'forms.office.com',
+      'graph.windows.net',
+      'manage.office.com',
+      'mem.gfx.ms',
+      'office365servicehealthcommunications.cloudapp.net',
+      'securescore.office.com',
+      'signup.microsoft.com',
+      'staffhub.ms',
+      'staffhubweb.azureedge.net',
+      'staffhub.office.com',
+      'staffhub.uservoice.com',
+      'weu-000.forms.osi.office.net',
+      'wus-000.forms.osi.office.net',
+      'neu-000.forms.osi.office.net',
+      'eus2-000.forms.osi.office.net',
+      'ea-000.forms.osi.office.net',
+      'watson.telemetry.microsoft.com',
+      'wu.client.hip.live.com',
     ],
   },
   {
@@ -186,7 +319,12 @@ const M365_ROWS: RowExpectation[] = [
     required: false,
     expressRoute: false,
     ports: 'TCP 443; custom',
-    sources: ['o365diagnosticsbasic-eus.cloudapp.net', '104.211.54.99', 'o365diagnosticworker-eus.cloudapp.net', '104.211.54.134'],
+    sources: [
+      'o365diagnosticsbasic-eus.cloudapp.net',
+      '104.211.54.99',
+      'o365diagnosticworker-eus.cloudapp.net',
+      '104.211.54.134',
+    ],
   },
 ];
 
@@ -195,7 +333,9 @@ function writtenForms(value: string): string[] {
   return [value.replace(/^\*\./, '\\*.').replace('<tenant>', '&lt;tenant&gt;'), `${value}/32`, value];
 }
 
-test('Microsoft 365 seed: every destination, CIDR and source with its row, Required flag, ExpressRoute and ports', { skip: !existsSync(M365) && 'shared corpus absent' }, () => {
+test('Microsoft 365 seed: every destination, CIDR and source with its row, Required flag, ExpressRoute and ports', {
+  skip: !existsSync(M365) && 'shared corpus absent',
+}, () => {
   const { text, result } = parse(M365);
   const lines = text.split(/\r?\n/);
   type Row = [string, string, string, string | null, boolean | null, boolean | null, string, string, string | null];
@@ -215,11 +355,22 @@ test('Microsoft 365 seed: every destination, CIDR and source with its row, Requi
     ];
     for (const h of r.hosts ?? []) expected.push(base('fqdn', h, 'destination', 'Purpose / Destination'));
     for (const c of r.cidrs ?? []) expected.push(base('ip', c, 'destination', 'CIDR Address'));
-    for (const s of r.sources ?? []) expected.push(base(/^\d/.test(s) ? 'ip' : 'fqdn', s, 'source', 'Purpose / Destination'));
+    for (const s of r.sources ?? [])
+      expected.push(base(/^\d/.test(s) ? 'ip' : 'fqdn', s, 'source', 'Purpose / Destination'));
   }
   assert.equal(expected.length, 132);
   const actual = result.entries.map(
-    (e): Row => [e.kind, e.value, e.role, e.group, e.required, e.expressRoute, formatPorts(e.ports), e.provenance.column ?? '', e.notes ?? null],
+    (e): Row => [
+      e.kind,
+      e.value,
+      e.role,
+      e.group,
+      e.required,
+      e.expressRoute,
+      formatPorts(e.ports),
+      e.provenance.column ?? '',
+      e.notes ?? null,
+    ],
   );
   assert.deepEqual(actual.sort(), expected.sort());
 
@@ -229,19 +380,28 @@ test('Microsoft 365 seed: every destination, CIDR and source with its row, Requi
     assert.equal(e.groupKey, groupKeyOf(e.group!.replace(/^\d+: /, '')));
     // Provenance: the line holds the value as the document writes it.
     const line = lines[e.provenance.line - 1] ?? '';
-    assert.ok(writtenForms(e.value).some((form) => line.includes(form)), `line ${e.provenance.line} holds ${e.value}: ${line}`);
+    assert.ok(
+      writtenForms(e.value).some((form) => line.includes(form)),
+      `line ${e.provenance.line} holds ${e.value}: ${line}`,
+    );
   }
-  const byValue = (value: string, role = 'destination') => result.entries.filter((e) => e.value === value && e.role === role).map((e) => e.provenance.line);
+  const byValue = (value: string, role = 'destination') =>
+    result.entries.filter((e) => e.value === value && e.role === role).map((e) => e.provenance.line);
   assert.deepEqual(byValue('*.office365.com'), [102]);
   assert.deepEqual(byValue('13.67.59.89'), [959]);
   assert.deepEqual(byValue('testconnectivity.microsoft.com', 'source'), [997]);
   assert.deepEqual(byValue('104.211.54.134', 'source'), [1040]);
   // Link texts and targets are references, not endpoints.
   // Rows 1 and 13 name their destinations only in prose and links.
-  assert.deepEqual(result.entries.filter((e) => /^(?:1|13): /.test(e.group ?? '')), []);
+  assert.deepEqual(
+    result.entries.filter((e) => /^(?:1|13): /.test(e.group ?? '')),
+    [],
+  );
   assert.ok(!result.entries.some((e) => e.value === 'diagnostics.office.com' || e.value.includes('azure-portal')));
   assert.deepEqual(result.warnings, []);
-  assert.deepEqual(result.shape.columns, [['Row', 'Purpose / Destination', 'ExpressRoute for Microsoft 365 BGP Communities', 'CIDR Address', 'Port']]);
+  assert.deepEqual(result.shape.columns, [
+    ['Row', 'Purpose / Destination', 'ExpressRoute for Microsoft 365 BGP Communities', 'CIDR Address', 'Port'],
+  ]);
   assert.equal(result.shape.tables, 1);
   assert.equal(result.shape.rows, 16);
 });

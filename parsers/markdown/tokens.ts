@@ -84,7 +84,9 @@ export function tokensOf(text: string): LineTokens {
       result.tokens.push(found(token, raw));
       continue;
     }
-    const embedded = [...raw.matchAll(EMBEDDED_IPV4)].map((m) => classifyToken(m[0])).filter((t): t is ClassifiedToken => t !== null);
+    const embedded = [...raw.matchAll(EMBEDDED_IPV4)]
+      .map((m) => classifyToken(m[0]))
+      .filter((t): t is ClassifiedToken => t !== null);
     if (embedded.length) {
       for (const t of embedded) result.tokens.push(found(t, raw));
       result.recovered.push(raw);
@@ -121,7 +123,13 @@ export function tokenWarnings(found: LineTokens, line: number, column: string | 
   const where = column ? ` in column "${column}"` : '';
   return [
     ...found.unreadable.map((raw) => `line ${line}: "${raw}"${where} looks like an endpoint but is not one`),
-    ...found.recovered.map((raw) => `line ${line}: "${raw}"${where} has stray characters around an address; read as ${found.tokens.filter((t) => t.raw === raw).map((t) => t.value).join(', ')}`),
+    ...found.recovered.map(
+      (raw) =>
+        `line ${line}: "${raw}"${where} has stray characters around an address; read as ${found.tokens
+          .filter((t) => t.raw === raw)
+          .map((t) => t.value)
+          .join(', ')}`,
+    ),
   ];
 }
 

@@ -24,7 +24,9 @@ function sameTree(text: string, label: string): void {
 /** The texts the parser hands to remark for a document: the prepared text and each DocFX column. */
 function parsedTexts(raw: string): string[] {
   const prepared = prepareDocument(raw);
-  const columns = prepared.groups.flatMap((g) => g.rows.flatMap((r) => r.columns.map((c) => c.lines.map((l) => l.replace(/^[ \t]+/, '')).join('\n'))));
+  const columns = prepared.groups.flatMap((g) =>
+    g.rows.flatMap((r) => r.columns.map((c) => c.lines.map((l) => l.replace(/^[ \t]+/, '')).join('\n'))),
+  );
   return [prepared.text, ...columns];
 }
 
@@ -107,7 +109,9 @@ test('compacted runs: code spans, links, titles, references, headings, HTML, bre
   sameTree('words \ue000 more words here and there', 'private use');
 });
 
-test('every fixture and every real version: the same tree, and the shortcuts are taken', { skip: !existsSync(CORPUS) && 'shared corpus absent' }, () => {
+test('every fixture and every real version: the same tree, and the shortcuts are taken', {
+  skip: !existsSync(CORPUS) && 'shared corpus absent',
+}, () => {
   const files: string[] = [];
   for (const name of readdirSync(FIXTURES).sort()) {
     if (!name.endsWith('.md')) continue;
@@ -127,7 +131,10 @@ test('every fixture and every real version: the same tree, and the shortcuts are
     for (const text of parsedTexts(raw)) sameTree(text, file);
     const lines = prepareDocument(raw).text.split('\n');
     let offset = 0;
-    tables += findTables(lines, lines.map((l) => (offset += l.length + 1) - l.length - 1)).length;
+    tables += findTables(
+      lines,
+      lines.map((l) => (offset += l.length + 1) - l.length - 1),
+    ).length;
   }
   // Most tables of the corpus are built without micromark (979 of them when this was written).
   assert.ok(tables > 900, `${tables} tables built directly`);
@@ -401,6 +408,14 @@ test('blocks built apart before a list: only when no list may be open before the
 });
 
 test('a list after a blank line continues the list before it', () => {
-  const cases = ['- a\n\n- b\n\nX', '1. a\n\n2. b', 'Para\n\n1. a\n\n2. b\n\nX', '- a\n\n\n- b\n- c\n\nX', '- a\n  b\n\n- c\n\nX', '> - a\n\n- b\n\nX', 'x\n\n- a\n\n* b\n\nX'];
+  const cases = [
+    '- a\n\n- b\n\nX',
+    '1. a\n\n2. b',
+    'Para\n\n1. a\n\n2. b\n\nX',
+    '- a\n\n\n- b\n- c\n\nX',
+    '- a\n  b\n\n- c\n\nX',
+    '> - a\n\n- b\n\nX',
+    'x\n\n- a\n\n* b\n\nX',
+  ];
   for (const text of cases) sameTree(text, JSON.stringify(text));
 });

@@ -76,7 +76,12 @@ function withShortcuts(text: string): Root | null {
   if (appendix) {
     const table = tree.children.pop();
     const firstLine = compacted.text.split('\n').length + 2;
-    if (table?.type !== 'table' || table.position?.start.line !== firstLine || !fillPending(pending, table, firstLine, compacted.text.length + 2 + appendix.head)) return null;
+    if (
+      table?.type !== 'table' ||
+      table.position?.start.line !== firstLine ||
+      !fillPending(pending, table, firstLine, compacted.text.length + 2 + appendix.head)
+    )
+      return null;
     // The root ends where the document ends.
     const lastLine = compacted.text.slice(compacted.text.lastIndexOf('\n') + 1);
     tree.position!.end = { line: firstLine - 2, column: lastLine.length + 1, offset: compacted.text.length };
@@ -146,8 +151,16 @@ function shiftNode(node: Nodes, line: number, column: number, offset: number): v
   const position = node.position;
   if (position) {
     node.position = {
-      start: { line: position.start.line + line, column: position.start.column + column, offset: (position.start.offset ?? 0) + offset },
-      end: { line: position.end.line + line, column: position.end.column + column, offset: (position.end.offset ?? 0) + offset },
+      start: {
+        line: position.start.line + line,
+        column: position.start.column + column,
+        offset: (position.start.offset ?? 0) + offset,
+      },
+      end: {
+        line: position.end.line + line,
+        column: position.end.column + column,
+        offset: (position.end.offset ?? 0) + offset,
+      },
     };
   }
   if ('children' in node) for (const child of node.children as Nodes[]) shiftNode(child, line, column, offset);

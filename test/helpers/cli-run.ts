@@ -23,7 +23,14 @@ export async function runCli(args: string[], options: { cwd: string; env?: NodeJ
 /** Subjects of the snapshot repository's commits, newest first; none before its first commit. */
 export function snapshotSubjects(snapshotDir: string): string[] {
   try {
-    return execFileSync('git', ['log', '--format=%s'], { cwd: snapshotDir, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim().split('\n').filter(Boolean);
+    return execFileSync('git', ['log', '--format=%s'], {
+      cwd: snapshotDir,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    })
+      .trim()
+      .split('\n')
+      .filter(Boolean);
   } catch {
     return [];
   }
@@ -37,6 +44,14 @@ export function notifiersYaml(which: { slack?: boolean; email?: boolean }): stri
   return [
     'notifiers:',
     ...(which.slack ? ['  - type: slack', '    webhookUrl: ${EW_SLACK}', '    retries: 0'] : []),
-    ...(which.email ? ['  - type: email', '    smtpUrl: ${EW_SMTP}', '    from: endpoint-watch@example.com', '    to: [netsec@example.com]', '    retries: 0'] : []),
+    ...(which.email
+      ? [
+          '  - type: email',
+          '    smtpUrl: ${EW_SMTP}',
+          '    from: endpoint-watch@example.com',
+          '    to: [netsec@example.com]',
+          '    retries: 0',
+        ]
+      : []),
   ];
 }

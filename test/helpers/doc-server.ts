@@ -59,11 +59,16 @@ export const reply = {
     };
   },
   /** An error page with status 200, as a CDN or a login wall serves it. */
-  errorPage(html = '<!DOCTYPE html><html><head><title>Service unavailable</title></head><body><h1>Sorry, something went wrong</h1></body></html>'): Reply {
+  errorPage(
+    html = '<!DOCTYPE html><html><head><title>Service unavailable</title></head><body><h1>Sorry, something went wrong</h1></body></html>',
+  ): Reply {
     return reply.document(html, { contentType: 'text/html; charset=utf-8' });
   },
   /** A bare status (429, 500, 404, ...), with an optional Retry-After and extra headers. */
-  status(status: number, options: { retryAfter?: string; headers?: Record<string, string>; body?: string } = {}): Reply {
+  status(
+    status: number,
+    options: { retryAfter?: string; headers?: Record<string, string>; body?: string } = {},
+  ): Reply {
     const headers = { ...options.headers };
     if (options.retryAfter !== undefined) headers['retry-after'] = options.retryAfter;
     return { kind: 'status', status, headers, body: options.body ?? '' };
@@ -136,9 +141,10 @@ function answer(req: IncomingMessage, res: ServerResponse, script: Reply): void 
       if (script.etag) validators.etag = script.etag;
       if (script.lastModified) validators['last-modified'] = script.lastModified;
       // If-None-Match wins over If-Modified-Since when both are sent (RFC 9110 13.2.2).
-      const fresh = script.etag && req.headers['if-none-match'] !== undefined
-        ? matchesEtag(req.headers['if-none-match'], script.etag)
-        : script.lastModified !== null && notModifiedSince(req.headers['if-modified-since'], script.lastModified);
+      const fresh =
+        script.etag && req.headers['if-none-match'] !== undefined
+          ? matchesEtag(req.headers['if-none-match'], script.etag)
+          : script.lastModified !== null && notModifiedSince(req.headers['if-modified-since'], script.lastModified);
       if (fresh && script.status === 200) {
         res.writeHead(304, validators);
         res.end();
@@ -149,7 +155,8 @@ function answer(req: IncomingMessage, res: ServerResponse, script: Reply): void 
       if (script.chunked) {
         res.writeHead(script.status, headers);
         const piece = Math.max(1, Math.ceil(script.body.length / 4));
-        for (let offset = 0; offset < script.body.length; offset += piece) res.write(script.body.subarray(offset, offset + piece));
+        for (let offset = 0; offset < script.body.length; offset += piece)
+          res.write(script.body.subarray(offset, offset + piece));
         res.end();
         return;
       }

@@ -80,7 +80,14 @@ export async function startSlackStub(): Promise<SlackStub> {
       } catch {
         body = undefined;
       }
-      const record: SlackStubRequest = { method: req.method ?? '', path: req.url ?? '', headers: req.headers, raw, body, status: 404 };
+      const record: SlackStubRequest = {
+        method: req.method ?? '',
+        path: req.url ?? '',
+        headers: req.headers,
+        raw,
+        body,
+        status: 404,
+      };
       requests.push(record);
       // A real webhook only answers on its own path; a wrong one does not use up the script.
       if (req.method !== 'POST' || req.url !== secretPath) {

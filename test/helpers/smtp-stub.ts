@@ -72,7 +72,12 @@ export function decodeEncodedWords(value: string): string {
       const bytes =
         encoding.toLowerCase() === 'b'
           ? Buffer.from(text, 'base64')
-          : Buffer.from(text.replace(/_/g, ' ').replace(/=([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+          : Buffer.from(
+              text
+                .replace(/_/g, ' ')
+                .replace(/=([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+              'latin1',
+            );
       return new TextDecoder(charset.split('*')[0]).decode(bytes);
     });
 }
@@ -104,7 +109,10 @@ function decodeBody(part: MimePart): string {
   if (encoding === 'base64') bytes = Buffer.from(part.body.replace(/\s+/g, ''), 'base64');
   else if (encoding === 'quoted-printable') {
     const joined = part.body.replace(/=\n/g, '');
-    bytes = Buffer.from(joined.replace(/=([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))), 'latin1');
+    bytes = Buffer.from(
+      joined.replace(/=([0-9a-f]{2})/gi, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))),
+      'latin1',
+    );
   } else bytes = Buffer.from(part.body, 'utf8');
   return new TextDecoder(charset).decode(bytes);
 }
@@ -178,7 +186,7 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
         const raw = Buffer.concat(chunks).toString('utf8');
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const user = typeof session.user === 'string' ? session.user : null;
-        const login = user === null ? null : [...logins].reverse().find((l) => l.username === user) ?? null;
+        const login = user === null ? null : ([...logins].reverse().find((l) => l.username === user) ?? null);
         messages.push({
           envelope: { from, to: session.envelope.rcptTo.map((r) => r.address) },
           auth: login,

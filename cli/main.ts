@@ -16,6 +16,7 @@ import { startWatching } from '../pipeline/watch.js';
 import { backfill } from '../pipeline/backfill.js';
 import { acquireLock } from '../store/lock.js';
 import { EndpointWatchError, UsageError, errorMessage } from '../errors/index.js';
+import { VERSION } from '../app/version.js';
 import { countsLabel } from '../pipeline/commit-message.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { StringSink, writeJson, writeLine, type CliIo } from './io.js';
@@ -35,8 +36,6 @@ function secondsOption(name: string, value: string): number {
     throw new UsageError(`${name} takes a number of seconds (0 or more), not "${value}"`);
   return seconds;
 }
-
-export const VERSION = '0.1.0';
 
 /** Fetches a file or URL and parses it; `catalog.json` files from a snapshot are read as they are. */
 export async function loadCatalogArgument(io: CliIo, location: string, format?: string): Promise<Catalog> {

@@ -17,6 +17,7 @@ import { backfill } from '../pipeline/backfill.js';
 import { acquireLock } from '../store/lock.js';
 import { EndpointWatchError, UsageError, errorMessage } from '../errors/index.js';
 import { VERSION } from '../app/version.js';
+import { configureOutbound, proxyRoute } from '../outbound/agent.js';
 import { countsLabel } from '../pipeline/commit-message.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { StringSink, writeJson, writeLine, type CliIo } from './io.js';
@@ -202,7 +203,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         const sources = sourceSpecs(config, opts.source);
         // In --json mode console alerts go to stderr so stdout stays one JSON document.
         const consoleStream = opts.json ? io.stderr : io.stdout;
-        const notifiers = buildNotifiers(config, consoleStream);
+        // A dry run sends nothing, so it needs no notifier secrets.
+        const notifiers = opts.dryRun ? [] : buildNotifiers(config, consoleStream);
         const ctx = await pipelineContext(config, notifiers, io.stderr);
         const lock = opts.dryRun
           ? null
@@ -311,6 +313,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  // HTTP_PROXY / HTTPS_PROXY / NO_PROXY of this command's environment; readConfig adds `proxy:`.
+  configureOutbound(() => proxyRoute(io.env));
   let exitCode = EXIT_OK;
   const program = buildProgram(io, (code) => {
     exitCode = Math.max(exitCode, code);

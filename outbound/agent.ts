@@ -10,18 +10,12 @@
  * process.env holds, and a `proxy:` config key overrides them.
  */
 import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { ProxySettings } from '../config/sections.js';
 import { ConfigError } from '../errors/index.js';
 import { redactLocation } from '../ingest/location.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
-
-/** The `proxy:` key of the config, as validated. */
-export interface ProxySettings {
-  /** Proxy for http and https URLs (overrides HTTP_PROXY / HTTPS_PROXY), or null for none at all. */
-  url: string | null;
-  /** Hosts reached directly, comma-separated (overrides NO_PROXY); null keeps NO_PROXY. */
-  noProxy: string | null;
-}
+export type { ProxySettings };
 
 /** Which proxies requests will use, for logs (credentials removed). */
 export interface ProxyRoute {

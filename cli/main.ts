@@ -24,6 +24,7 @@ import { StringSink, writeJson, writeLine, type CliIo } from './io.js';
 import { buildNotifiers, pipelineContext, readConfig, sourceSpecs } from './context.js';
 import { registerHistoryCommands } from './history-commands.js';
 import { registerCatalogCommands } from './catalog-commands.js';
+import { registerServeCommand } from './serve-command.js';
 import { printCatalogTo, printChangeSet } from './print.js';
 
 /** How long `run` waits, by default, for a `watch` run (or another run) holding the snapshot lock. */
@@ -308,6 +309,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   registerHistoryCommands(program, io, setExit);
   registerCatalogCommands(program, io, setExit);
+  registerServeCommand(program, io, describeResult);
   return program;
 }
 

@@ -18,12 +18,15 @@ import { startWatching } from '../pipeline/watch.js';
 import { backfill } from '../pipeline/backfill.js';
 import { acquireLock } from '../store/lock.js';
 import { EndpointWatchError, UsageError, errorMessage } from '../errors/index.js';
+import { VERSION } from '../app/version.js';
+import { configureOutbound, proxyRoute } from '../outbound/agent.js';
 import { countsLabel } from '../pipeline/commit-message.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { StringSink, writeJson, writeLine, type CliIo } from './io.js';
 import { buildNotifiers, pipelineContext, readConfig, sourceSpecs } from './context.js';
 import { registerHistoryCommands } from './history-commands.js';
 import { registerCatalogCommands } from './catalog-commands.js';
+import { registerServeCommand } from './serve-command.js';
 import { printCatalogTo, printChangeSet } from './print.js';
 
 /** How long `run` waits, by default, for a `watch` run (or another run) holding the snapshot lock. */
@@ -37,8 +40,6 @@ function secondsOption(name: string, value: string): number {
     throw new UsageError(`${name} takes a number of seconds (0 or more), not "${value}"`);
   return seconds;
 }
-
-export const VERSION = '0.1.0';
 
 /** Fetches a file or URL and parses it; `catalog.json` files from a snapshot are read as they are. */
 export async function loadCatalogArgument(io: CliIo, location: string, format?: string): Promise<Catalog> {
@@ -234,7 +235,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         const sources = sourceSpecs(config, opts.source);
         // In --json mode console alerts go to stderr so stdout stays one JSON document.
         const consoleStream = opts.json ? io.stderr : io.stdout;
-        const notifiers = buildNotifiers(config, consoleStream);
+        // A dry run sends nothing, so it needs no notifier secrets.
+        const notifiers = opts.dryRun ? [] : buildNotifiers(config, consoleStream);
         const ctx = await pipelineContext(config, notifiers, io.stderr);
         const lock = opts.dryRun
           ? null
@@ -338,11 +340,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   registerHistoryCommands(program, io, setExit);
   registerCatalogCommands(program, io, setExit);
+  registerServeCommand(program, io, describeResult);
   return program;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  // HTTP_PROXY / HTTPS_PROXY / NO_PROXY of this command's environment; readConfig adds `proxy:`.
+  configureOutbound(() => proxyRoute(io.env));
   let exitCode = EXIT_OK;
   const program = buildProgram(io, (code) => {
     exitCode = Math.max(exitCode, code);

@@ -15,7 +15,7 @@ export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_RETRIES = 2;
 
 /** Keys allowed at the top level and in a source, for "unknown key" hints. */
-export const TOP_LEVEL_KEYS = ['snapshotDir', 'commitUrl', 'sources', 'notifiers'] as const;
+export const TOP_LEVEL_KEYS = ['snapshotDir', 'commitUrl', 'sources', 'notifiers', 'proxy', 'serve'] as const;
 export const SOURCE_KEYS = ['id', 'url', 'schedule', 'format', 'timeoutSeconds', 'retries'] as const;
 
 /** What the caller registers: parser ids for `format`, one options schema per notifier `type`. */
@@ -53,7 +53,7 @@ export function locationProblem(value: string): string | null {
 }
 
 /** Wraps the caller's notifier schemas: picks one by `type` and reports its issues under this entry. */
-function notifierEntrySchema(schemas: ReadonlyMap<string, z.ZodType>) {
+export function notifierEntrySchema(schemas: ReadonlyMap<string, z.ZodType>) {
   const known = [...schemas.keys()].join(', ') || 'none';
   return z
     .looseObject({
@@ -165,10 +165,14 @@ export function buildConfigSchema(context: SchemaContext) {
         });
       }),
     // `notifiers:` with nothing under it is the same as leaving it out: console only.
+    // Entries, `proxy` and `serve` hold secrets: config/load.ts checks their shape here and
+    // validates them in full only when a command uses them.
     notifiers: z
-      .array(notifierEntrySchema(context.notifierSchemas))
+      .array(z.unknown())
       .nullish()
       .transform((value) => value ?? []),
+    proxy: z.unknown().optional(),
+    serve: z.unknown().optional(),
   });
 }
 

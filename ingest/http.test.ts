@@ -1,12 +1,12 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHttpFetcher, parseRetryAfter, retryDelayMs } from './http.js';
+import { createHttpFetcher } from './http.js';
 import type { FetchOptions } from './types.js';
 import { fetched, fetchError } from '../test/helpers/fetch-outcome.js';
 import { reply, startDocServer, type DocServer } from '../test/helpers/doc-server.js';
 
 // Tiny backoff so retry tests do not sleep; the delays themselves are unit-tested below.
-const fetcher = createHttpFetcher({ retryBaseMs: 1, retryCapMs: 5, retryAfterCapMs: 5 });
+const fetcher = createHttpFetcher({ retry: { baseDelayMs: 1, maxDelayMs: 5, retryAfterCapMs: 5 } });
 const options: FetchOptions = { timeoutMs: 5_000, retries: 2 };
 
 let site: DocServer;
@@ -268,35 +268,24 @@ test('an aborted signal stops the fetch without retrying', { timeout: 30_000 }, 
   assert.equal(site.requestCount('/abort.md'), 1);
 });
 
+test('an abort during the wait before a retry ends the fetch at once', { timeout: 10_000 }, async () => {
+  const patient = createHttpFetcher({ retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, retryAfterCapMs: 60_000 } });
+  site.set('/later.md', reply.status(429, { retryAfter: '60' }), reply.document('too late'));
+  const controller = new AbortController();
+  const pending = patient.fetch(site.url('/later.md'), { timeoutMs: 5_000, retries: 3, signal: controller.signal });
+  while (site.requestCount('/later.md') === 0) await new Promise((r) => setTimeout(r, 5));
+  controller.abort();
+  const err = await fetchError(pending);
+  assert.match(err.message, /aborted/);
+  assert.equal(site.requestCount('/later.md'), 1);
+});
+
 test('the http fetcher handles http(s) URLs only', { timeout: 30_000 }, () => {
   assert.equal(fetcher.handles('https://learn.microsoft.com/x'), true);
   assert.equal(fetcher.handles('HTTP://example.com/x'), true);
   assert.equal(fetcher.handles('file:///tmp/x.md'), false);
   assert.equal(fetcher.handles('./docs/x.md'), false);
   assert.equal(fetcher.handles('ftp://example.com/x'), false);
-});
-
-test('parseRetryAfter: seconds, HTTP dates, garbage', { timeout: 30_000 }, () => {
-  const now = Date.parse('Tue, 01 Apr 2025 10:00:00 GMT');
-  assert.equal(parseRetryAfter('0', now), 0);
-  assert.equal(parseRetryAfter(' 120 ', now), 120_000);
-  assert.equal(parseRetryAfter('Tue, 01 Apr 2025 10:00:30 GMT', now), 30_000);
-  assert.equal(parseRetryAfter('Tue, 01 Apr 2025 09:00:00 GMT', now), 0);
-  assert.equal(parseRetryAfter('soon', now), null);
-  assert.equal(parseRetryAfter(null, now), null);
-});
-
-test('retryDelayMs: Retry-After wins but is capped; otherwise exponential backoff up to the cap', {
-  timeout: 30_000,
-}, () => {
-  const settings = { retryBaseMs: 1_000, retryCapMs: 5_000, retryAfterCapMs: 60_000 };
-  assert.equal(retryDelayMs(1, 0, settings), 0);
-  assert.equal(retryDelayMs(1, 30_000, settings), 30_000);
-  assert.equal(retryDelayMs(1, 3_600_000, settings), 60_000);
-  assert.equal(retryDelayMs(1, null, settings), 1_000);
-  assert.equal(retryDelayMs(2, null, settings), 2_000);
-  assert.equal(retryDelayMs(3, null, settings), 4_000);
-  assert.equal(retryDelayMs(4, null, settings), 5_000);
 });
 
 test('doc-server: close() ends a hung connection, so the waiting fetch fails instead of hanging', {

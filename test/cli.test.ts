@@ -11,7 +11,7 @@ import { main } from '../cli/main.js';
 import { StringSink } from '../cli/io.js';
 import { runCli } from './helpers/cli-run.js';
 
-const COMMANDS = ['parse', 'diff', 'run', 'watch', 'history', 'show', 'lookup', 'export', 'backfill'];
+const COMMANDS = ['parse', 'diff', 'run', 'watch', 'serve', 'history', 'show', 'lookup', 'export', 'backfill'];
 
 const cli = (cwd: string, ...args: string[]) => runCli(args, { cwd });
 

@@ -30,6 +30,11 @@ const FIXTURES: Record<string, Fixture[]> = {
     { path: 'google-ip-ranges/__fixtures__/goog.json', contentType: 'application/json' },
   ],
   'github-meta': [{ path: 'github-meta/__fixtures__/meta.json', contentType: 'application/json; charset=utf-8' }],
+  'plain-list': [
+    { path: 'plain-list/__fixtures__/ips-v4', contentType: 'text/plain; charset=utf-8' },
+    { path: 'plain-list/__fixtures__/ips-v6', contentType: 'text/plain; charset=utf-8' },
+    { path: 'plain-list/__fixtures__/vendor-list.txt', contentType: 'text/plain' },
+  ],
   'okta-ip-ranges': [{ path: 'okta-ip-ranges/__fixtures__/ip_ranges.json', contentType: 'binary/octet-stream' }],
   'atlassian-ip-ranges': [{ path: 'atlassian-ip-ranges/__fixtures__/ip-ranges.json', contentType: 'application/json' }],
   'zscaler-ip-ranges': [
@@ -44,6 +49,7 @@ const FEEDS = [
   'azure-service-tags',
   'google-ip-ranges',
   'github-meta',
+  'plain-list',
   'okta-ip-ranges',
   'atlassian-ip-ranges',
   'zscaler-ip-ranges',

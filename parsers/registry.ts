@@ -12,6 +12,7 @@ import { awsIpRangesParser } from './aws-ip-ranges/index.js';
 import { azureServiceTagsParser } from './azure-service-tags/index.js';
 import { googleIpRangesParser } from './google-ip-ranges/index.js';
 import { gitHubMetaParser } from './github-meta/index.js';
+import { plainListParser } from './plain-list/index.js';
 import { oktaIpRangesParser } from './okta-ip-ranges/index.js';
 import { atlassianIpRangesParser } from './atlassian-ip-ranges/index.js';
 import { zscalerIpRangesParser } from './zscaler-ip-ranges/index.js';
@@ -25,6 +26,7 @@ export const parsers: ReadonlyMap<string, DocumentParser> = new Map<string, Docu
   [azureServiceTagsParser.id, azureServiceTagsParser],
   [googleIpRangesParser.id, googleIpRangesParser],
   [gitHubMetaParser.id, gitHubMetaParser],
+  [plainListParser.id, plainListParser],
   [oktaIpRangesParser.id, oktaIpRangesParser],
   [atlassianIpRangesParser.id, atlassianIpRangesParser],
   [zscalerIpRangesParser.id, zscalerIpRangesParser],

@@ -51,7 +51,9 @@ test('no product, region or direction: one destination entry with no section or 
     ['ip', '52.215.192.128/25', '', null, null, 'destination'],
     ['ip', '52.41.219.63', '', null, null, 'destination'],
   ]);
-  assert.deepEqual(result.warnings, ['52.41.219.63/32: unknown direction "sideways", read as ingress (a destination)']);
+  assert.deepEqual(result.warnings, [
+    'line 1: 52.41.219.63/32: unknown direction "sideways", read as ingress (a destination)',
+  ]);
   assert.equal(result.serial, undefined);
 });
 

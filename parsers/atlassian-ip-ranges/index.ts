@@ -34,11 +34,11 @@ const FIELDS = ['cidr', 'region', 'product', 'direction'] as const;
 const ROLES: Record<string, EndpointRole> = { ingress: 'destination', egress: 'source' };
 
 /** The item's roles, each once; an unknown direction is read as a destination, with a warning. */
-function rolesOf(directions: string[] | undefined, cidr: string, warnings: string[]): EndpointRole[] {
+function rolesOf(directions: string[] | undefined, where: string, warnings: string[]): EndpointRole[] {
   const roles = new Set<EndpointRole>();
   for (const direction of directions ?? []) {
     const role = ROLES[direction.trim().toLowerCase()];
-    if (!role) warnings.push(`${cidr}: unknown direction "${direction}", read as ingress (a destination)`);
+    if (!role) warnings.push(`${where}: unknown direction "${direction}", read as ingress (a destination)`);
     roles.add(role ?? 'destination');
   }
   return roles.size ? [...roles] : ['destination'];
@@ -64,7 +64,7 @@ export function parseAtlassianIpRanges(doc: TextDocument): ParseResult {
       warnings,
     );
     if (!token) continue;
-    for (const role of rolesOf(item.direction, item.cidr, warnings))
+    for (const role of rolesOf(item.direction, `line ${provenance.line}: ${item.cidr}`, warnings))
       for (const section of products)
         for (const region of regions)
           entries.push(

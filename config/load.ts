@@ -35,6 +35,8 @@ export interface SourceConfig {
   format: string | null;
   timeoutSeconds: number;
   retries: number;
+  /** Milliseconds a page keeps a withheld state before its removals are confirmed (its own, or the top-level one); absent: 48h. */
+  confirmAfterMs?: number;
 }
 
 export interface Config {
@@ -215,6 +217,9 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
       format: source.format,
       timeoutSeconds: source.timeoutSeconds,
       retries: source.retries,
+      ...((source.confirmAfter ?? raw.confirmAfter) !== null
+        ? { confirmAfterMs: (source.confirmAfter ?? raw.confirmAfter)! }
+        : {}),
     })),
     notifiers: raw.notifiers,
   };

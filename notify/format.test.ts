@@ -5,6 +5,7 @@ import { describeChange } from '../catalog/messages.js';
 import { summarize } from '../catalog/changes.js';
 import {
   SLACK_LIMITS,
+  TEXT_LIMITS,
   changeLine,
   compareForDisplay,
   countsShort,
@@ -189,13 +190,17 @@ test('Slack stays within its limits and says how many changes did not fit', () =
   const more = /\.\.\. and (\d+) more changes/.exec(sections(message.blocks).at(-1)!);
   assert.ok(more, 'no "... and N more changes" line');
   assert.equal(shown + Number(more[1]), 3000);
-  // The email and console text still list every change.
-  assert.equal(
-    formatEmail(notification)
-      .text.split('\n')
-      .filter((l) => l.startsWith('  + ')).length,
-    3000,
+  // The email and console text list the first changes of each place, count the rest and say
+  // where the whole list is.
+  const text = formatEmail(notification).text;
+  const listed = text.split('\n').filter((l) => l.startsWith('  + ')).length;
+  assert.ok(listed > 0 && listed <= TEXT_LIMITS.total, `${listed} lines`);
+  const counted = [...text.matchAll(/\.\.\. and (\d+) more (?:here|changes in)/g)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
   );
+  assert.equal(listed + counted, 3000);
+  assert.match(text, /Every change: endpoint-watch history --source cloud-app-security/);
 });
 
 test('one big group is split across section blocks under the text limit', () => {

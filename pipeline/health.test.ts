@@ -163,6 +163,10 @@ test('column changes: renamed, split, merged, added, dropped; case and markup ar
   assert.deepEqual(describeColumns(['A', 'B'], ['A', 'B', '']), ['column (no header) added']);
   assert.deepEqual(describeColumns(['Data center', 'IP addresses'], ['IP addresses']), ['column Data center dropped']);
   assert.deepEqual(describeColumns(['**IP Addresses**'], ['ip addresses']), []);
+  assert.deepEqual(
+    describeColumns(['Data center', 'IP addresses', '', 'DNS name'], ['Data center', 'IP addresses', 'DNS name', '']),
+    ['columns re-ordered: Data center, IP addresses, DNS name, (no header)'],
+  );
   const shape = (columns: string[][], format = 'markdown') => ({
     format,
     tables: columns.length,
@@ -332,4 +336,49 @@ test('durations read as people write them', () => {
   assert.equal(formatDuration(48 * HOUR), '48h');
   assert.equal(formatDuration(90 * 60_000), '1h 30m');
   assert.equal(formatDuration(10 * 24 * HOUR), '10d');
+});
+
+test('a section whose whole list was replaced by new endpoints is a change, not a loss', () => {
+  const before = page({ Portal: 10, Connector: 2 });
+  const after = page({ Portal: 10, Connector: 1 }, { offset: { Connector: 5 } });
+  const changes = diffCatalogs(before, after).changes;
+  assert.equal(changes.filter((c) => c.type === 'removed' && c.section === 'Connector').length, 2);
+  assert.deepEqual(assess(before, after).withheld, []);
+});
+
+test('a withheld removal stays withheld while it is gone, even once the rest no longer looks like breakage', () => {
+  const before = page({ Portal: 10 });
+  const t0 = new Date('2024-05-01T10:00:00Z');
+  // 6 of 10 gone: withheld. The committed catalog keeps them, so it still lists 10.
+  const first = assess(before, page({ Portal: 4 }));
+  const withheld = decideWithheld({
+    source: 'cas',
+    assessment: first,
+    removed: first.withheld,
+    previous: null,
+    now: t0,
+    confirmAfterMs: 48 * HOUR,
+    accept: false,
+  });
+  assert.equal(withheld.pending.length, 6);
+  // The next version adds 20 endpoints (committed, the withheld 6 with them): 6 of 30 gone is no
+  // longer "more than half" on its own.
+  const committed = page({ Portal: 10, New: 20 });
+  const grown = page({ Portal: 4, New: 20 });
+  const full = diffCatalogs(committed, grown);
+  const second = assessChange(committed, grown, full);
+  assert.deepEqual(second.withheld, []);
+  const kept = decideWithheld({
+    source: 'cas',
+    assessment: second,
+    removed: full.changes.filter((c) => c.type === 'removed'),
+    previous: withheld.state,
+    now: new Date(t0.getTime() + HOUR),
+    confirmAfterMs: 48 * HOUR,
+    accept: false,
+  });
+  assert.equal(kept.pending.length, 6, 'still withheld, not released as ordinary removals');
+  assert.equal(kept.announce, false);
+  assert.equal(kept.confirmAt, '2024-05-03T10:00:00.000Z');
+  assert.deepEqual(kept.reasons, ['more than half of the endpoints would be removed: 6 of 10']);
 });

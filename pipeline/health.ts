@@ -72,10 +72,13 @@ export function assessChange(previous: Catalog, next: Catalog, changeSet: Change
     removedPerSection.set(change.section, list);
   }
   const listedNow = new Set(next.entries.map((e) => `${e.kind}\u0000${e.value}`));
+  const sectionsNow = new Set(next.entries.map((e) => e.section));
   const withheld: Change[] = [];
   const reasons: string[] = [];
   for (const [section, changes] of removedPerSection) {
-    if (changes.length !== oldPerSection.get(section)) continue;
+    // Gone: every endpoint it had is removed and it lists none now (a section whose list was
+    // replaced by new endpoints is a change, not a loss).
+    if (changes.length !== oldPerSection.get(section) || sectionsNow.has(section)) continue;
     const vanished = changes.filter((c) => !listedNow.has(`${c.kind}\u0000${c.value}`));
     if (vanished.length === 0) continue;
     withheld.push(...vanished);

@@ -32,8 +32,12 @@ function labels(headers: string[]): string {
   return headers.map(columnLabel).join(', ');
 }
 
-/** Column changes of one table whose headers changed: renamed, split, merged, added, dropped. */
+/** Column changes of one table whose headers changed: renamed, split, merged, added, dropped, re-ordered. */
 export function describeColumns(before: string[], after: string[]): string[] {
+  const keys = (list: string[]) => list.map(columnKey);
+  if (keys(before).join('\u0001') === keys(after).join('\u0001')) return [];
+  if (keys(before).sort().join('\u0001') === keys(after).sort().join('\u0001'))
+    return [`columns re-ordered: ${labels(after)}`];
   const lines: string[] = [];
   let removed: string[] = [];
   let added: string[] = [];

@@ -154,6 +154,7 @@ function assessStep(
   const decision = decideWithheld({
     source: source.id,
     assessment,
+    removed: full.changes.filter((c) => c.type === 'removed'),
     previous: withheld,
     now: nowOf(ctx),
     confirmAfterMs: source.confirmAfterMs ?? DEFAULT_CONFIRM_AFTER_MS,
@@ -174,7 +175,7 @@ function withheldReport(plan: RunPlan): WithheldReport | undefined {
   const { decision, assessment } = plan;
   if (decision.pending.length === 0) return undefined;
   return {
-    reasons: assessment.reasons,
+    reasons: decision.reasons,
     needsPerson: assessment.needsPerson,
     confirmAt: decision.confirmAt,
     announced: decision.announce,
@@ -275,12 +276,12 @@ async function commitAndNotifyStep(
           type: 'withheld',
           source: source.id,
           location: doc.location,
-          reasons: assessment.reasons,
+          reasons: decision.reasons,
           removals: decision.pending.map(toItem),
           confirmAt: decision.confirmAt,
         },
         pending,
-        withheld: { removals: decision.pending, reasons: assessment.reasons, needsPerson: assessment.needsPerson },
+        withheld: { removals: decision.pending, reasons: decision.reasons, needsPerson: assessment.needsPerson },
       })
     : null;
   // Until the commit is made, the removals confirmed now are still withheld: a crash before it
@@ -292,7 +293,7 @@ async function commitAndNotifyStep(
       source: source.id,
       removals,
       announced: removals.map((r) => r.key).sort(),
-      reasons: assessment.reasons,
+      reasons: decision.reasons,
       needsPerson: assessment.needsPerson,
     };
     if (JSON.stringify(state) !== JSON.stringify(beforeCommit)) await store.write(state);

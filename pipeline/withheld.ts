@@ -2,9 +2,12 @@
  * What happens to withheld removals at a run: which are confirmed now (the page kept that state
  * for `confirmAfter`, or a person accepted what an alert showed), which stay withheld, and
  * whether an alert is due (only for removals no alert has announced yet: the same withheld set
- * is never announced twice). Pure: the caller stores the state (store/withheld.ts).
+ * is never announced twice). A removal once withheld stays withheld while the page keeps it
+ * away, even when the rest of the page changes so that it would no longer look like breakage on
+ * its own: only confirmation commits it. Pure: the caller stores the state (store/withheld.ts).
  */
 import { entryKey } from '../catalog/canonical.js';
+import type { Change } from '../catalog/changes.js';
 import type { WithheldRemoval, WithheldState } from '../store/withheld.js';
 import type { HealthAssessment } from './health.js';
 
@@ -21,6 +24,8 @@ export interface WithheldDecision {
   announce: boolean;
   /** When the pending removals are confirmed if the page stays so; null: only a person can. */
   confirmAt: string | null;
+  /** Why they are withheld: this run's reasons, and those of removals withheld earlier. */
+  reasons: string[];
   /** The state to keep after this run (pending removals, all announced); null when none is left. */
   state: WithheldState | null;
 }
@@ -48,6 +53,8 @@ export function formatDuration(ms: number): string {
 export function decideWithheld(input: {
   source: string;
   assessment: HealthAssessment;
+  /** Every removal of the new version (withheld earlier ones stay withheld while they are removed). */
+  removed?: Change[];
   previous: WithheldState | null;
   now: Date;
   confirmAfterMs: number;
@@ -60,7 +67,9 @@ export function decideWithheld(input: {
   const confirmed: WithheldRemoval[] = [];
   const pending: WithheldRemoval[] = [];
   let byPerson = false;
-  for (const change of assessment.withheld) {
+  const withheldNow = new Set(assessment.withheld);
+  const carried = (input.removed ?? []).filter((c) => !withheldNow.has(c) && known.has(entryKey(c.entry)));
+  for (const change of [...assessment.withheld, ...carried]) {
     const key = entryKey(change.entry);
     const removal: WithheldRemoval = {
       key,
@@ -81,6 +90,7 @@ export function decideWithheld(input: {
       pending.push(removal);
     }
   }
+  const reasons = [...new Set([...assessment.reasons, ...(carried.length ? (previous?.reasons ?? []) : [])])];
   const latestSince = pending.reduce((latest, r) => Math.max(latest, Date.parse(r.since)), 0);
   return {
     confirmed,
@@ -92,12 +102,13 @@ export function decideWithheld(input: {
     pending,
     announce: pending.some((r) => !announced.has(r.key)),
     confirmAt: pending.length && !assessment.needsPerson ? new Date(latestSince + confirmAfterMs).toISOString() : null,
+    reasons,
     state: pending.length
       ? {
           source: input.source,
           removals: pending,
           announced: pending.map((r) => r.key).sort(),
-          reasons: assessment.reasons,
+          reasons,
           needsPerson: assessment.needsPerson,
         }
       : null,

@@ -382,3 +382,39 @@ test('a withheld removal stays withheld while it is gone, even once the rest no 
   assert.equal(kept.confirmAt, '2024-05-03T10:00:00.000Z');
   assert.deepEqual(kept.reasons, ['more than half of the endpoints would be removed: 6 of 10']);
 });
+
+test('when a page that listed nothing lists endpoints again, what is still missing starts its 48h then', () => {
+  const before = page({ Portal: 10, Mail: 3 });
+  const t0 = new Date('2024-05-01T10:00:00Z');
+  const emptyAssessment = assess(
+    before,
+    buildCatalog('cas', { entries: [], shape: { ...before.shape, tables: 0, columns: [] }, warnings: [] }),
+  );
+  const empty = decideWithheld({
+    source: 'cas',
+    assessment: emptyAssessment,
+    removed: emptyAssessment.withheld,
+    previous: null,
+    now: t0,
+    confirmAfterMs: 48 * HOUR,
+    accept: false,
+  });
+  assert.equal(empty.state?.needsPerson, true);
+  // A week later the page is back, without its Mail section.
+  const later = new Date(t0.getTime() + 7 * 24 * HOUR);
+  const back = assess(before, page({ Portal: 10 }));
+  const full = diffCatalogs(before, page({ Portal: 10 }));
+  const decision = decideWithheld({
+    source: 'cas',
+    assessment: back,
+    removed: full.changes.filter((c) => c.type === 'removed'),
+    previous: empty.state,
+    now: later,
+    confirmAfterMs: 48 * HOUR,
+    accept: false,
+  });
+  assert.deepEqual(decision.confirmed, [], 'not confirmed at once on the strength of a broken week');
+  assert.equal(decision.pending.length, 3);
+  assert.equal(decision.announce, false, 'already announced');
+  assert.equal(decision.confirmAt, new Date(later.getTime() + 48 * HOUR).toISOString());
+});

@@ -253,6 +253,92 @@ async function baselineStep(
   return { source: source.id, status: 'baseline', entryCount, commit, ...undeliveredField(undelivered) };
 }
 
+/** The withheld alert, into the outbox; it records its removals as announced when delivered. */
+async function queueWithheldAlert(ctx: PipelineContext, source: SourceSpec, doc: RawDocument, plan: RunPlan) {
+  const { decision, assessment } = plan;
+  return ctx.outbox.create({
+    source: source.id,
+    state: 'ready',
+    catalogSha256: null,
+    notification: {
+      type: 'withheld',
+      source: source.id,
+      location: doc.location,
+      reasons: decision.reasons,
+      removals: decision.pending.map(toItem),
+      confirmAt: decision.confirmAt,
+    },
+    pending: ctx.notifiers.map((n) => n.id),
+    withheld: { removals: decision.pending, reasons: decision.reasons, needsPerson: assessment.needsPerson },
+  });
+}
+
+/**
+ * The withheld state before the commit: the removals confirmed now still count as withheld (and
+ * announced, with their dates) until the commit is made, so a crash before it finds them as
+ * they were, not as new. Returns the state that was stored before.
+ */
+async function keepWithheldUntilCommitted(
+  ctx: PipelineContext,
+  source: SourceSpec,
+  plan: RunPlan,
+): Promise<WithheldState | null> {
+  const { decision, assessment } = plan;
+  const store = withheldStoreOf(ctx);
+  const stored = await store.read(source.id);
+  if (!decision.state && !decision.confirmed.length) return stored;
+  const removals = [...decision.pending, ...decision.confirmed];
+  const state: WithheldState = {
+    source: source.id,
+    removals,
+    announced: removals.map((r) => r.key).sort(),
+    reasons: decision.reasons,
+    needsPerson: assessment.needsPerson,
+  };
+  if (JSON.stringify(state) !== JSON.stringify(stored)) await store.write(state);
+  return stored;
+}
+
+/** The commit (changes, a layout change, or an accepted state) and its alert. */
+async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawDocument, plan: RunPlan) {
+  const { decision, assessment, changeSet } = plan;
+  const notes = {
+    layout: assessment.layout,
+    ...(decision.confirmed.length
+      ? { confirmed: { count: decision.confirmed.length, how: decision.confirmedHow! } }
+      : {}),
+    withheldCount: decision.pending.length,
+  };
+  const message = changeCommitMessage(changeSet, {}, notes);
+  // A layout change alone is said in the commit only: nothing changed for a firewall.
+  const notification =
+    changeSet.changes.length > 0
+      ? (c: string | null): Notification => ({
+          type: 'changes',
+          source: source.id,
+          location: doc.location,
+          changeSet,
+          commit: c,
+          commitUrl: commitLink(ctx.commitUrl, c),
+          ...(assessment.layout.length ? { layout: assessment.layout } : {}),
+          ...(notes.confirmed ? { confirmed: notes.confirmed } : {}),
+          ...(decision.pending.length ? { withheldCount: decision.pending.length } : {}),
+        })
+      : null;
+  return commitAndNotify(ctx, source, plan.committed, doc, message, notification);
+}
+
+/** After the commit: confirmed removals are history; what is left is the state after this run. */
+async function settleWithheld(ctx: PipelineContext, source: SourceSpec, plan: RunPlan, stored: WithheldState | null) {
+  const store = withheldStoreOf(ctx);
+  const { state, confirmed } = plan.decision;
+  if (state) {
+    if (JSON.stringify(state) !== JSON.stringify(await store.read(source.id))) await store.write(state);
+  } else if (stored || confirmed.length) {
+    await store.clear(source.id);
+  }
+}
+
 /**
  * The withheld alert's outbox entry, then the withheld state, then the commit and its alert,
  * then the withheld alert's delivery. Written in this order, a crash anywhere loses no alert
@@ -264,78 +350,14 @@ async function commitAndNotifyStep(
   doc: RawDocument,
   plan: RunPlan,
 ): Promise<SourceRunResult> {
-  const { decision, assessment, changeSet } = plan;
-  const store = withheldStoreOf(ctx);
-  const pending = ctx.notifiers.map((n) => n.id);
-  const withheldEntry = decision.announce
-    ? await ctx.outbox.create({
-        source: source.id,
-        state: 'ready',
-        catalogSha256: null,
-        notification: {
-          type: 'withheld',
-          source: source.id,
-          location: doc.location,
-          reasons: decision.reasons,
-          removals: decision.pending.map(toItem),
-          confirmAt: decision.confirmAt,
-        },
-        pending,
-        withheld: { removals: decision.pending, reasons: decision.reasons, needsPerson: assessment.needsPerson },
-      })
-    : null;
-  // Until the commit is made, the removals confirmed now are still withheld: a crash before it
-  // must find them again with their dates and as announced, not as new.
-  const beforeCommit = await store.read(source.id);
-  if (decision.state || decision.confirmed.length) {
-    const removals = [...decision.pending, ...decision.confirmed];
-    const state: WithheldState = {
-      source: source.id,
-      removals,
-      announced: removals.map((r) => r.key).sort(),
-      reasons: decision.reasons,
-      needsPerson: assessment.needsPerson,
-    };
-    if (JSON.stringify(state) !== JSON.stringify(beforeCommit)) await store.write(state);
-  }
-
-  let commit: string | null = null;
-  let undelivered: Record<string, string> = {};
-  if (plan.commitNeeded) {
-    const notes = {
-      layout: assessment.layout,
-      ...(decision.confirmed.length
-        ? { confirmed: { count: decision.confirmed.length, how: decision.confirmedHow! } }
-        : {}),
-      withheldCount: decision.pending.length,
-    };
-    const message = changeCommitMessage(changeSet, {}, notes);
-    // A layout change alone is said in the commit only: nothing changed for a firewall.
-    const notification =
-      changeSet.changes.length > 0
-        ? (c: string | null): Notification => ({
-            type: 'changes',
-            source: source.id,
-            location: doc.location,
-            changeSet,
-            commit: c,
-            commitUrl: commitLink(ctx.commitUrl, c),
-            ...(assessment.layout.length ? { layout: assessment.layout } : {}),
-            ...(notes.confirmed ? { confirmed: notes.confirmed } : {}),
-            ...(decision.pending.length ? { withheldCount: decision.pending.length } : {}),
-          })
-        : null;
-    ({ commit, undelivered } = await commitAndNotify(ctx, source, plan.committed, doc, message, notification));
-  }
-  // Confirmed removals are history now; what is left is the state after this run.
-  if (decision.state) {
-    if (JSON.stringify(decision.state) !== JSON.stringify(await store.read(source.id)))
-      await store.write(decision.state);
-  } else if (beforeCommit || decision.confirmed.length) {
-    await store.clear(source.id);
-  }
-  if (withheldEntry) {
-    for (const [id, message] of Object.entries(await deliver(ctx.outbox, withheldEntry, ctx.notifiers)))
+  const withheldAlert = plan.decision.announce ? await queueWithheldAlert(ctx, source, doc, plan) : null;
+  const stored = await keepWithheldUntilCommitted(ctx, source, plan);
+  const { commit, undelivered } = plan.commitNeeded
+    ? await commitChanges(ctx, source, doc, plan)
+    : { commit: null, undelivered: {} as Record<string, string> };
+  await settleWithheld(ctx, source, plan, stored);
+  if (withheldAlert) {
+    for (const [id, message] of Object.entries(await deliver(ctx.outbox, withheldAlert, ctx.notifiers)))
       undelivered[id] = undelivered[id] ? `${undelivered[id]}; ${message}` : message;
   }
   const withheld = withheldReport(plan);
@@ -343,11 +365,11 @@ async function commitAndNotifyStep(
     source: source.id,
     status: commit ? 'changed' : withheld ? 'withheld' : 'unchanged',
     entryCount: plan.catalog.entries.length,
-    changeSet,
+    changeSet: plan.changeSet,
     commit,
-    ...(assessment.layout.length ? { layout: assessment.layout } : {}),
+    ...(plan.assessment.layout.length ? { layout: plan.assessment.layout } : {}),
     ...(withheld ? { withheld } : {}),
-    ...(decision.confirmed.length ? { confirmed: decision.confirmed.map(toItem) } : {}),
+    ...(plan.decision.confirmed.length ? { confirmed: plan.decision.confirmed.map(toItem) } : {}),
     ...undeliveredField(undelivered),
   };
 }

@@ -62,13 +62,20 @@ export function decideWithheld(input: {
   accept: boolean;
 }): WithheldDecision {
   const { assessment, previous, now, confirmAfterMs, accept } = input;
-  const known = new Map((previous?.removals ?? []).map((r) => [r.key, r]));
+  // A page that had (nearly) nothing and lists endpoints again starts a new state: what is still
+  // missing has been missing from a working page only since now.
+  const recovered = !!previous?.needsPerson && !assessment.needsPerson;
+  const known = new Map(recovered ? [] : (previous?.removals ?? []).map((r) => [r.key, r]));
   const announced = new Set(previous?.announced ?? []);
   const confirmed: WithheldRemoval[] = [];
   const pending: WithheldRemoval[] = [];
   let byPerson = false;
-  const withheldNow = new Set(assessment.withheld);
-  const carried = (input.removed ?? []).filter((c) => !withheldNow.has(c) && known.has(entryKey(c.entry)));
+  const withheldNow = new Set(assessment.withheld.map((c) => entryKey(c.entry)));
+  const before = new Set((previous?.removals ?? []).map((r) => r.key));
+  const carried = (input.removed ?? []).filter((c) => {
+    const key = entryKey(c.entry);
+    return !withheldNow.has(key) && before.has(key);
+  });
   for (const change of [...assessment.withheld, ...carried]) {
     const key = entryKey(change.entry);
     const removal: WithheldRemoval = {

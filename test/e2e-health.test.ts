@@ -411,3 +411,12 @@ test('a catalog.json in an older serialization is rewritten once, in its own com
   assert.equal(p.commits().length, 3);
   assert.equal(slack.delivered().length, before);
 });
+
+test('an ENDPOINT_WATCH_NOW that is not an ISO time is a usage error: nothing runs', { timeout: 30_000 }, async (t) => {
+  const p = await project(t, 'badnow');
+  docs.set(p.path, reply.document(page()));
+  const run = await p.cli('yesterday', 'run');
+  assert.equal(run.code, 2);
+  assert.match(run.stderr, /ENDPOINT_WATCH_NOW="yesterday" is not an ISO 8601 time/);
+  assert.deepEqual(p.commits(), []);
+});

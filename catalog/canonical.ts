@@ -210,7 +210,7 @@ export function entriesPerSection(entries: CatalogEntry[]): Record<string, numbe
 export function buildCatalog(source: string, result: ParseResult): Catalog {
   const entries = canonicalEntries(result.entries.map((e) => ({ ...e, ports: { ...e.ports } })));
   const shape: DocumentShape = { ...result.shape, entriesPerSection: entriesPerSection(entries) };
-  return { source, format: result.shape.format, entries, shape };
+  return { source, format: result.shape.format, entries, shape, ...(result.serial && { serial: result.serial }) };
 }
 
 /** Pretty, stable JSON: what is written to catalog.json and compared byte-wise. */

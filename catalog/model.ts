@@ -88,6 +88,14 @@ export interface Catalog {
   /** Canonically ordered entries (see catalog/canonical.ts). */
   entries: CatalogEntry[];
   shape: DocumentShape;
+  /** The feed's own serial, when it states one (see ParseResult.serial). */
+  serial?: FeedSerial;
+}
+
+/** A feed's own version stamp, by the name the feed gives it: `syncToken`, `changeNumber`, ... */
+export interface FeedSerial {
+  name: string;
+  value: string;
 }
 
 /** Output of a parser: entries in document order plus the shape and anything worth a warning. */
@@ -96,6 +104,8 @@ export interface ParseResult {
   shape: DocumentShape;
   /** Things a person should look at (an unrecognised token in an address column, ...). */
   warnings: string[];
+  /** The feed's own serial (AWS `syncToken`, Azure `changeNumber`, ...); absent when it states none. */
+  serial?: FeedSerial;
 }
 
 export function emptyPorts(): PortSpec {

@@ -1,7 +1,8 @@
 /** Loading the config and building what the pipeline needs from it: the one place registries meet config. */
 import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
-import { loadConfig, type Config } from '../config/load.js';
+import { loadConfig, resolveNotifiers, type Config } from '../config/load.js';
+import { configureOutbound, proxyRoute } from '../outbound/agent.js';
 import { parsers } from '../parsers/registry.js';
 import { notifierModules, createNotifiers, defaultNotifiers } from '../notify/registry.js';
 import type { Notifier } from '../notify/types.js';
@@ -16,11 +17,14 @@ export const DEFAULT_CONFIG = 'endpoint-watch.yaml';
 
 export async function readConfig(io: CliIo, path: string | undefined): Promise<Config> {
   const notifierSchemas = new Map([...notifierModules].map(([type, module]) => [type, module.options]));
-  return loadConfig(resolve(io.cwd, path ?? DEFAULT_CONFIG), {
+  const config = await loadConfig(resolve(io.cwd, path ?? DEFAULT_CONFIG), {
     env: io.env,
     formats: [...parsers.keys()],
     notifierSchemas,
   });
+  // The config's `proxy:` (read only if something goes out) overrides the environment's.
+  configureOutbound(() => proxyRoute(io.env, config.proxy.resolve()));
+  return config;
 }
 
 export function sourceSpecs(config: Config, only?: string): SourceSpec[] {
@@ -40,9 +44,10 @@ export function sourceSpecs(config: Config, only?: string): SourceSpec[] {
   return picked;
 }
 
+/** Builds the configured notifiers: the one place their secrets are read (`${VAR}`, `*File`). */
 export function buildNotifiers(config: Config, consoleStream: Writable): Notifier[] {
   const context = { stdout: consoleStream };
-  return config.notifiers.length ? createNotifiers(config.notifiers, context) : defaultNotifiers(context);
+  return config.notifiers.length ? createNotifiers(resolveNotifiers(config), context) : defaultNotifiers(context);
 }
 
 export async function pipelineContext(config: Config, notifiers: Notifier[], log: Writable): Promise<PipelineContext> {

@@ -7,7 +7,8 @@ import type { Command } from 'commander';
 import { summarize, type ChangeSet } from '../catalog/changes.js';
 import { netAddressSummary } from '../catalog/address-diff.js';
 import { diffCatalogs } from '../catalog/diff.js';
-import { SnapshotStore } from '../store/snapshots.js';
+import { SnapshotStore, type StoredSnapshot } from '../store/snapshots.js';
+import { changedValues, documentContext } from '../catalog/document-context.js';
 import { UsageError } from '../errors/index.js';
 import type { CliIo } from './io.js';
 import { writeJson, writeLine } from './io.js';
@@ -43,6 +44,27 @@ export interface HistoryItem {
   /** Counts of `changes`: all zero for a baseline, which lists no change (see entryCount). */
   summary: ChangeSet['summary'];
   changes: ChangeSet['changes'];
+  /** With --patch: the document's text around the changed endpoints (see catalog/document-context.ts). */
+  patch?: string;
+}
+
+/** The raw document `source` had at `rev`, as text; null when the snapshot kept none. */
+async function documentText(store: SnapshotStore, source: string, snapshot: StoredSnapshot): Promise<string | null> {
+  if (!snapshot.meta?.documentFile) return null;
+  return store.repo.show(snapshot.commit, store.repoPath(source, snapshot.meta.documentFile));
+}
+
+/** The text around the endpoints `item` changed, between its commit and the one before. */
+async function historyPatch(store: SnapshotStore, item: HistoryItem): Promise<string> {
+  const now = await store.at(item.source, item.commit);
+  const before = await store.at(item.source, `${item.commit}^`);
+  if (!now || !before) return '';
+  const [oldText, newText] = await Promise.all([
+    documentText(store, item.source, before),
+    documentText(store, item.source, now),
+  ]);
+  if (oldText === null || newText === null) return '(no stored document to compare)';
+  return documentContext(oldText, newText, changedValues(item.changes)).text;
 }
 
 /** Each committed change of `source`, newest first, recomputed from the catalogs it links. */
@@ -98,8 +120,9 @@ export function registerHistoryCommands(program: Command, io: CliIo, _setExit: (
       '--since <date>',
       'only changes since this date: YYYY-MM-DD (from the start of that day, UTC) or an ISO 8601 time',
     )
+    .option('--patch', "show the document's text around each change (like git log -p, of the page, not catalog.json)")
     .option('--json', 'print {"history": [...]} as JSON')
-    .action(async (opts: { config: string; source?: string; since?: string; json?: boolean }) => {
+    .action(async (opts: { config: string; source?: string; since?: string; patch?: boolean; json?: boolean }) => {
       const { store, sourceIds } = await openStore(io, opts.config);
       if (opts.source) requireSource(sourceIds, opts.source);
       const items: HistoryItem[] = [];
@@ -108,6 +131,8 @@ export function registerHistoryCommands(program: Command, io: CliIo, _setExit: (
           items.push(...(await sourceHistory(store, id, opts.since)));
       // By the moment, not the text: dates carry their author's UTC offset (backfilled ones too).
       items.sort((a, b) => Date.parse(b.date) - Date.parse(a.date) || a.source.localeCompare(b.source));
+      if (opts.patch && store)
+        for (const item of items) if (!item.baseline) item.patch = await historyPatch(store, item);
       if (opts.json) {
         writeJson(io.stdout, { history: items });
         return;
@@ -117,6 +142,7 @@ export function registerHistoryCommands(program: Command, io: CliIo, _setExit: (
         const what = item.baseline ? 'baseline' : countsLabel(item.changes);
         writeLine(io.stdout, `${item.commit.slice(0, 10)} ${item.date} ${item.source}: ${what}`);
         for (const change of item.changes) writeLine(io.stdout, `    ${change.message}`);
+        if (item.patch) writeLine(io.stdout, `\n${item.patch.replace(/^/gm, '    ')}\n`);
       }
     });
 

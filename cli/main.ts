@@ -9,6 +9,8 @@ import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/model.js';
 import type { ChangeSet } from '../catalog/changes.js';
 import { diffCatalogs } from '../catalog/diff.js';
+import { changedValues, documentContext, type DocumentContext } from '../catalog/document-context.js';
+import { decodeDocument } from '../parsers/decode.js';
 import { fetcherFor } from '../ingest/registry.js';
 import { parsers } from '../parsers/registry.js';
 import { parseDocument } from '../parsers/parse-document.js';
@@ -18,12 +20,15 @@ import { startWatching } from '../pipeline/watch.js';
 import { backfill } from '../pipeline/backfill.js';
 import { acquireLock } from '../store/lock.js';
 import { EndpointWatchError, UsageError, errorMessage } from '../errors/index.js';
+import { VERSION } from '../app/version.js';
+import { configureOutbound, proxyRoute } from '../outbound/agent.js';
 import { countsLabel } from '../pipeline/commit-message.js';
 import { EXIT_FAILURE, EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
 import { StringSink, writeJson, writeLine, type CliIo } from './io.js';
 import { buildNotifiers, pipelineContext, readConfig, sourceSpecs } from './context.js';
 import { registerHistoryCommands } from './history-commands.js';
 import { registerCatalogCommands } from './catalog-commands.js';
+import { registerServeCommand } from './serve-command.js';
 import { printCatalogTo, printChangeSet } from './print.js';
 
 /** How long `run` waits, by default, for a `watch` run (or another run) holding the snapshot lock. */
@@ -38,10 +43,17 @@ function secondsOption(name: string, value: string): number {
   return seconds;
 }
 
-export const VERSION = '0.1.0';
-
 /** Fetches a file or URL and parses it; `catalog.json` files from a snapshot are read as they are. */
 export async function loadCatalogArgument(io: CliIo, location: string, format?: string): Promise<Catalog> {
+  return (await loadDocumentArgument(io, location, format)).catalog;
+}
+
+/** A document or catalog.json given on the command line, with the document's text (null for a catalog). */
+async function loadDocumentArgument(
+  io: CliIo,
+  location: string,
+  format?: string,
+): Promise<{ catalog: Catalog; text: string | null }> {
   const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
   const target = isUrl ? location : resolve(io.cwd, location);
   if (!isUrl && /\.json$/i.test(target)) {
@@ -50,7 +62,7 @@ export async function loadCatalogArgument(io: CliIo, location: string, format?: 
       try {
         const parsed = JSON.parse(text) as Partial<Catalog>;
         if (Array.isArray(parsed.entries) && parsed.shape && typeof parsed.format === 'string')
-          return parsed as Catalog;
+          return { catalog: parsed as Catalog, text: null };
       } catch {
         // Not a catalog: fall through and parse it as a document (a JSON feed).
       }
@@ -64,7 +76,7 @@ export async function loadCatalogArgument(io: CliIo, location: string, format?: 
       .split(/[\\/]/)
       .pop()
       ?.replace(/\.[a-z]+$/i, '') || 'document';
-  return parseDocument(name, outcome.document, format);
+  return { catalog: parseDocument(name, outcome.document, format), text: decodeDocument(outcome.document.body) };
 }
 
 function describeResult(result: SourceRunResult): string {
@@ -172,6 +184,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .argument('[new]', 'new document: file path, URL or catalog.json')
     .option('--json', 'print {"changes": [...], "summary": {...}} as JSON')
     .option('--exit-code', 'exit 1 when there are changes, like git diff --exit-code')
+    .option('--text', "also show the documents' text around the changed endpoints (two documents only)")
     .option('--source <id>', 'diff stored snapshots of this source (with --from/--to)')
     .option('--from <date|commit>', 'with --source: the older state')
     .option('--to <date|commit>', 'with --source: the newer state (default: latest)')
@@ -180,10 +193,21 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       async (
         oldArg: string | undefined,
         newArg: string | undefined,
-        opts: { json?: boolean; exitCode?: boolean; source?: string; from?: string; to?: string; config?: string },
+        opts: {
+          json?: boolean;
+          exitCode?: boolean;
+          text?: boolean;
+          source?: string;
+          from?: string;
+          to?: string;
+          config?: string;
+        },
       ) => {
         let changeSet: ChangeSet;
+        let context: DocumentContext | null = null;
         if (opts.source) {
+          if (opts.text)
+            throw new UsageError('--text compares two documents; for stored states use `history --patch --source ID`');
           if (oldArg || newArg)
             throw new UsageError('give either two documents or --source with --from/--to, not both');
           const { storedDiff } = await import('./history-commands.js');
@@ -195,14 +219,22 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
             );
           // A document that cannot be read is trouble (2, as with diff(1)), never "changes" (1).
           const load = (location: string) =>
-            loadCatalogArgument(io, location).catch((err: unknown) => {
+            loadDocumentArgument(io, location).catch((err: unknown) => {
               throw err instanceof EndpointWatchError ? new UsageError(err.message) : err;
             });
           const [before, after] = await Promise.all([load(oldArg), load(newArg)]);
-          changeSet = diffCatalogs(before, { ...after, source: before.source });
+          changeSet = diffCatalogs(before.catalog, { ...after.catalog, source: before.catalog.source });
+          if (opts.text) {
+            if (before.text === null || after.text === null)
+              throw new UsageError('--text needs two documents, not catalog.json files: a catalog keeps no text');
+            context = documentContext(before.text, after.text, changedValues(changeSet.changes));
+          }
         }
-        if (opts.json) writeJson(io.stdout, changeSet);
-        else printChangeSet(io, changeSet);
+        if (opts.json) writeJson(io.stdout, context ? { ...changeSet, text: context.text } : changeSet);
+        else {
+          printChangeSet(io, changeSet);
+          if (context?.text) writeLine(io.stdout, `\n${context.text}`);
+        }
         if (opts.exitCode && changeSet.changes.length) setExit(EXIT_FAILURE);
       },
     );
@@ -236,7 +268,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         const sources = sourceSpecs(config, opts.source);
         // In --json mode console alerts go to stderr so stdout stays one JSON document.
         const consoleStream = opts.json ? io.stderr : io.stdout;
-        const notifiers = buildNotifiers(config, consoleStream);
+        // A dry run sends nothing, so it needs no notifier secrets.
+        const notifiers = opts.dryRun ? [] : buildNotifiers(config, consoleStream);
         const now = clockFromEnv(io.env);
         const ctx = { ...(await pipelineContext(config, notifiers, io.stderr)), now };
         const lock = opts.dryRun
@@ -341,11 +374,14 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 
   registerHistoryCommands(program, io, setExit);
   registerCatalogCommands(program, io, setExit);
+  registerServeCommand(program, io, describeResult);
   return program;
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: CliIo): Promise<number> {
+  // HTTP_PROXY / HTTPS_PROXY / NO_PROXY of this command's environment; readConfig adds `proxy:`.
+  configureOutbound(() => proxyRoute(io.env));
   let exitCode = EXIT_OK;
   const program = buildProgram(io, (code) => {
     exitCode = Math.max(exitCode, code);

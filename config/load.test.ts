@@ -4,7 +4,16 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
-import { loadConfig, parseConfig, substituteEnv, formatKeyPath, type ParseConfigOptions } from './load.js';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import {
+  loadConfig,
+  parseConfig,
+  resolveNotifiers,
+  substituteEnv,
+  formatKeyPath,
+  type ParseConfigOptions,
+} from './load.js';
 
 const fixtures = fileURLToPath(new URL('./__fixtures__/project/', import.meta.url));
 const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -64,7 +73,13 @@ async function configError(fn: () => unknown): Promise<ConfigError> {
 const oneSource = 'sources:\n  - id: a\n    url: https://docs.example.com/a.md\n';
 
 test('a minimal config gets the defaults, and paths are resolved against the config file', async () => {
-  const config = await loadConfig(join(fixtures, 'endpoint-watch.yaml'), { env: {}, formats, notifierSchemas });
+  const { proxy, serve, ...config } = await loadConfig(join(fixtures, 'endpoint-watch.yaml'), {
+    env: {},
+    formats,
+    notifierSchemas,
+  });
+  assert.equal(proxy.resolve(), null);
+  assert.deepEqual(serve.resolve(), { port: 8080, host: '127.0.0.1', token: null });
   assert.deepEqual(config, {
     snapshotDir: join(fixtures, 'snapshots'),
     commitUrl: null,
@@ -103,7 +118,7 @@ test('explicit values are kept, notifiers are validated by their own schema (def
     retries: 0,
   });
   assert.equal(config.sources[1]?.url, 'file:///srv/docs/network.md');
-  assert.deepEqual(config.notifiers, [
+  assert.deepEqual(resolveNotifiers(config), [
     { type: 'slack', webhookUrl: env.SLACK_WEBHOOK_URL, retries: 3 },
     { type: 'email', smtpUrl: env.SMTP_URL, from: 'endpoint-watch@example.com', to: ['netsec@example.com'] },
   ]);
@@ -133,23 +148,101 @@ test('${VAR} is substituted anywhere in a string; $${VAR} stays literal; the env
   assert.equal(config.snapshotDir, '/var/lib/ew/snapshots');
   assert.equal(config.commitUrl, 'https://git.example.com/${ORG}/commit/{commit}');
   assert.equal(config.sources[0]?.url, 'https://docs.example.com/network.md');
-  assert.equal(config.notifiers[0]?.webhookUrl, env.SLACK_WEBHOOK_URL);
+  assert.equal(config.notifiers[0]?.resolve().webhookUrl, env.SLACK_WEBHOOK_URL);
 });
 
 test('an unset variable is a ConfigError naming the file, the key and the variable; every one is listed', async () => {
+  const inSource = await configError(() =>
+    parse('sources:\n  - id: a\n    url: https://${DOCS_HOST}/a.md\n', { env: {} }),
+  );
+  assert.equal(inSource.message, 'test.yaml: sources[0].url: environment variable DOCS_HOST is not set');
+
+  // In a notifier the variable is needed only when the notifiers are built.
   const yaml = `${oneSource}notifiers:\n  - type: slack\n    webhookUrl: \${SLACK_WEBHOOK_URL}\n`;
-  const single = await configError(() => parse(yaml, { env: {} }));
+  const config = parse(yaml, { env: {} });
+  assert.equal(config.notifiers[0]?.type, 'slack');
+  const single = await configError(() => resolveNotifiers(config));
   assert.equal(single.message, 'test.yaml: notifiers[0].webhookUrl: environment variable SLACK_WEBHOOK_URL is not set');
 
   const both = await configError(() =>
-    parse(
-      `${oneSource}notifiers:\n  - type: email\n    smtpUrl: \${SMTP_URL}\n    from: \${MAIL_FROM}\n    to: [a@example.com]\n`,
-      { env: {} },
+    resolveNotifiers(
+      parse(
+        `${oneSource}notifiers:\n  - type: email\n    smtpUrl: \${SMTP_URL}\n    from: \${MAIL_FROM}\n    to: [a@example.com]\n  - type: slack\n    webhookUrl: \${HOOK}\n`,
+        { env: {} },
+      ),
     ),
   );
-  assert.match(both.message, /^test\.yaml: 2 problems:/);
+  assert.match(both.message, /^test\.yaml: 3 problems:/);
   assert.match(both.message, /notifiers\[0\]\.smtpUrl: environment variable SMTP_URL is not set/);
   assert.match(both.message, /notifiers\[0\]\.from: environment variable MAIL_FROM is not set/);
+  assert.match(both.message, /notifiers\[1\]\.webhookUrl: environment variable HOOK is not set/);
+});
+
+test('${VAR:-default}: the default when VAR is unset or empty, VAR otherwise', () => {
+  const yaml = [
+    'snapshotDir: ${STATE:-/var/lib/ew}/snapshots',
+    'sources:',
+    '  - id: a',
+    '    url: https://${HOST:-docs.example.com}/a.md',
+    '    schedule: "${CRON:-*/5 * * * *}"',
+    'notifiers:',
+    '  - type: slack',
+    '    webhookUrl: ${HOOK:-https://hooks.example.com/services/T/B/default}',
+    '    channel: "#${CHANNEL:-}netsec"',
+  ].join('\n');
+  const unset = parse(yaml, { env: { HOST: '' } });
+  assert.equal(unset.snapshotDir, '/var/lib/ew/snapshots');
+  assert.equal(unset.sources[0]?.url, 'https://docs.example.com/a.md');
+  assert.equal(unset.sources[0]?.schedule, '*/5 * * * *');
+  assert.deepEqual(resolveNotifiers(unset)[0], {
+    type: 'slack',
+    webhookUrl: 'https://hooks.example.com/services/T/B/default',
+    channel: '#netsec',
+    retries: 3,
+  });
+  const set = parse(yaml, { env: { STATE: '/srv', HOST: 'docs.internal', HOOK: 'https://hooks.example.com/x' } });
+  assert.equal(set.snapshotDir, '/srv/snapshots');
+  assert.equal(set.sources[0]?.url, 'https://docs.internal/a.md');
+  assert.equal(resolveNotifiers(set)[0]?.webhookUrl, 'https://hooks.example.com/x');
+});
+
+test('<key>File reads a secret from a file (relative to the config), never showing its contents', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-secrets-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'slack'), 'https://hooks.example.com/services/T1/B2/Zq9fromfile\n');
+  await writeFile(join(dir, 'not-a-url'), 'Zq9secret not a url\n');
+  await writeFile(join(dir, 'empty'), '\n');
+  const entry = (line: string) => `${oneSource}notifiers:\n  - type: slack\n    ${line}\n`;
+  const load = (line: string) => parse(entry(line), { baseDir: dir, env: { SECRETS: dir } });
+
+  assert.equal(
+    load('webhookUrlFile: slack').notifiers[0]?.resolve().webhookUrl,
+    'https://hooks.example.com/services/T1/B2/Zq9fromfile',
+  );
+  assert.equal(
+    load('webhookUrlFile: ${SECRETS}/slack').notifiers[0]?.resolve().webhookUrl,
+    'https://hooks.example.com/services/T1/B2/Zq9fromfile',
+  );
+
+  const missing = await configError(() => resolveNotifiers(load('webhookUrlFile: /run/secrets/none')));
+  assert.equal(
+    missing.message,
+    'test.yaml: notifiers[0].webhookUrlFile: cannot read /run/secrets/none: file not found',
+  );
+  const empty = await configError(() => resolveNotifiers(load('webhookUrlFile: empty')));
+  assert.equal(empty.message, `test.yaml: notifiers[0].webhookUrlFile: ${join(dir, 'empty')} is empty`);
+  const invalid = await configError(() => resolveNotifiers(load('webhookUrlFile: not-a-url')));
+  assert.match(invalid.message, /^test\.yaml: notifiers\[0\]\.webhookUrl: must be an https URL/);
+  assert.doesNotMatch(invalid.message, /Zq9/);
+  const both = await configError(() =>
+    resolveNotifiers(
+      parse(entry('webhookUrl: https://hooks.example.com/a\n    webhookUrlFile: slack'), { baseDir: dir }),
+    ),
+  );
+  assert.equal(both.message, 'test.yaml: notifiers[0]: give webhookUrl or webhookUrlFile, not both');
+  // A *File key for a key the notifier does not have is an unknown key, found when the file is read.
+  const unknown = await configError(() => parse(entry('webhookURLFile: slack'), { baseDir: dir }));
+  assert.equal(unknown.message, 'test.yaml: notifiers[0].webhookURLFile: unknown key');
 });
 
 test('a malformed ${...} reference is an error naming the key', async () => {
@@ -183,10 +276,76 @@ test('values from the environment never appear in an error message, even when th
   assert.doesNotMatch(err.message, /Zq9secret/);
   assert.match(err.message, /sources\[0\]\.format: unknown format "\$\{FORMAT\}"/);
   assert.match(err.message, /sources\[0\]\.schedule: invalid cron expression "\$\{SCHEDULE\}"/);
-  assert.match(err.message, /notifiers\[0\]\.webhookUrl: must be an https URL/);
-  assert.match(err.message, /notifiers\[1\]\.smtpUrl: must be an smtp:\/\/ or smtps:\/\/ URL/);
-  assert.match(err.message, /notifiers\[1\]\.to\[0\]: invalid email/);
   assert.equal(err.cause, undefined, 'no cause that could carry the values');
+
+  const withValidSource = yaml.replace('    format: ${FORMAT}\n    schedule: ${SCHEDULE}\n', '');
+  const notifiers = await configError(() => resolveNotifiers(parse(withValidSource, { env: secrets })));
+  assert.doesNotMatch(notifiers.message, /Zq9secret/);
+  assert.match(notifiers.message, /notifiers\[0\]\.webhookUrl: must be an https URL/);
+  assert.match(notifiers.message, /notifiers\[1\]\.smtpUrl: must be an smtp:\/\/ or smtps:\/\/ URL/);
+  assert.match(notifiers.message, /notifiers\[1\]\.to\[0\]: invalid email/);
+  assert.equal(notifiers.cause, undefined);
+});
+
+test('serve: defaults, a port from the environment, a token inline or from a file, read only when used', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-serve-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  await writeFile(join(dir, 'token'), 'Zq9-token-from-a-file-0123456789\n');
+  const serve = (yaml: string, env: Record<string, string> = {}) =>
+    parse(`${oneSource}serve:\n${yaml}`, { baseDir: dir, env }).serve;
+
+  assert.deepEqual(parse(oneSource).serve.resolve(), { port: 8080, host: '127.0.0.1', token: null });
+  assert.deepEqual(serve('  port: ${PORT:-9090}\n  host: 0.0.0.0\n').resolve(), {
+    port: 9090,
+    host: '0.0.0.0',
+    token: null,
+  });
+  assert.equal(serve('  port: ${PORT}\n', { PORT: '8181' }).resolve().port, 8181);
+  assert.equal(serve('  tokenFile: token\n').resolve().token, 'Zq9-token-from-a-file-0123456789');
+
+  // An unset token variable is no problem until serve runs.
+  const unset = serve('  token: ${EW_TOKEN}\n');
+  assert.match(
+    (await configError(() => unset.resolve())).message,
+    /^test\.yaml: serve\.token: environment variable EW_TOKEN is not set$/,
+  );
+  const short = await configError(() => serve('  token: ${EW_TOKEN}\n', { EW_TOKEN: 'Zq9short' }).resolve());
+  assert.equal(short.message, 'test.yaml: serve.token: must be at least 16 characters (use a random string)');
+  assert.match((await configError(() => serve('  port: 70000\n').resolve())).message, /^test\.yaml: serve\.port: /);
+  assert.equal(
+    (await configError(() => serve('  prot: 8080\n'))).message,
+    'test.yaml: serve.prot: unknown key (allowed: port, host, token)',
+  );
+});
+
+test('proxy: a URL, "direct", or url + noProxy; checked at load, read when something goes out', async () => {
+  const proxy = (yaml: string, env: Record<string, string> = {}) =>
+    parse(`${oneSource}proxy: ${yaml}\n`, { env }).proxy;
+  assert.equal(parse(oneSource).proxy.resolve(), null);
+  assert.deepEqual(proxy('http://proxy.corp:3128').resolve(), { url: 'http://proxy.corp:3128', noProxy: null });
+  assert.deepEqual(proxy('direct').resolve(), { url: null, noProxy: null });
+  assert.deepEqual(proxy('{url: "${P:-http://proxy.corp:3128}", noProxy: [localhost, .corp.example]}').resolve(), {
+    url: 'http://proxy.corp:3128',
+    noProxy: 'localhost,.corp.example',
+  });
+  const unset = proxy('http://svc:${PROXY_PASSWORD}@proxy.corp:3128');
+  assert.equal(
+    (await configError(() => unset.resolve())).message,
+    'test.yaml: proxy: environment variable PROXY_PASSWORD is not set',
+  );
+  assert.equal(
+    (await configError(() => proxy('{url: http://p:1, no_proxy: x}'))).message,
+    'test.yaml: proxy.no_proxy: unknown key (allowed: url, noProxy)',
+  );
+  assert.match((await configError(() => proxy('""').resolve())).message, /^test\.yaml: proxy: /);
+});
+
+test('a malformed ${...} in a notifier, proxy or serve is reported at load, before any secret is needed', async () => {
+  const err = await configError(() =>
+    parse(`${oneSource}proxy: http://\${PROXY-HOST}:3128\nnotifiers:\n  - type: slack\n    webhookUrl: \${HOOK\n`),
+  );
+  assert.match(err.message, /proxy: malformed variable reference "\$\{PROXY"/);
+  assert.match(err.message, /notifiers\[0\]\.webhookUrl: malformed variable reference "\$\{HOOK"/);
 });
 
 test('a missing config file says how to fix it', async () => {
@@ -217,7 +376,7 @@ test('unknown keys are rejected, at the top level and in a source', async () => 
   const top = await configError(() => parse(`${oneSource}snapshotdir: ./x\n`));
   assert.equal(
     top.message,
-    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, sources, notifiers)',
+    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, sources, notifiers, proxy, serve)',
   );
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
   assert.match(
@@ -309,13 +468,17 @@ test('notifiers: unknown type names the known types; issue paths are prefixed wi
   const missingType = await configError(() => parse(`${oneSource}notifiers:\n  - webhookUrl: x\n`));
   assert.equal(missingType.message, 'test.yaml: notifiers[0].type: is required (one of: console, slack, email)');
   const badEmail = await configError(() =>
-    parse(
-      `${oneSource}notifiers:\n  - type: console\n  - type: email\n    smtpUrl: smtp://mail.example.com\n    from: ew@example.com\n    to: [netsec@example.com, not-an-address]\n`,
+    resolveNotifiers(
+      parse(
+        `${oneSource}notifiers:\n  - type: console\n  - type: email\n    smtpUrl: smtp://mail.example.com\n    from: ew@example.com\n    to: [netsec@example.com, not-an-address]\n`,
+      ),
     ),
   );
   assert.equal(badEmail.message, 'test.yaml: notifiers[1].to[1]: invalid email');
   const missingKey = await configError(() =>
-    parse(`${oneSource}notifiers:\n  - type: email\n    from: ew@example.com\n    to: [a@example.com]\n`),
+    resolveNotifiers(
+      parse(`${oneSource}notifiers:\n  - type: email\n    from: ew@example.com\n    to: [a@example.com]\n`),
+    ),
   );
   assert.equal(missingKey.message, 'test.yaml: notifiers[0].smtpUrl: is required');
   // `notifiers:` with nothing under it means the default.
@@ -346,8 +509,17 @@ test('the repository default endpoint-watch.yaml loads', async () => {
     config.sources[1]?.url ?? '',
     /^https:\/\/endpoints\.office\.com\/endpoints\/worldwide\?clientrequestid=[0-9a-f-]{36}$/,
   );
-  assert.equal(config.snapshotDir, join(repoRoot, 'snapshots'));
+  // Outside the clone, so snapshots are never committed into the tool's own repository.
+  assert.equal(config.snapshotDir, resolve(repoRoot, '../endpoint-watch-history'));
+  assert.ok(!config.snapshotDir.startsWith(`${repoRoot}/`));
   assert.deepEqual(config.notifiers, []);
+  assert.equal(config.proxy.resolve(), null);
+  const inContainer = await loadConfig(join(repoRoot, 'endpoint-watch.yaml'), {
+    env: { EW_SNAPSHOT_DIR: '/data/history' },
+    formats: ['markdown', 'm365-json'],
+    notifierSchemas,
+  });
+  assert.equal(inContainer.snapshotDir, '/data/history');
 });
 
 test('substituteEnv reports nothing for text without references, and keeps non-strings', () => {

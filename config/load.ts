@@ -3,24 +3,44 @@
  *
  * Every failure is one ConfigError that names the file and the key (`sources[1].schedule:
  * ...`) and lists every problem found at that stage, so a user fixes the file in one pass.
- * Values taken from the environment are usually secrets (webhook URLs, SMTP passwords): they
- * never appear in a message, which names the key and the variable instead.
+ * Values taken from the environment or from `*File` secrets are usually secrets (webhook URLs,
+ * SMTP passwords): they never appear in a message, which names the key and the variable instead.
+ *
+ * Notifier entries, `proxy:` and `serve:` are only shape-checked here and come back as
+ * `Deferred` values (config/deferred.ts): their `${VAR}`s and files are read when a command
+ * uses them, so a command that sends nothing needs none of their secrets.
  */
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError, errorMessage } from '../errors/index.js';
 import {
+  DeferredSection,
+  describeIssue,
+  keyProblems,
+  problemsError,
+  resolveAll,
+  type Deferred,
+  type SectionContext,
+} from './deferred.js';
+import { scrubSecrets, substituteEnv, type Environment } from './env.js';
+import {
   buildConfigSchema,
+  notifierEntrySchema,
   requiredKeyMessage,
   urlScheme,
   SOURCE_KEYS,
   TOP_LEVEL_KEYS,
   type NotifierConfig,
 } from './schema.js';
+import { proxySchema, serveSchema, type ProxySettings, type ServeSettings } from './sections.js';
 
 export type { NotifierConfig } from './schema.js';
+export type { Deferred } from './deferred.js';
+export type { Environment } from './env.js';
+export type { ProxySettings, ServeSettings } from './sections.js';
+export { formatKeyPath, substituteEnv } from './env.js';
 
 export const DEFAULT_CONFIG_PATH = './endpoint-watch.yaml';
 
@@ -39,17 +59,24 @@ export interface SourceConfig {
   confirmAfterMs?: number;
 }
 
+/** A notifier entry of the file; `resolve()` gives its validated settings (secrets read then). */
+export interface NotifierEntry extends Deferred<NotifierConfig> {
+  readonly type: string;
+}
+
 export interface Config {
   /** Absolute path of the snapshot repository. */
   snapshotDir: string;
   /** Link template with {commit}, or null. */
   commitUrl: string | null;
   sources: SourceConfig[];
-  /** Validated notifier entries; empty means the default (console only). */
-  notifiers: NotifierConfig[];
+  /** Notifier entries, shape-checked; empty means the default (console only). See resolveNotifiers. */
+  notifiers: NotifierEntry[];
+  /** `proxy:` (null when absent: HTTP_PROXY / HTTPS_PROXY / NO_PROXY apply). */
+  proxy: Deferred<ProxySettings | null>;
+  /** `serve:`, with defaults when absent. */
+  serve: Deferred<ServeSettings>;
 }
-
-export type Environment = Readonly<Record<string, string | undefined>>;
 
 export interface LoadOptions {
   /** Where ${VAR} values come from (default process.env). */
@@ -60,106 +87,6 @@ export interface LoadOptions {
   notifierSchemas: ReadonlyMap<string, z.ZodType>;
 }
 
-/** `sources[0].url`, `notifiers[1].to[0]`; '' for the top level. */
-export function formatKeyPath(path: ReadonlyArray<PropertyKey>): string {
-  let out = '';
-  for (const part of path) {
-    if (typeof part === 'number') out += `[${part}]`;
-    else out += out ? `.${String(part)}` : String(part);
-  }
-  return out;
-}
-
-/** One substituted variable, so its value can be kept out of later messages. */
-interface UsedVariable {
-  name: string;
-  value: string;
-}
-
-/** `$${` (literal), `${NAME}` (substituted) or the start of a malformed reference. */
-const REFERENCE = /\$(\$?)\{([A-Za-z_][A-Za-z0-9_]*)?(\})?/g;
-
-/**
- * Replaces `${VAR}` in every string value (keys are left alone) from `env`. `$${VAR}` is the
- * literal text `${VAR}`. Returns the new value, or the problems by key path.
- */
-export function substituteEnv(
-  value: unknown,
-  env: Environment,
-): { value: unknown; used: UsedVariable[]; problems: string[] } {
-  const used: UsedVariable[] = [];
-  const problems: string[] = [];
-
-  const visit = (node: unknown, path: PropertyKey[]): unknown => {
-    if (typeof node === 'string') return substituteString(node, path);
-    if (Array.isArray(node)) return node.map((item, index) => visit(item, [...path, index]));
-    if (node !== null && typeof node === 'object') {
-      const out: Record<string, unknown> = {};
-      for (const [key, child] of Object.entries(node)) out[key] = visit(child, [...path, key]);
-      return out;
-    }
-    return node;
-  };
-
-  const substituteString = (text: string, path: PropertyKey[]): string => {
-    const where = formatKeyPath(path) || '(top level)';
-    return text.replace(REFERENCE, (match, literal: string, name: string | undefined, close: string | undefined) => {
-      if (literal) return match.slice(1);
-      if (name === undefined || close === undefined) {
-        problems.push(
-          `${where}: malformed variable reference "${match}": write \${NAME} (letters, digits, _), or $\${ for a literal "\${"`,
-        );
-        return match;
-      }
-      const replacement = env[name];
-      if (replacement === undefined) {
-        problems.push(`${where}: environment variable ${name} is not set`);
-        return match;
-      }
-      used.push({ name, value: replacement });
-      return replacement;
-    });
-  };
-
-  return { value: visit(value, []), used, problems };
-}
-
-/**
- * Replaces any substituted value in `message` by its `${NAME}`, as a last guard: a schema
- * (ours or a notifier's) may quote the value it rejects. Values under 4 characters are left,
- * since they are not secrets and would otherwise mangle unrelated text ("sources[1]").
- */
-function scrubSecrets(message: string, used: UsedVariable[]): string {
-  let out = message;
-  const longestFirst = [...used].sort((a, b) => b.value.length - a.value.length);
-  for (const { name, value } of longestFirst) {
-    if (value.length >= 4) out = out.split(value).join(`\${${name}}`);
-  }
-  return out;
-}
-
-function problemsError(file: string, problems: string[]): ConfigError {
-  if (problems.length === 1) return new ConfigError(`${file}: ${problems[0]}`);
-  return new ConfigError(`${file}: ${problems.length} problems:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
-}
-
-function describeIssue(issue: z.core.$ZodIssue): string[] {
-  if (issue.code === 'unrecognized_keys') {
-    const allowed =
-      issue.path.length === 0
-        ? TOP_LEVEL_KEYS
-        : issue.path.length === 2 && issue.path[0] === 'sources'
-          ? SOURCE_KEYS
-          : null;
-    return issue.keys.map(
-      (key) =>
-        `${formatKeyPath([...issue.path, key])}: unknown key${allowed ? ` (allowed: ${allowed.join(', ')})` : ''}`,
-    );
-  }
-  const where = formatKeyPath(issue.path);
-  return [where ? `${where}: ${issue.message}` : issue.message];
-}
-
 export interface ParseConfigOptions extends LoadOptions {
   /** Name of the file for messages. */
   file: string;
@@ -167,9 +94,70 @@ export interface ParseConfigOptions extends LoadOptions {
   baseDir: string;
 }
 
+/** The keys of `serve:` and of the mapping form of `proxy:`. */
+const SERVE_KEYS = ['port', 'host', 'token'] as const;
+const PROXY_KEYS = ['url', 'noProxy'] as const;
+const DEFERRED_KEYS = new Set(['notifiers', 'proxy', 'serve']);
+
+/** The validated settings of every notifier entry; one ConfigError lists the problems of all of them. */
+export function resolveNotifiers(config: Pick<Config, 'notifiers'>): NotifierConfig[] {
+  return resolveAll(config.notifiers);
+}
+
+/** Keys a notifier type takes, from its schema (null when the schema is not a plain object). */
+function schemaKeys(schema: z.ZodType | undefined): string[] | null {
+  return schema instanceof z.ZodObject ? Object.keys(schema.shape) : null;
+}
+
+function allowedKeys(path: readonly PropertyKey[]): readonly string[] | null {
+  if (path.length === 0) return TOP_LEVEL_KEYS;
+  if (path.length === 2 && path[0] === 'sources') return SOURCE_KEYS;
+  return null;
+}
+
+/** Load-time checks of the deferred parts: known types and keys, well-formed `${...}`. */
+function shapeProblems(raw: Record<string, unknown>, notifierSchemas: ReadonlyMap<string, z.ZodType>): string[] {
+  const problems: string[] = [];
+  const known = [...notifierSchemas.keys()].join(', ') || 'none';
+  const notifiers = raw.notifiers;
+  if (Array.isArray(notifiers)) {
+    notifiers.forEach((entry, index) => {
+      const path = ['notifiers', index];
+      if (entry === null || typeof entry !== 'object' || Array.isArray(entry)) {
+        problems.push(`notifiers[${index}]: must be a mapping with a type (one of: ${known})`);
+        return;
+      }
+      const type = (entry as { type?: unknown }).type;
+      if (type === undefined) problems.push(`notifiers[${index}].type: is required (one of: ${known})`);
+      else if (typeof type !== 'string') problems.push(`notifiers[${index}].type: must be a string (one of: ${known})`);
+      else if (!notifierSchemas.has(type))
+        problems.push(`notifiers[${index}].type: unknown notifier type "${type}" (known types: ${known})`);
+      else problems.push(...keyProblems(entry, path, schemaKeys(notifierSchemas.get(type))));
+    });
+  }
+  if (raw.serve !== undefined && raw.serve !== null) {
+    if (typeof raw.serve !== 'object' || Array.isArray(raw.serve))
+      problems.push(`serve: must be a mapping (${SERVE_KEYS.join(', ')})`);
+    else
+      problems.push(
+        ...keyProblems(raw.serve, ['serve'], SERVE_KEYS).map((p) => `${p} (allowed: ${SERVE_KEYS.join(', ')})`),
+      );
+  }
+  if (raw.proxy !== null && typeof raw.proxy === 'object' && !Array.isArray(raw.proxy)) {
+    problems.push(
+      ...keyProblems(raw.proxy, ['proxy'], PROXY_KEYS).map((p) => `${p} (allowed: ${PROXY_KEYS.join(', ')})`),
+    );
+  }
+  for (const key of DEFERRED_KEYS) {
+    if (raw[key] !== undefined) problems.push(...substituteEnv(raw[key], null, [key]).problems);
+  }
+  return problems;
+}
+
 /** Turns the text of a config file into a Config, or throws one ConfigError. Pure except for reading `env`. */
 export function parseConfig(text: string, options: ParseConfigOptions): Config {
   const { file, baseDir } = options;
+  const env = options.env ?? process.env;
 
   const document = parseDocument(text, { prettyErrors: true, uniqueKeys: true });
   if (document.errors.length > 0) {
@@ -196,32 +184,62 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
     throw new ConfigError(`${file}: the top level must be a mapping of keys (${TOP_LEVEL_KEYS.join(', ')})`);
   }
 
-  const substituted = substituteEnv(parsed, options.env ?? process.env);
-  if (substituted.problems.length > 0) throw problemsError(file, substituted.problems);
+  const raw = parsed as Record<string, unknown>;
+
+  // Everything but the deferred parts is substituted and validated now.
+  const eager = Object.fromEntries(Object.entries(raw).filter(([key]) => !DEFERRED_KEYS.has(key)));
+  const substituted = substituteEnv(eager, env);
+  const shape = shapeProblems(raw, options.notifierSchemas);
+  if (substituted.problems.length > 0 || shape.length > 0)
+    throw problemsError(file, [...substituted.problems, ...shape]);
 
   const schema = buildConfigSchema({ formats: options.formats, notifierSchemas: options.notifierSchemas });
-  const result = schema.safeParse(substituted.value, { error: requiredKeyMessage });
+  const deferredParts = Object.fromEntries(Object.entries(raw).filter(([key]) => DEFERRED_KEYS.has(key)));
+  const result = schema.safeParse(
+    { ...(substituted.value as object), ...deferredParts },
+    { error: requiredKeyMessage },
+  );
   if (!result.success) {
-    const problems = result.error.issues.flatMap(describeIssue).map((line) => scrubSecrets(line, substituted.used));
+    const problems = result.error.issues
+      .flatMap((issue) => describeIssue(issue, allowedKeys))
+      .map((line) => scrubSecrets(line, substituted.used));
     throw problemsError(file, problems);
   }
 
-  const raw = result.data;
+  const context: SectionContext = { file, baseDir, env };
+  const entrySchema = notifierEntrySchema(options.notifierSchemas) as z.ZodType<NotifierConfig>;
+  const config = result.data;
   return {
-    snapshotDir: resolve(baseDir, raw.snapshotDir),
-    commitUrl: raw.commitUrl,
-    sources: raw.sources.map((source) => ({
+    snapshotDir: resolve(baseDir, config.snapshotDir),
+    commitUrl: config.commitUrl,
+    sources: config.sources.map((source) => ({
       id: source.id,
       url: resolveLocation(source.url, baseDir),
       schedule: source.schedule,
       format: source.format,
       timeoutSeconds: source.timeoutSeconds,
       retries: source.retries,
-      ...((source.confirmAfter ?? raw.confirmAfter) !== null
-        ? { confirmAfterMs: (source.confirmAfter ?? raw.confirmAfter)! }
+      ...((source.confirmAfter ?? config.confirmAfter) !== null
+        ? { confirmAfterMs: (source.confirmAfter ?? config.confirmAfter)! }
         : {}),
     })),
-    notifiers: raw.notifiers,
+    notifiers: config.notifiers.map((entry, index) => {
+      const section = new DeferredSection(entry, ['notifiers', index], entrySchema, null, context, () => {
+        throw new ConfigError(`${file}: notifiers[${index}] is empty`);
+      });
+      return Object.assign(section, { type: (entry as { type: string }).type });
+    }),
+    proxy: new DeferredSection<ProxySettings | null>(
+      raw.proxy,
+      ['proxy'],
+      proxySchema,
+      new Set(['url']),
+      context,
+      () => null,
+    ),
+    serve: new DeferredSection<ServeSettings>(raw.serve, ['serve'], serveSchema, new Set(['token']), context, () =>
+      serveSchema.parse({}),
+    ),
   };
 }
 

@@ -4,7 +4,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ConfigError } from '../errors/index.js';
 import { notifierModules } from '../notify/registry.js';
-import { parseConfig } from './load.js';
+import { parseConfig, resolveNotifiers } from './load.js';
 
 const notifierSchemas = new Map([...notifierModules].map(([type, module]) => [type, module.options]));
 const sources = 'sources:\n  - id: a\n    url: https://docs.example.com/a.md\n';
@@ -24,8 +24,9 @@ test('slack and email entries from ${VAR} validate against the real notifier sch
     config.notifiers.map((n) => n.type),
     ['slack', 'email'],
   );
-  assert.equal(config.notifiers[0]?.webhookUrl, env.SLACK_WEBHOOK_URL);
-  assert.equal(config.notifiers[1]?.smtpUrl, env.SMTP_URL);
+  const [slack, email] = resolveNotifiers(config);
+  assert.equal(slack?.webhookUrl, env.SLACK_WEBHOOK_URL);
+  assert.equal(email?.smtpUrl, env.SMTP_URL);
 });
 
 test('invalid secrets are reported by key, never by value', () => {
@@ -35,9 +36,11 @@ test('invalid secrets are reported by key, never by value', () => {
   };
   assert.throws(
     () =>
-      parse(
-        `${sources}notifiers:\n  - type: slack\n    webhookUrl: \${SLACK_WEBHOOK_URL}\n  - type: email\n    smtpUrl: \${SMTP_URL}\n    from: ew@example.com\n    to: [netsec@example.com, nobody]\n`,
-        env,
+      resolveNotifiers(
+        parse(
+          `${sources}notifiers:\n  - type: slack\n    webhookUrl: \${SLACK_WEBHOOK_URL}\n  - type: email\n    smtpUrl: \${SMTP_URL}\n    from: ew@example.com\n    to: [netsec@example.com, nobody]\n`,
+          env,
+        ),
       ),
     (err: unknown) => {
       assert.ok(err instanceof ConfigError);

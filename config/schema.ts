@@ -15,7 +15,15 @@ export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_RETRIES = 2;
 
 /** Keys allowed at the top level and in a source, for "unknown key" hints. */
-export const TOP_LEVEL_KEYS = ['snapshotDir', 'commitUrl', 'confirmAfter', 'sources', 'notifiers'] as const;
+export const TOP_LEVEL_KEYS = [
+  'snapshotDir',
+  'commitUrl',
+  'confirmAfter',
+  'sources',
+  'notifiers',
+  'proxy',
+  'serve',
+] as const;
 export const SOURCE_KEYS = ['id', 'url', 'schedule', 'format', 'timeoutSeconds', 'retries', 'confirmAfter'] as const;
 
 const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -75,7 +83,7 @@ export function locationProblem(value: string): string | null {
 }
 
 /** Wraps the caller's notifier schemas: picks one by `type` and reports its issues under this entry. */
-function notifierEntrySchema(schemas: ReadonlyMap<string, z.ZodType>) {
+export function notifierEntrySchema(schemas: ReadonlyMap<string, z.ZodType>) {
   const known = [...schemas.keys()].join(', ') || 'none';
   return z
     .looseObject({
@@ -191,10 +199,14 @@ export function buildConfigSchema(context: SchemaContext) {
         });
       }),
     // `notifiers:` with nothing under it is the same as leaving it out: console only.
+    // Entries, `proxy` and `serve` hold secrets: config/load.ts checks their shape here and
+    // validates them in full only when a command uses them.
     notifiers: z
-      .array(notifierEntrySchema(context.notifierSchemas))
+      .array(z.unknown())
       .nullish()
       .transform((value) => value ?? []),
+    proxy: z.unknown().optional(),
+    serve: z.unknown().optional(),
   });
 }
 

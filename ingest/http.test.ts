@@ -1,12 +1,12 @@
 import { test, before, after, beforeEach } from 'node:test';
 import assert from 'node:assert/strict';
-import { createHttpFetcher, parseRetryAfter, retryDelayMs } from './http.js';
+import { createHttpFetcher } from './http.js';
 import type { FetchOptions } from './types.js';
 import { fetched, fetchError } from '../test/helpers/fetch-outcome.js';
 import { reply, startDocServer, type DocServer } from '../test/helpers/doc-server.js';
 
 // Tiny backoff so retry tests do not sleep; the delays themselves are unit-tested below.
-const fetcher = createHttpFetcher({ retryBaseMs: 1, retryCapMs: 5, retryAfterCapMs: 5 });
+const fetcher = createHttpFetcher({ retry: { baseDelayMs: 1, maxDelayMs: 5, retryAfterCapMs: 5 } });
 const options: FetchOptions = { timeoutMs: 5_000, retries: 2 };
 
 let site: DocServer;
@@ -18,7 +18,9 @@ after(async () => {
 });
 beforeEach(() => site.resetCounts());
 
-test('200: body, content type without parameters, ETag and Last-Modified, request headers', async () => {
+test('200: body, content type without parameters, ETag and Last-Modified, request headers', {
+  timeout: 30_000,
+}, async () => {
   site.set(
     '/doc.md',
     reply.document('| Host | Port |\n|---|---|\n| a.example.com | 443 |\n', {
@@ -39,12 +41,14 @@ test('200: body, content type without parameters, ETag and Last-Modified, reques
   assert.equal(seen?.headers['if-none-match'], undefined);
 });
 
-test('a response without Content-Type gives contentType null', async () => {
+test('a response without Content-Type gives contentType null', { timeout: 30_000 }, async () => {
   site.set('/plain', reply.document('hello', { contentType: null }));
   assert.equal(fetched(await fetcher.fetch(site.url('/plain'), options)).contentType, null);
 });
 
-test('conditional request: the stored ETag turns the second fetch into a 304 / not-modified', async () => {
+test('conditional request: the stored ETag turns the second fetch into a 304 / not-modified', {
+  timeout: 30_000,
+}, async () => {
   site.set('/cond.md', reply.document('v1 body', { etag: '"abc"' }));
   const first = fetched(await fetcher.fetch(site.url('/cond.md'), options));
   const second = await fetcher.fetch(site.url('/cond.md'), { ...options, conditions: { etag: first.etag } });
@@ -59,7 +63,7 @@ test('conditional request: the stored ETag turns the second fetch into a 304 / n
   assert.equal(third.etag, '"def"');
 });
 
-test('conditional request by Last-Modified sends If-Modified-Since', async () => {
+test('conditional request by Last-Modified sends If-Modified-Since', { timeout: 30_000 }, async () => {
   const lastModified = 'Wed, 02 Apr 2025 08:00:00 GMT';
   site.set('/lm.md', reply.document('body', { lastModified }));
   const outcome = await fetcher.fetch(site.url('/lm.md'), { ...options, conditions: { lastModified } });
@@ -67,21 +71,23 @@ test('conditional request by Last-Modified sends If-Modified-Since', async () =>
   assert.equal(site.lastRequest('/lm.md')?.headers['if-modified-since'], lastModified);
 });
 
-test('429 with Retry-After: 0, then 200: fetched after 2 requests', async () => {
+test('429 with Retry-After: 0, then 200: fetched after 2 requests', { timeout: 30_000 }, async () => {
   site.set('/busy.md', reply.status(429, { retryAfter: '0' }), reply.document('finally'));
   const doc = fetched(await fetcher.fetch(site.url('/busy.md'), options));
   assert.equal(doc.body.toString(), 'finally');
   assert.equal(site.requestCount('/busy.md'), 2);
 });
 
-test('a Retry-After far in the future is capped instead of stalling the run', async () => {
+test('a Retry-After far in the future is capped instead of stalling the run', { timeout: 30_000 }, async () => {
   site.set('/slow-down.md', reply.status(429, { retryAfter: '3600' }), reply.document('ok'));
   const doc = fetched(await fetcher.fetch(site.url('/slow-down.md'), options));
   assert.equal(doc.body.toString(), 'ok');
   assert.equal(site.requestCount('/slow-down.md'), 2);
 });
 
-test('500 on every attempt: FetchError with status, URL and attempt count after retries+1 requests', async () => {
+test('500 on every attempt: FetchError with status, URL and attempt count after retries+1 requests', {
+  timeout: 30_000,
+}, async () => {
   site.set('/broken.md', reply.status(500));
   const err = await fetchError(fetcher.fetch(site.url('/broken.md'), options));
   assert.equal(err.status, 500);
@@ -89,7 +95,7 @@ test('500 on every attempt: FetchError with status, URL and attempt count after 
   assert.equal(site.requestCount('/broken.md'), 3);
 });
 
-test('retries: 0 means one request', async () => {
+test('retries: 0 means one request', { timeout: 30_000 }, async () => {
   site.set('/broken-once.md', reply.status(503));
   const err = await fetchError(fetcher.fetch(site.url('/broken-once.md'), { ...options, retries: 0 }));
   assert.equal(err.status, 503);
@@ -97,13 +103,13 @@ test('retries: 0 means one request', async () => {
   assert.equal(site.requestCount('/broken-once.md'), 1);
 });
 
-test('502 then 200 recovers', async () => {
+test('502 then 200 recovers', { timeout: 30_000 }, async () => {
   site.set('/flaky.md', reply.status(502), reply.document('back'));
   assert.equal(fetched(await fetcher.fetch(site.url('/flaky.md'), options)).body.toString(), 'back');
   assert.equal(site.requestCount('/flaky.md'), 2);
 });
 
-test('404: FetchError at once, no retry', async () => {
+test('404: FetchError at once, no retry', { timeout: 30_000 }, async () => {
   site.set('/gone.md', reply.status(404));
   const err = await fetchError(fetcher.fetch(site.url('/gone.md'), options));
   assert.equal(err.status, 404);
@@ -111,7 +117,9 @@ test('404: FetchError at once, no retry', async () => {
   assert.equal(site.requestCount('/gone.md'), 1);
 });
 
-test('a server that accepts and never answers: FetchError naming the timeout, retried', async () => {
+test('a server that accepts and never answers: FetchError naming the timeout, retried', {
+  timeout: 30_000,
+}, async () => {
   site.set('/hang.md', reply.hang());
   const err = await fetchError(fetcher.fetch(site.url('/hang.md'), { timeoutMs: 200, retries: 1 }));
   assert.match(err.message, /timed out after 0\.2 s/);
@@ -120,7 +128,7 @@ test('a server that accepts and never answers: FetchError naming the timeout, re
   assert.equal(site.requestCount('/hang.md'), 2);
 });
 
-test('connection refused is a FetchError, not a crash', async () => {
+test('connection refused is a FetchError, not a crash', { timeout: 30_000 }, async () => {
   const closed = await startDocServer();
   const url = closed.url('/x.md');
   await closed.close();
@@ -129,14 +137,16 @@ test('connection refused is a FetchError, not a crash', async () => {
   assert.match(err.message, /gave up after 2 attempts/);
 });
 
-test('empty body: FetchError "empty document"', async () => {
+test('empty body: FetchError "empty document"', { timeout: 30_000 }, async () => {
   site.set('/empty.md', reply.document(''));
   const err = await fetchError(fetcher.fetch(site.url('/empty.md'), options));
   assert.match(err.message, /empty document/);
   assert.equal(site.requestCount('/empty.md'), 1);
 });
 
-test('a body over the size limit is refused, whether or not Content-Length announces it', async () => {
+test('a body over the size limit is refused, whether or not Content-Length announces it', {
+  timeout: 30_000,
+}, async () => {
   const small = createHttpFetcher({ maxBytes: 1024 });
   site.set('/big.md', reply.document(Buffer.alloc(4096, 'a')));
   const announced = await fetchError(small.fetch(site.url('/big.md'), options));
@@ -150,14 +160,16 @@ test('a body over the size limit is refused, whether or not Content-Length annou
   assert.equal(fetched(await small.fetch(site.url('/fits.md'), options)).body.length, 1024);
 });
 
-test('an HTML error page served with 200 is fetched as is (the parser decides it holds nothing)', async () => {
+test('an HTML error page served with 200 is fetched as is (the parser decides it holds nothing)', {
+  timeout: 30_000,
+}, async () => {
   site.set('/maintenance.md', reply.errorPage());
   const doc = fetched(await fetcher.fetch(site.url('/maintenance.md'), options));
   assert.equal(doc.contentType, 'text/html');
   assert.match(doc.body.toString(), /something went wrong/);
 });
 
-test('redirects are followed; the document keeps the requested location', async () => {
+test('redirects are followed; the document keeps the requested location', { timeout: 30_000 }, async () => {
   site.set('/old.md', reply.redirect('/moved.md', 301));
   site.set('/moved.md', reply.redirect(site.url('/new.md'), 307));
   site.set('/new.md', reply.document('here now', { etag: '"n"' }));
@@ -171,14 +183,16 @@ test('redirects are followed; the document keeps the requested location', async 
   );
 });
 
-test('more than 5 redirects: FetchError, no retry', async () => {
+test('more than 5 redirects: FetchError, no retry', { timeout: 30_000 }, async () => {
   site.set('/loop.md', reply.redirect('/loop.md'));
   const err = await fetchError(fetcher.fetch(site.url('/loop.md'), options));
   assert.match(err.message, /too many redirects \(more than 5\)/);
   assert.equal(site.requestCount('/loop.md'), 6);
 });
 
-test('credentials in the URL are sent as Basic auth and never appear in messages or the location', async () => {
+test('credentials in the URL are sent as Basic auth and never appear in messages or the location', {
+  timeout: 30_000,
+}, async () => {
   const secret = 's3cr3t-Pa55';
   const withCredentials = (path: string) => site.url(path).replace('http://', `http://reader:${secret}@`);
 
@@ -206,7 +220,9 @@ test('credentials in the URL are sent as Basic auth and never appear in messages
   }
 });
 
-test('credential-like query parameters are sent but never appear in messages or the location', async () => {
+test('credential-like query parameters are sent but never appear in messages or the location', {
+  timeout: 30_000,
+}, async () => {
   const secret = 'PASSWORD123';
   site.set('/signed.md', reply.document('signed'));
   const doc = fetched(await fetcher.fetch(site.url(`/signed.md?token=${secret}&v=2`), options));
@@ -228,7 +244,7 @@ test('credential-like query parameters are sent but never appear in messages or 
   assert.match(plain.message, /clientrequestid=e7600a1a/);
 });
 
-test('credentials are not forwarded when a redirect leaves the origin', async () => {
+test('credentials are not forwarded when a redirect leaves the origin', { timeout: 30_000 }, async () => {
   const other = await startDocServer();
   try {
     other.set('/target.md', reply.document('elsewhere'));
@@ -242,7 +258,7 @@ test('credentials are not forwarded when a redirect leaves the origin', async ()
   }
 });
 
-test('an aborted signal stops the fetch without retrying', async () => {
+test('an aborted signal stops the fetch without retrying', { timeout: 30_000 }, async () => {
   site.set('/abort.md', reply.hang());
   const controller = new AbortController();
   const pending = fetcher.fetch(site.url('/abort.md'), { timeoutMs: 5_000, retries: 3, signal: controller.signal });
@@ -252,7 +268,19 @@ test('an aborted signal stops the fetch without retrying', async () => {
   assert.equal(site.requestCount('/abort.md'), 1);
 });
 
-test('the http fetcher handles http(s) URLs only', () => {
+test('an abort during the wait before a retry ends the fetch at once', { timeout: 10_000 }, async () => {
+  const patient = createHttpFetcher({ retry: { baseDelayMs: 60_000, maxDelayMs: 60_000, retryAfterCapMs: 60_000 } });
+  site.set('/later.md', reply.status(429, { retryAfter: '60' }), reply.document('too late'));
+  const controller = new AbortController();
+  const pending = patient.fetch(site.url('/later.md'), { timeoutMs: 5_000, retries: 3, signal: controller.signal });
+  while (site.requestCount('/later.md') === 0) await new Promise((r) => setTimeout(r, 5));
+  controller.abort();
+  const err = await fetchError(pending);
+  assert.match(err.message, /aborted/);
+  assert.equal(site.requestCount('/later.md'), 1);
+});
+
+test('the http fetcher handles http(s) URLs only', { timeout: 30_000 }, () => {
   assert.equal(fetcher.handles('https://learn.microsoft.com/x'), true);
   assert.equal(fetcher.handles('HTTP://example.com/x'), true);
   assert.equal(fetcher.handles('file:///tmp/x.md'), false);
@@ -260,28 +288,9 @@ test('the http fetcher handles http(s) URLs only', () => {
   assert.equal(fetcher.handles('ftp://example.com/x'), false);
 });
 
-test('parseRetryAfter: seconds, HTTP dates, garbage', () => {
-  const now = Date.parse('Tue, 01 Apr 2025 10:00:00 GMT');
-  assert.equal(parseRetryAfter('0', now), 0);
-  assert.equal(parseRetryAfter(' 120 ', now), 120_000);
-  assert.equal(parseRetryAfter('Tue, 01 Apr 2025 10:00:30 GMT', now), 30_000);
-  assert.equal(parseRetryAfter('Tue, 01 Apr 2025 09:00:00 GMT', now), 0);
-  assert.equal(parseRetryAfter('soon', now), null);
-  assert.equal(parseRetryAfter(null, now), null);
-});
-
-test('retryDelayMs: Retry-After wins but is capped; otherwise exponential backoff up to the cap', () => {
-  const settings = { retryBaseMs: 1_000, retryCapMs: 5_000, retryAfterCapMs: 60_000 };
-  assert.equal(retryDelayMs(1, 0, settings), 0);
-  assert.equal(retryDelayMs(1, 30_000, settings), 30_000);
-  assert.equal(retryDelayMs(1, 3_600_000, settings), 60_000);
-  assert.equal(retryDelayMs(1, null, settings), 1_000);
-  assert.equal(retryDelayMs(2, null, settings), 2_000);
-  assert.equal(retryDelayMs(3, null, settings), 4_000);
-  assert.equal(retryDelayMs(4, null, settings), 5_000);
-});
-
-test('doc-server: close() ends a hung connection, so the waiting fetch fails instead of hanging', async () => {
+test('doc-server: close() ends a hung connection, so the waiting fetch fails instead of hanging', {
+  timeout: 30_000,
+}, async () => {
   const short = await startDocServer();
   short.set('/hang.md', reply.hang());
   const pending = fetcher.fetch(short.url('/hang.md'), { timeoutMs: 60_000, retries: 0 });
@@ -292,7 +301,7 @@ test('doc-server: close() ends a hung connection, so the waiting fetch fails ins
   assert.equal(short.requestCount('/hang.md'), 1);
 });
 
-test('a redirect to a non-http URL is not followed', async () => {
+test('a redirect to a non-http URL is not followed', { timeout: 30_000 }, async () => {
   site.set('/to-file.md', reply.redirect('file:///etc/passwd'));
   const err = await fetchError(fetcher.fetch(site.url('/to-file.md'), options));
   assert.match(err.message, /redirected to a file: URL, which is not followed/);

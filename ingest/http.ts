@@ -1,100 +1,44 @@
 /**
- * The `http` fetcher: GET an http(s) URL with undici.
+ * The `http` fetcher: GET an http(s) URL through the shared outbound agent (proxy) and retry
+ * policy (outbound/request.ts).
  *
- * One attempt = at most `maxRedirects` redirects plus the final answer, all under one deadline
- * (`timeoutMs` covers connecting, waiting for headers and reading the body, so a server that
- * accepts and never answers cannot stall a run). Attempts are repeated with p-retry on 429, 5xx,
- * timeouts and network errors; any other answer is final at once, because asking again will not
- * turn a 404 into a document.
+ * Each attempt waits at most `timeoutMs` for the answer's headers and then for each piece of the
+ * body, so a server that accepts and never answers cannot stall a run. Attempts are repeated on
+ * 429, 5xx, timeouts and network errors; any other answer is final at once, because asking again
+ * will not turn a 404 into a document. Redirects are followed here, not by undici, so that
+ * credentials never travel to another origin and only http(s) targets are followed.
  */
-import { readFileSync } from 'node:fs';
 import { STATUS_CODES } from 'node:http';
-import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
-import pRetry, { AbortError } from 'p-retry';
-import { request } from 'undici';
-import { FetchError, errorMessage } from '../errors/index.js';
+import type { Dispatcher } from 'undici';
+import { USER_AGENT } from '../app/version.js';
+import { FetchError } from '../errors/index.js';
+import { OutboundError, describeFailure, sendRequest } from '../outbound/request.js';
+import type { RetryPolicy } from '../outbound/retry.js';
 import { redactLocation, schemeOf } from './location.js';
 import type { FetchOptions, FetchOutcome, Fetcher, RawDocument } from './types.js';
 
 export interface HttpFetcherSettings {
-  /** First backoff delay between attempts; doubled each time up to `retryCapMs`. */
-  retryBaseMs: number;
-  retryCapMs: number;
-  /** Longest wait a Retry-After header can ask for; a longer one is cut to this. */
-  retryAfterCapMs: number;
+  /** Backoff and caps of the shared retry policy; the number of retries comes from the source. */
+  retry: Omit<RetryPolicy, 'retries'>;
   /** Largest body accepted, in bytes. Network-requirement pages are well under 1 MiB. */
   maxBytes: number;
   maxRedirects: number;
   userAgent: string;
   accept: string;
+  /** Default: the shared agent (outbound/agent.ts). */
+  dispatcher?: Dispatcher;
 }
 
 const MiB = 1024 * 1024;
 
 export const DEFAULT_HTTP_SETTINGS: HttpFetcherSettings = {
-  retryBaseMs: 1_000,
-  retryCapMs: 30_000,
-  retryAfterCapMs: 120_000,
+  retry: { baseDelayMs: 1_000, maxDelayMs: 30_000, retryAfterCapMs: 120_000 },
   maxBytes: 20 * MiB,
   maxRedirects: 5,
-  userAgent: `endpoint-watch/${packageVersion()}`,
+  userAgent: USER_AGENT,
   accept: 'text/markdown, text/html;q=0.9, application/json;q=0.9, text/plain;q=0.8, */*;q=0.5',
 };
-
-/** Our own version, from the package.json above this file (ingest/ in the source tree, dist/ingest/ when built). */
-function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let depth = 0; depth < 4; depth++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: unknown; version?: unknown };
-      if (pkg.name === 'endpoint-watch' && typeof pkg.version === 'string') return pkg.version;
-    } catch {
-      // No package.json here: look one level up.
-    }
-    dir = dirname(dir);
-  }
-  return '0.0.0';
-}
-
-/**
- * Milliseconds a Retry-After value asks for: delta-seconds ("120") or an HTTP date. null when
- * the header is absent or unreadable (then the normal backoff applies). Never negative.
- */
-export function parseRetryAfter(value: string | null | undefined, now: number = Date.now()): number | null {
-  if (value === null || value === undefined) return null;
-  const trimmed = value.trim();
-  if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return null;
-  return Math.max(0, date - now);
-}
-
-/** Wait before attempt `failedAttempt + 1`: Retry-After when the server gave one (capped), else exponential backoff. */
-export function retryDelayMs(
-  failedAttempt: number,
-  retryAfterMs: number | null,
-  settings: Pick<HttpFetcherSettings, 'retryBaseMs' | 'retryCapMs' | 'retryAfterCapMs'>,
-): number {
-  if (retryAfterMs !== null) return Math.min(retryAfterMs, settings.retryAfterCapMs);
-  return Math.min(settings.retryBaseMs * 2 ** Math.max(0, failedAttempt - 1), settings.retryCapMs);
-}
-
-/** One failed attempt. `final` is the message without the attempt count, which is added at the end. */
-class AttemptFailure extends Error {
-  constructor(
-    message: string,
-    readonly status: number | null,
-    readonly retryAfterMs: number | null,
-    /** How the count is appended: "HTTP 500 ... after 3 attempts" vs "timed out ...; gave up after 3 attempts". */
-    readonly kind: 'status' | 'other',
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-  }
-}
 
 function statusLine(status: number): string {
   const text = STATUS_CODES[status];
@@ -111,10 +55,6 @@ function header(headers: Record<string, string | string[] | undefined>, name: st
 function mediaType(value: string | null): string | null {
   const type = value?.split(';')[0]?.trim().toLowerCase();
   return type ? type : null;
-}
-
-function formatSeconds(ms: number): string {
-  return `${Number((ms / 1000).toFixed(3))} s`;
 }
 
 function formatBytes(bytes: number): string {
@@ -140,131 +80,114 @@ function withoutCredentials(url: URL): { url: URL; authorization: string | null 
   return { url: clean, authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` };
 }
 
-async function attempt(
+function attemptsLabel(attempts: number): string {
+  return attempts === 1 ? '1 attempt' : `${attempts} attempts`;
+}
+
+async function fetchUrl(
   target: URL,
   display: string,
   options: FetchOptions,
   settings: HttpFetcherSettings,
 ): Promise<FetchOutcome> {
   const prefix = `GET ${display}`;
-  const deadline = new AbortController();
-  const timer = setTimeout(() => deadline.abort(new Error('deadline')), options.timeoutMs);
-  const signal = options.signal ? AbortSignal.any([deadline.signal, options.signal]) : deadline.signal;
-
   const { url: start, authorization } = withoutCredentials(target);
   const headers: Record<string, string> = { 'user-agent': settings.userAgent, accept: settings.accept };
   if (authorization) headers.authorization = authorization;
   if (options.conditions?.etag) headers['if-none-match'] = options.conditions.etag;
   if (options.conditions?.lastModified) headers['if-modified-since'] = options.conditions.lastModified;
+  const dispatcher = options.dispatcher ?? settings.dispatcher;
 
-  try {
-    let current = start;
-    for (let redirects = 0; ; redirects++) {
-      const response = await request(current, { method: 'GET', headers, signal });
-      const { statusCode: status } = response;
+  let current = start;
+  for (let redirects = 0; ; redirects++) {
+    let response: Awaited<ReturnType<typeof sendRequest>>;
+    try {
+      response = await sendRequest(current, {
+        method: 'GET',
+        headers,
+        timeoutMs: options.timeoutMs,
+        retry: { ...settings.retry, retries: Math.max(0, options.retries) },
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(dispatcher ? { dispatcher } : {}),
+      });
+    } catch (err) {
+      if (!(err instanceof OutboundError)) throw err;
+      const tries =
+        err.kind === 'aborted' || err.kind === 'proxy' ? '' : `; gave up after ${attemptsLabel(err.attempts)}`;
+      throw new FetchError(`${prefix}: ${err.message}${tries}`, null, { cause: err.cause });
+    }
+    const { statusCode: status, attempts } = response;
 
-      if (REDIRECT_STATUSES.has(status)) {
-        const location = header(response.headers, 'location');
-        await response.body.dump();
-        if (!location)
-          throw new AbortError(new FetchError(`${prefix}: ${statusLine(status)} without a Location header`, status));
-        if (redirects >= settings.maxRedirects) {
-          throw new AbortError(
-            new FetchError(`${prefix}: too many redirects (more than ${settings.maxRedirects})`, status),
-          );
-        }
-        let next: URL;
-        try {
-          next = new URL(location, current);
-        } catch {
-          throw new AbortError(
-            new FetchError(`${prefix}: ${statusLine(status)} with an unusable Location header`, status),
-          );
-        }
-        if (next.protocol !== 'http:' && next.protocol !== 'https:') {
-          throw new AbortError(
-            new FetchError(`${prefix}: redirected to a ${next.protocol} URL, which is not followed`, status),
-          );
-        }
-        // Credentials belong to the origin they were written for, never to where it points.
-        if (next.origin !== current.origin) delete headers.authorization;
-        current = withoutCredentials(next).url;
-        continue;
+    if (REDIRECT_STATUSES.has(status)) {
+      const location = header(response.headers, 'location');
+      await response.body.dump();
+      if (!location) throw new FetchError(`${prefix}: ${statusLine(status)} without a Location header`, status);
+      if (redirects >= settings.maxRedirects) {
+        throw new FetchError(`${prefix}: too many redirects (more than ${settings.maxRedirects})`, status);
       }
-
-      if (status === 304) {
-        await response.body.dump();
-        return { status: 'not-modified', location: display };
+      let next: URL;
+      try {
+        next = new URL(location, current);
+      } catch {
+        throw new FetchError(`${prefix}: ${statusLine(status)} with an unusable Location header`, status);
       }
-
-      if (status === 429 || status >= 500) {
-        const retryAfter =
-          status === 429 || status === 503 ? parseRetryAfter(header(response.headers, 'retry-after')) : null;
-        await response.body.dump();
-        throw new AttemptFailure(`${prefix}: ${statusLine(status)}`, status, retryAfter, 'status');
+      if (next.protocol !== 'http:' && next.protocol !== 'https:') {
+        throw new FetchError(`${prefix}: redirected to a ${next.protocol} URL, which is not followed`, status);
       }
+      // Credentials belong to the origin they were written for, never to where it points.
+      if (next.origin !== current.origin) delete headers.authorization;
+      current = withoutCredentials(next).url;
+      continue;
+    }
 
-      if (status < 200 || status >= 300) {
-        await response.body.dump();
-        throw new AbortError(new FetchError(`${prefix}: ${statusLine(status)}`, status));
-      }
+    if (status === 304) {
+      await response.body.dump();
+      return { status: 'not-modified', location: display };
+    }
 
-      const declared = Number(header(response.headers, 'content-length'));
-      if (Number.isFinite(declared) && declared > settings.maxBytes) {
-        discard(response.body);
-        throw new AbortError(
-          new FetchError(
-            `${prefix}: document is ${declared} bytes, over the ${formatBytes(settings.maxBytes)} limit`,
-            status,
-          ),
-        );
-      }
-      const chunks: Buffer[] = [];
-      let size = 0;
+    if (status < 200 || status >= 300) {
+      await response.body.dump();
+      // A 429 or 5xx is what is left after the retries; anything else was final at once.
+      const after = status === 429 || status >= 500 ? ` after ${attemptsLabel(attempts)}` : '';
+      throw new FetchError(`${prefix}: ${statusLine(status)}${after}`, status);
+    }
+
+    const declared = Number(header(response.headers, 'content-length'));
+    if (Number.isFinite(declared) && declared > settings.maxBytes) {
+      discard(response.body);
+      throw new FetchError(
+        `${prefix}: document is ${declared} bytes, over the ${formatBytes(settings.maxBytes)} limit`,
+        status,
+      );
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    try {
       for await (const chunk of response.body) {
         const buffer = chunk as Buffer;
         size += buffer.length;
         if (size > settings.maxBytes) {
           discard(response.body);
-          throw new AbortError(
-            new FetchError(`${prefix}: document is over the ${formatBytes(settings.maxBytes)} limit`, status),
-          );
+          throw new FetchError(`${prefix}: document is over the ${formatBytes(settings.maxBytes)} limit`, status);
         }
         chunks.push(buffer);
       }
-      if (size === 0)
-        throw new AbortError(new FetchError(`${prefix}: empty document (${statusLine(status)} with no body)`, status));
+    } catch (err) {
+      if (err instanceof FetchError) throw err;
+      const failure = describeFailure(err, options.timeoutMs, options.signal?.aborted ?? false);
+      throw new FetchError(`${prefix}: reading the document: ${failure.message}`, status, { cause: err });
+    }
+    if (size === 0) throw new FetchError(`${prefix}: empty document (${statusLine(status)} with no body)`, status);
 
-      const document: RawDocument = {
-        location: display,
-        body: Buffer.concat(chunks, size),
-        contentType: mediaType(header(response.headers, 'content-type')),
-        etag: header(response.headers, 'etag'),
-        lastModified: header(response.headers, 'last-modified'),
-      };
-      return { status: 'fetched', document };
-    }
-  } catch (err) {
-    if (err instanceof AbortError || err instanceof AttemptFailure) throw err;
-    if (options.signal?.aborted) throw new AbortError(new FetchError(`${prefix}: aborted`, null, { cause: err }));
-    if (deadline.signal.aborted) {
-      throw new AttemptFailure(`${prefix}: timed out after ${formatSeconds(options.timeoutMs)}`, null, null, 'other');
-    }
-    // Connection refused, reset, DNS failure, TLS error: worth another attempt.
-    throw new AttemptFailure(`${prefix}: ${describeNetworkError(err)}`, null, null, 'other', { cause: err });
-  } finally {
-    clearTimeout(timer);
+    const document: RawDocument = {
+      location: display,
+      body: Buffer.concat(chunks, size),
+      contentType: mediaType(header(response.headers, 'content-type')),
+      etag: header(response.headers, 'etag'),
+      lastModified: header(response.headers, 'last-modified'),
+    };
+    return { status: 'fetched', document };
   }
-}
-
-/** undici's errors say what failed but rarely why; the code (ECONNREFUSED, ENOTFOUND) is the useful part. */
-function describeNetworkError(err: unknown): string {
-  const message = redactLocation(errorMessage(err));
-  const code =
-    (err as { code?: unknown; cause?: { code?: unknown } } | null)?.code ??
-    (err as { cause?: { code?: unknown } } | null)?.cause?.code;
-  if (typeof code === 'string' && !message.includes(code)) return `${message} (${code})`;
-  return message || 'network error';
 }
 
 export function createHttpFetcher(overrides: Partial<HttpFetcherSettings> = {}): Fetcher {
@@ -286,38 +209,7 @@ export function createHttpFetcher(overrides: Partial<HttpFetcherSettings> = {}):
       if (target.protocol !== 'http:' && target.protocol !== 'https:') {
         throw new FetchError(`${display}: the http fetcher only reads http(s) URLs`);
       }
-
-      let attempts = 0;
-      try {
-        return await pRetry(
-          () => {
-            attempts++;
-            return attempt(target, display, options, settings);
-          },
-          {
-            retries: Math.max(0, options.retries),
-            // The wait is ours (it depends on Retry-After), so p-retry adds none of its own.
-            minTimeout: 0,
-            maxTimeout: 0,
-            ...(options.signal ? { signal: options.signal } : {}),
-            onFailedAttempt: async ({ error, attemptNumber, retriesLeft }) => {
-              if (retriesLeft <= 0 || !(error instanceof AttemptFailure)) return;
-              const wait = retryDelayMs(attemptNumber, error.retryAfterMs, settings);
-              if (wait > 0) await sleep(wait, undefined, options.signal ? { signal: options.signal } : {});
-            },
-          },
-        );
-      } catch (err) {
-        if (err instanceof FetchError) throw err;
-        if (err instanceof AttemptFailure) {
-          const tries = attempts === 1 ? '1 attempt' : `${attempts} attempts`;
-          const message =
-            err.kind === 'status' ? `${err.message} after ${tries}` : `${err.message}; gave up after ${tries}`;
-          throw new FetchError(message, err.status, { cause: err.cause });
-        }
-        if (options.signal?.aborted) throw new FetchError(`GET ${display}: aborted`, null, { cause: err });
-        throw new FetchError(`GET ${display}: ${errorMessage(err)}`, null, { cause: err });
-      }
+      return fetchUrl(target, display, options, settings);
     },
   };
 }

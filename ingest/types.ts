@@ -28,6 +28,8 @@ export interface FetchOptions {
   signal?: AbortSignal;
   /** Directory that relative local paths are resolved against (default: the working directory). */
   baseDir?: string;
+  /** HTTP agent to use instead of the shared one (outbound/agent.ts): a test's own proxy settings. */
+  dispatcher?: import('undici').Dispatcher;
 }
 
 /** One way of getting a document: `http` for http(s) URLs, `file` for local paths. */

@@ -46,7 +46,9 @@ function assertNoPassword(error: NotifyError): void {
   assert.equal(error.cause, undefined);
 }
 
-test('delivers one message with subject, text and HTML parts, logging in with the URL credentials', async (t) => {
+test('delivers one message with subject, text and HTML parts, logging in with the URL credentials', {
+  timeout: 30_000,
+}, async (t) => {
   const smtp = await startSmtpStub({ users: { [LOGIN.user]: PASSWORD } });
   t.after(() => smtp.close());
   const notifier = createEmailNotifier(options(smtp.url(LOGIN)), fakeDelays());
@@ -70,7 +72,7 @@ test('delivers one message with subject, text and HTML parts, logging in with th
   assert.match(mail.html, /<h3>EU1 · App connector access<\/h3>/);
 });
 
-test('custom subject prefix, and a health notice', async (t) => {
+test('custom subject prefix, and a health notice', { timeout: 30_000 }, async (t) => {
   const smtp = await startSmtpStub();
   t.after(() => smtp.close());
   const notification: Notification = {
@@ -87,7 +89,7 @@ test('custom subject prefix, and a health notice', async (t) => {
   assert.match(mail.text!, /endpoint-watch run --accept --source cloud-app-security/);
 });
 
-test('451 then accepted: delivered once after one retry', async (t) => {
+test('451 then accepted: delivered once after one retry', { timeout: 30_000 }, async (t) => {
   const smtp = await startSmtpStub();
   t.after(() => smtp.close());
   smtp.rejectNext(1, 451);
@@ -98,7 +100,7 @@ test('451 then accepted: delivered once after one retry', async (t) => {
   assert.deepEqual(delays.waits, [5]);
 });
 
-test('451 every time: NotifyError after 1 + retries attempts', async (t) => {
+test('451 every time: NotifyError after 1 + retries attempts', { timeout: 30_000 }, async (t) => {
   const smtp = await startSmtpStub();
   t.after(() => smtp.close());
   smtp.rejectNext(5, 451, 'Mailbox busy, try later');
@@ -112,7 +114,7 @@ test('451 every time: NotifyError after 1 + retries attempts', async (t) => {
   assertNoPassword(error);
 });
 
-test('550 is permanent: NotifyError at once, no retry, no password', async (t) => {
+test('550 is permanent: NotifyError at once, no retry, no password', { timeout: 30_000 }, async (t) => {
   const smtp = await startSmtpStub();
   t.after(() => smtp.close());
   smtp.rejectNext(1, 550, 'Relaying denied');
@@ -129,7 +131,9 @@ test('550 is permanent: NotifyError at once, no retry, no password', async (t) =
   assertNoPassword(error);
 });
 
-test('wrong password: rejected login is permanent and the message does not contain the password', async (t) => {
+test('wrong password: rejected login is permanent and the message does not contain the password', {
+  timeout: 30_000,
+}, async (t) => {
   const smtp = await startSmtpStub({ users: { [LOGIN.user]: 'the-right-one' } });
   t.after(() => smtp.close());
   const error = await sendError(
@@ -140,7 +144,7 @@ test('wrong password: rejected login is permanent and the message does not conta
   assertNoPassword(error);
 });
 
-test('server down: retried, then a clear NotifyError; back up: delivered', async (t) => {
+test('server down: retried, then a clear NotifyError; back up: delivered', { timeout: 30_000 }, async (t) => {
   const smtp = await startSmtpStub();
   t.after(() => smtp.close());
   await smtp.outage();
@@ -161,7 +165,7 @@ test('server down: retried, then a clear NotifyError; back up: delivered', async
   assert.equal(smtp.messages.length, 1);
 });
 
-test('options: smtp(s) URL, email addresses and at least one recipient are required', () => {
+test('options: smtp(s) URL, email addresses and at least one recipient are required', { timeout: 30_000 }, () => {
   assert.equal(
     emailOptionsSchema.safeParse({
       type: 'email',

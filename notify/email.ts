@@ -1,8 +1,8 @@
 /**
  * Email notifier: one message (text + HTML) to all recipients over SMTP (nodemailer).
  *
- * Transient failures are retried: no connection, a dropped connection, a timeout, or a 4xx
- * reply ("451 try again later", greylisting). 5xx replies (550 mailbox unavailable, 535 bad
+ * Transient failures are retried with the shared policy (outbound/retry.ts): no connection, a
+ * dropped connection, a timeout, or a 4xx reply ("451 try again later", greylisting). 5xx replies (550 mailbox unavailable, 535 bad
  * login) are permanent and fail at once. The SMTP password is redacted from every error
  * message, because those are printed and written to the outbox file.
  */
@@ -10,7 +10,8 @@ import { z } from 'zod';
 import nodemailer from 'nodemailer';
 import { NotifyError, errorMessage } from '../errors/index.js';
 import { formatEmail } from './format.js';
-import { RetryFailure, redact, withRetries, type RetryDecision } from './retry.js';
+import { RetryFailure, withRetries, type RetryDecision } from '../outbound/retry.js';
+import { redact } from './redact.js';
 import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
 
 function isSmtpUrl(value: string): boolean {

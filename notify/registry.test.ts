@@ -5,6 +5,8 @@ import { ConfigError, NotifyError } from '../errors/index.js';
 import { createNotifiers, defaultNotifiers, notifierModules } from './registry.js';
 import type { NotifierContext } from './types.js';
 import { changesNotification } from './__fixtures__/notifications.js';
+import { startSlackStub } from '../test/helpers/slack-stub.js';
+import { startSmtpStub } from '../test/helpers/smtp-stub.js';
 
 /** A stdout stand-in that keeps what was written. */
 function bufferContext(): NotifierContext & { output: () => string } {
@@ -40,7 +42,32 @@ const INVALID: Record<string, { config: Record<string, unknown>; key: string }> 
   },
 };
 
-test('every registered type has a schema, builds from a minimal config and rejects an invalid one naming the key', () => {
+/** A real peer for each registered type, and how to read what it received. */
+async function peerFor(
+  type: string,
+): Promise<{ config: Record<string, unknown>; received: () => string; close: () => Promise<void> }> {
+  if (type === 'slack') {
+    const slack = await startSlackStub();
+    return {
+      config: { type, webhookUrl: slack.url, retries: 0 },
+      received: () => JSON.stringify(slack.delivered()),
+      close: () => slack.close(),
+    };
+  }
+  if (type === 'email') {
+    const smtp = await startSmtpStub();
+    return {
+      config: { ...MINIMAL.email, smtpUrl: smtp.url(), retries: 0 },
+      received: () => smtp.messages.map((m) => `${m.subject}\n${m.text}`).join('\n'),
+      close: () => smtp.close(),
+    };
+  }
+  return { config: { type }, received: () => '', close: async () => {} };
+}
+
+test('every registered type has a schema, builds from a minimal config, delivers to a real peer, and rejects an invalid one naming the key', {
+  timeout: 30_000,
+}, async () => {
   assert.deepEqual([...notifierModules.keys()].sort(), ['console', 'email', 'slack']);
   for (const [type, module] of notifierModules) {
     assert.equal(module.type, type);
@@ -48,8 +75,19 @@ test('every registered type has a schema, builds from a minimal config and rejec
     const minimal = MINIMAL[type];
     assert.ok(minimal, `no minimal config for ${type} in this test`);
     assert.equal(module.options.safeParse(minimal).success, true, `${type}: minimal config rejected`);
-    const [notifier] = createNotifiers([minimal as { type: string }], bufferContext());
-    assert.ok(notifier && typeof notifier.send === 'function');
+
+    const peer = await peerFor(type);
+    const context = bufferContext();
+    try {
+      const [notifier] = createNotifiers([peer.config as { type: string }], context);
+      assert.ok(notifier, `${type}: nothing built`);
+      await notifier.send(changesNotification());
+      // What a person receives names the change: the added EU1 connector address.
+      const received = type === 'console' ? context.output() : peer.received();
+      assert.match(received, /13\.95\.30\.47/, `${type}: the delivered alert does not name the added IP`);
+    } finally {
+      await peer.close();
+    }
 
     const invalid = INVALID[type]!;
     assert.throws(

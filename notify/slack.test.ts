@@ -22,7 +22,7 @@ function sendError(promise: Promise<unknown>): Promise<NotifyError> {
   return rejection(promise, NotifyError);
 }
 
-test('posts the Block Kit message through @slack/webhook to the stub', async (t) => {
+test('posts the Block Kit message through @slack/webhook to the stub', { timeout: 30_000 }, async (t) => {
   const slack = await startSlackStub();
   t.after(() => slack.close());
   const notifier = createSlackNotifier(
@@ -52,11 +52,11 @@ test('posts the Block Kit message through @slack/webhook to the stub', async (t)
   assert.match(body.blocks[1]!.text!.text, /^\*EU1 · App connector access\*\n• IP added: `13\.95\.30\.47`/);
 });
 
-test('id is "slack" without a channel', () => {
+test('id is "slack" without a channel', { timeout: 30_000 }, () => {
   assert.equal(createSlackNotifier(options('https://example.com/services/x/y/z')).id, 'slack');
 });
 
-test('429 then 200: delivered exactly once after one retry, honouring Retry-After', async (t) => {
+test('429 then 200: delivered exactly once after one retry, honouring Retry-After', { timeout: 30_000 }, async (t) => {
   const slack = await startSlackStub();
   t.after(() => slack.close());
   slack.respond({ status: 429, headers: { 'retry-after': '1' } });
@@ -70,7 +70,7 @@ test('429 then 200: delivered exactly once after one retry, honouring Retry-Afte
   assert.deepEqual(delays.waits, [1000]);
 });
 
-test('Retry-After is capped', async (t) => {
+test('Retry-After is capped', { timeout: 30_000 }, async (t) => {
   const slack = await startSlackStub();
   t.after(() => slack.close());
   slack.respond({ status: 429, headers: { 'retry-after': '86400' } });
@@ -80,7 +80,7 @@ test('Retry-After is capped', async (t) => {
   assert.equal(slack.delivered().length, 1);
 });
 
-test('429, 500, then 200: retries both, one delivery', async (t) => {
+test('429, 500, then 200: retries both, one delivery', { timeout: 30_000 }, async (t) => {
   const slack = await startSlackStub();
   t.after(() => slack.close());
   slack.respond({ status: 429, headers: { 'retry-after': '0' } }, { status: 500 });
@@ -95,7 +95,7 @@ test('429, 500, then 200: retries both, one delivery', async (t) => {
   assert.deepEqual(delays.waits, [0, 10]);
 });
 
-test('500 every time: NotifyError after 1 + retries attempts, nothing delivered', async (t) => {
+test('500 every time: NotifyError after 1 + retries attempts, nothing delivered', { timeout: 30_000 }, async (t) => {
   const slack = await startSlackStub();
   t.after(() => slack.close());
   slack.respond(...Array.from({ length: 10 }, () => ({ status: 500 })));
@@ -111,7 +111,7 @@ test('500 every time: NotifyError after 1 + retries attempts, nothing delivered'
   assert.deepEqual(delays.waits, [5, 10]);
 });
 
-test('400 invalid_payload and 404 no_service are not retried', async (t) => {
+test('400 invalid_payload and 404 no_service are not retried', { timeout: 30_000 }, async (t) => {
   const slack = await startSlackStub();
   t.after(() => slack.close());
   slack.respond({ status: 400 });
@@ -126,7 +126,9 @@ test('400 invalid_payload and 404 no_service are not retried', async (t) => {
   assert.match(gone.message, /HTTP 404 no_service/);
 });
 
-test('the webhook URL never appears in an error message, even when the answer echoes it', async (t) => {
+test('the webhook URL never appears in an error message, even when the answer echoes it', {
+  timeout: 30_000,
+}, async (t) => {
   const slack = await startSlackStub();
   t.after(() => slack.close());
   slack.respond({ status: 400, body: `invalid_token for ${slack.url} (${slack.secretPath})` });
@@ -138,7 +140,7 @@ test('the webhook URL never appears in an error message, even when the answer ec
   assert.match(error.message, /invalid_token for \*\*\*/);
 });
 
-test('connection refused: retried, then a clear NotifyError without the URL', async () => {
+test('connection refused: retried, then a clear NotifyError without the URL', { timeout: 30_000 }, async () => {
   // A port that was just free: nothing listens there.
   const probe = createServer();
   await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
@@ -153,7 +155,7 @@ test('connection refused: retried, then a clear NotifyError without the URL', as
   assert.equal(delays.waits.length, 1);
 });
 
-test('a webhook that never answers times out and is retried', async (t) => {
+test('a webhook that never answers times out and is retried', { timeout: 30_000 }, async (t) => {
   const slack = await startSlackStub();
   t.after(() => slack.close());
   slack.respond({ status: 0, hang: true });
@@ -170,5 +172,5 @@ test('a webhook that never answers times out and is retried', async (t) => {
       changesNotification(),
     ),
   );
-  assert.match(error.message, /cannot reach the Slack webhook: timed out \(gave up after 2 attempts\)/);
+  assert.match(error.message, /cannot reach the Slack webhook: timed out after 0.2 s \(gave up after 2 attempts\)/);
 });

@@ -1,9 +1,11 @@
 /**
  * Slack incoming-webhook notifier.
  *
- * @slack/webhook does the POST; the retry loop is ours (its own retries are turned off)
- * because it treats 429 as final and does not expose Retry-After. We retry 429 (after
- * Retry-After, capped), 5xx, network errors and timeouts; other 4xx (invalid_payload,
+ * @slack/webhook builds and checks the message; the HTTP call is ours: its `fetch` option is given
+ * a function that posts through outbound/request.ts, so Slack goes through the same agent (proxy)
+ * and the same retry policy as every document fetch. (Its own fetch would be Node's global one,
+ * which knows neither our proxy settings nor how to replay a POST body for a retry.) We retry 429
+ * (after Retry-After, capped), 5xx, network errors and timeouts; other 4xx (invalid_payload,
  * no_service, channel_not_found) will not get better by retrying.
  *
  * The webhook URL is a credential: anyone holding it can post to the channel. It is
@@ -13,13 +15,21 @@ import { z } from 'zod';
 import {
   IncomingWebhook,
   IncomingWebhookHTTPError,
+  IncomingWebhookRequestError,
   type FetchFunction,
   type IncomingWebhookSendArguments,
 } from '@slack/webhook';
+import type { Dispatcher } from 'undici';
+import { USER_AGENT } from '../app/version.js';
 import { NotifyError, errorMessage } from '../errors/index.js';
+import { OutboundError, sendRequest } from '../outbound/request.js';
+import { isRetryableStatus, type RetryPolicy } from '../outbound/retry.js';
 import { formatSlack } from './format.js';
-import { RetryFailure, parseRetryAfter, redact, withRetries, type RetryDecision } from './retry.js';
+import { redact } from './redact.js';
 import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
+
+/** What a FetchFunction resolves with (the library does not export the type by name). */
+type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 
 export const slackOptionsSchema = z.strictObject({
   type: z.literal('slack'),
@@ -32,45 +42,15 @@ export const slackOptionsSchema = z.strictObject({
 
 export type SlackOptions = z.output<typeof slackOptionsSchema>;
 
-/** Timing knobs, injectable so tests do not sleep for real. */
+/** Timing knobs (injectable so tests do not sleep for real) and the agent. */
 export interface SlackDelays {
   /** First backoff for 5xx / network errors; doubles per retry (default 1 s). */
   baseDelayMs?: number;
   /** Cap on any wait, including Retry-After (default 60 s). */
   maxDelayMs?: number;
   sleep?: (ms: number) => Promise<void>;
-}
-
-/** An HTTP answer other than 2xx, with what we need to decide on a retry. */
-class SlackHttpError extends Error {
-  constructor(
-    readonly status: number,
-    readonly body: string,
-    readonly retryAfterMs: number | null,
-  ) {
-    super(`HTTP ${status}`);
-  }
-}
-
-function classify(error: unknown): RetryDecision {
-  if (error instanceof SlackHttpError) {
-    if (error.status === 429) return { retry: true, delayMs: error.retryAfterMs };
-    return { retry: error.status >= 500 };
-  }
-  // No answer at all: connection refused/reset, DNS, timeout. Worth another try.
-  return { retry: true };
-}
-
-/** The most specific reason in an error's cause chain ("connect ECONNREFUSED 127.0.0.1:9"). */
-function rootReason(error: unknown): string {
-  let current: unknown = error;
-  let reason = errorMessage(error);
-  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
-    if (current.name === 'TimeoutError' || current.name === 'AbortError') return 'timed out';
-    reason = current.message;
-    current = current.cause;
-  }
-  return reason;
+  /** Default: the shared outbound agent. */
+  dispatcher?: Dispatcher;
 }
 
 function oneLineBody(body: string): string {
@@ -78,21 +58,67 @@ function oneLineBody(body: string): string {
   return text.length > 200 ? `${text.slice(0, 199)}…` : text;
 }
 
+function plural(attempts: number): string {
+  return `${attempts} attempt${attempts === 1 ? '' : 's'}`;
+}
+
+/** The library's headers minus its User-Agent: we send ours, as every other request does. */
+function withoutUserAgent(headers: Record<string, string> | undefined): Record<string, string> {
+  return Object.fromEntries(Object.entries(headers ?? {}).filter(([name]) => name.toLowerCase() !== 'user-agent'));
+}
+
+/** The little of a fetch Response that @slack/webhook reads, over an answer already read whole. */
+function fetchResponse(url: string, status: number, headers: Record<string, string>, text: string): FetchResponse {
+  return {
+    ok: status >= 200 && status < 300,
+    status,
+    statusText: '',
+    url,
+    headers: { get: (name) => headers[name.toLowerCase()] ?? null, entries: () => Object.entries(headers) },
+    text: async () => text,
+    json: async () => JSON.parse(text) as unknown,
+    arrayBuffer: async () => new TextEncoder().encode(text).buffer as ArrayBuffer,
+  };
+}
+
 export function createSlackNotifier(options: SlackOptions, delays: SlackDelays = {}): Notifier {
   const id = options.channel ? `slack:${options.channel}` : 'slack';
   const secrets = [options.webhookUrl, options.webhookUrl.replace(/\/+$/, ''), safePath(options.webhookUrl)];
+  const timeoutMs = Math.round(options.timeoutSeconds * 1000);
+  const maxDelayMs = delays.maxDelayMs ?? 60_000;
+  const policy: RetryPolicy = {
+    retries: options.retries,
+    baseDelayMs: delays.baseDelayMs ?? 1000,
+    maxDelayMs,
+    retryAfterCapMs: maxDelayMs,
+    ...(delays.sleep ? { sleep: delays.sleep } : {}),
+  };
 
+  /** Posts the message through the shared agent and retry policy; throws a NotifyError when it could not. */
   async function post(payload: IncomingWebhookSendArguments): Promise<void> {
-    let retryAfter: string | null = null;
-    // Our own fetch wrapper: the library's HTTP error does not carry response headers.
-    const fetchWithHeaders: FetchFunction = async (url, init) => {
-      const response = await globalThis.fetch(url, init as RequestInit);
-      retryAfter = response.headers.get('retry-after');
-      return response;
+    let attempts = 1;
+    const throughOurAgent: FetchFunction = async (url, init) => {
+      const response = await sendRequest(new URL(String(url)), {
+        method: 'POST',
+        headers: { ...withoutUserAgent(init?.headers), 'user-agent': USER_AGENT },
+        body: typeof init?.body === 'string' ? init.body : '',
+        timeoutMs,
+        retry: policy,
+        ...(init?.signal ? { signal: init.signal } : {}),
+        ...(delays.dispatcher ? { dispatcher: delays.dispatcher } : {}),
+      });
+      attempts = response.attempts;
+      const text = await response.body.text();
+      const headers: Record<string, string> = {};
+      for (const [name, value] of Object.entries(response.headers)) {
+        if (value !== undefined) headers[name] = Array.isArray(value) ? value.join(', ') : value;
+      }
+      return fetchResponse(String(url), response.statusCode, headers, text);
     };
     const webhook = new IncomingWebhook(options.webhookUrl, {
-      fetch: fetchWithHeaders,
-      timeout: Math.round(options.timeoutSeconds * 1000),
+      fetch: throughOurAgent,
+      // Timeouts are per attempt, in sendRequest; the library's would cut the retries short.
+      timeout: 0,
       retryConfig: { retries: 0 },
       ...(options.channel ? { channel: options.channel } : {}),
       ...(options.username ? { username: options.username } : {}),
@@ -100,27 +126,26 @@ export function createSlackNotifier(options: SlackOptions, delays: SlackDelays =
     try {
       await webhook.send(payload);
     } catch (error) {
-      if (error instanceof IncomingWebhookHTTPError) {
-        throw new SlackHttpError(error.statusCode, error.body ?? '', parseRetryAfter(retryAfter));
-      }
-      throw error;
+      throw failure(error, attempts);
     }
   }
 
-  function failure(error: unknown): NotifyError {
-    const failure = error instanceof RetryFailure ? error : new RetryFailure(error, 1, 'permanent');
-    const last = failure.lastError;
-    const attempts = `${failure.attempts} attempt${failure.attempts === 1 ? '' : 's'}`;
+  function failure(error: unknown, attempts: number): NotifyError {
     let message: string;
-    if (last instanceof SlackHttpError) {
-      const body = oneLineBody(last.body);
-      const answer = `HTTP ${last.status}${body ? ` ${body}` : ''}`;
-      message =
-        failure.reason === 'permanent'
-          ? `Slack webhook rejected the message: ${answer} (not retried: fix the webhook URL, channel or payload)`
-          : `Slack webhook kept failing: ${answer} (gave up after ${attempts})`;
+    if (error instanceof IncomingWebhookHTTPError) {
+      const body = oneLineBody(error.body ?? '');
+      const answer = `HTTP ${error.statusCode}${body ? ` ${body}` : ''}`;
+      message = isRetryableStatus(error.statusCode)
+        ? `Slack webhook kept failing: ${answer} (gave up after ${plural(attempts)})`
+        : `Slack webhook rejected the message: ${answer} (not retried: fix the webhook URL, channel or payload)`;
     } else {
-      message = `cannot reach the Slack webhook: ${rootReason(last)} (gave up after ${attempts})`;
+      const original = error instanceof IncomingWebhookRequestError ? error.original : error;
+      if (original instanceof OutboundError) {
+        const tries = original.kind === 'proxy' ? '' : ` (gave up after ${plural(original.attempts)})`;
+        message = `cannot reach the Slack webhook: ${original.message}${tries}`;
+      } else {
+        message = `cannot reach the Slack webhook: ${errorMessage(original)}`;
+      }
     }
     // No `cause`: library errors may quote the URL, and causes get logged whole.
     return new NotifyError('slack', redact(message, secrets));
@@ -130,16 +155,7 @@ export function createSlackNotifier(options: SlackOptions, delays: SlackDelays =
     id,
     async send(notification: Notification): Promise<void> {
       const message = formatSlack(notification);
-      try {
-        await withRetries(() => post({ text: message.text, blocks: message.blocks }), classify, {
-          retries: options.retries,
-          baseDelayMs: delays.baseDelayMs ?? 1000,
-          maxDelayMs: delays.maxDelayMs ?? 60_000,
-          ...(delays.sleep ? { sleep: delays.sleep } : {}),
-        });
-      } catch (error) {
-        throw failure(error);
-      }
+      await post({ text: message.text, blocks: message.blocks });
     },
   };
 }

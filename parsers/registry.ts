@@ -8,12 +8,28 @@ import { markdownParser } from './markdown/index.js';
 import { m365JsonParser } from './m365-json/index.js';
 import { m365UrlsParser } from './m365-urls/index.js';
 import { htmlParser } from './html/index.js';
+import { awsIpRangesParser } from './aws-ip-ranges/index.js';
+import { azureServiceTagsParser } from './azure-service-tags/index.js';
+import { googleIpRangesParser } from './google-ip-ranges/index.js';
+import { gitHubMetaParser } from './github-meta/index.js';
+import { plainListParser } from './plain-list/index.js';
+import { oktaIpRangesParser } from './okta-ip-ranges/index.js';
+import { atlassianIpRangesParser } from './atlassian-ip-ranges/index.js';
+import { zscalerIpRangesParser } from './zscaler-ip-ranges/index.js';
 
 export const parsers: ReadonlyMap<string, DocumentParser> = new Map<string, DocumentParser>([
   [markdownParser.id, markdownParser],
   [m365JsonParser.id, m365JsonParser],
   [m365UrlsParser.id, m365UrlsParser],
   [htmlParser.id, htmlParser],
+  [awsIpRangesParser.id, awsIpRangesParser],
+  [azureServiceTagsParser.id, azureServiceTagsParser],
+  [googleIpRangesParser.id, googleIpRangesParser],
+  [gitHubMetaParser.id, gitHubMetaParser],
+  [plainListParser.id, plainListParser],
+  [oktaIpRangesParser.id, oktaIpRangesParser],
+  [atlassianIpRangesParser.id, atlassianIpRangesParser],
+  [zscalerIpRangesParser.id, zscalerIpRangesParser],
 ]);
 
 /** The parser named by `format`, or the one most confident it reads the document. */

@@ -7,6 +7,8 @@
 //   node scripts/run-tests.mjs --e2e           test/*.test.ts: the CLI and whole runs with real peers
 //   node scripts/run-tests.mjs --corpus        tests that read ../shared/corpus (file names with "corpus")
 //   node scripts/run-tests.mjs FILE...         just those files, no lint or type check
+// Every test has a 10-minute ceiling (--test-timeout) so nothing can hang CI; tests that wait on
+// a server or on time set a tighter { timeout } of their own.
 import { readdirSync, statSync } from 'node:fs';
 import { join, relative, sep } from 'node:path';
 import { spawnSync } from 'node:child_process';
@@ -57,8 +59,12 @@ if (!named.length && !suite) {
   step('type check', 'node_modules/typescript/bin/tsc', ['-p', 'tsconfig.check.json']);
 }
 
-const run = spawnSync(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], {
-  cwd: root,
-  stdio: 'inherit',
-});
+const run = spawnSync(
+  process.execPath,
+  ['--import', 'tsx', '--test', '--test-reporter=spec', '--test-timeout=600000', ...files],
+  {
+    cwd: root,
+    stdio: 'inherit',
+  },
+);
 process.exit(run.status ?? 1);

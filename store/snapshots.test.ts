@@ -55,7 +55,9 @@ function git(dir: string, ...args: string[]): string {
   return execFileSync('git', args, { cwd: dir, encoding: 'utf8' });
 }
 
-test('a fresh directory becomes a git repository; one commit per state; identical state makes no commit', async () => {
+test('a fresh directory becomes a git repository; one commit per state; identical state makes no commit', {
+  timeout: 30_000,
+}, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-store-'));
   try {
     const store = await SnapshotStore.open(join(dir, 'snapshots'));
@@ -111,7 +113,9 @@ test('a fresh directory becomes a git repository; one commit per state; identica
   }
 });
 
-test('inside an existing work tree, only the snapshot files are committed; other staged work is left alone', async () => {
+test('inside an existing work tree, only the snapshot files are committed; other staged work is left alone', {
+  timeout: 30_000,
+}, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-store-'));
   try {
     git(dir, 'init', '-q', '-b', 'main');
@@ -137,7 +141,7 @@ test('inside an existing work tree, only the snapshot files are committed; other
   }
 });
 
-test('the outbox keeps entries in creation order and survives a reload', async () => {
+test('the outbox keeps entries in creation order and survives a reload', { timeout: 30_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-outbox-'));
   try {
     const outbox = Outbox.forSnapshotDir(dir);
@@ -172,7 +176,7 @@ test('the outbox keeps entries in creation order and survives a reload', async (
   }
 });
 
-test('the lock refuses a second live holder and takes over a stale one', async () => {
+test('the lock refuses a second live holder and takes over a stale one', { timeout: 30_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-lock-'));
   try {
     const lock = await acquireLock(dir);
@@ -189,7 +193,9 @@ test('the lock refuses a second live holder and takes over a stale one', async (
   }
 });
 
-test('a lock held by a live process is waited for, and taken once that process is gone', async () => {
+test('a lock held by a live process is waited for, and taken once that process is gone', {
+  timeout: 30_000,
+}, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-lock-wait-'));
   // A real other process as the holder: a node that idles until it is killed.
   const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });

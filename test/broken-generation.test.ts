@@ -74,9 +74,11 @@ const cases = [
   },
 ];
 
-test('an empty generation of a Microsoft 365 format is withheld and announced once; an error page is a failure', async (t) => {
+test('an empty generation of a Microsoft 365 format is withheld and announced once; an error page is a failure', {
+  timeout: 120_000,
+}, async (t) => {
   for (const c of cases) {
-    await t.test(`${c.source}: baseline`, async () => {
+    await t.test(`${c.source}: baseline`, { timeout: 120_000 }, async () => {
       docs.set(c.path, reply.document(await c.good(), { contentType: c.contentType }));
       const run = await cli('run', '--source', c.source, '--json');
       assert.equal(run.code, 0, run.stderr);
@@ -91,6 +93,7 @@ test('an empty generation of a Microsoft 365 format is withheld and announced on
   for (const c of cases) {
     await t.test(
       `${c.source}: published empty, its removals are withheld for a person and nothing is committed`,
+      { timeout: 120_000 },
       async () => {
         const before = slack.delivered().length;
         docs.set(c.path, reply.document(c.empty, { contentType: c.contentType }));
@@ -125,6 +128,7 @@ test('an empty generation of a Microsoft 365 format is withheld and announced on
 
     await t.test(
       `${c.source}: an HTML error page with status 200 fails the source, with no alert and no commit`,
+      { timeout: 120_000 },
       async () => {
         const before = slack.delivered().length;
         docs.set(c.path, reply.errorPage());
@@ -138,7 +142,7 @@ test('an empty generation of a Microsoft 365 format is withheld and announced on
       },
     );
 
-    await t.test(`${c.source}: back as it was, nothing to say`, async () => {
+    await t.test(`${c.source}: back as it was, nothing to say`, { timeout: 120_000 }, async () => {
       const before = slack.delivered().length;
       docs.set(c.path, reply.document(await c.good(), { contentType: c.contentType }));
       const run = await cli('run', '--source', c.source, '--json');
@@ -149,27 +153,31 @@ test('an empty generation of a Microsoft 365 format is withheld and announced on
     });
   }
 
-  await t.test('an empty generation of a source never seen before is a clear failure, not a baseline', async () => {
-    const before = slack.delivered().length;
-    docs.set('/new.md', reply.document(cases[0]!.empty));
-    const config = join(dir, 'new.yaml');
-    await writeFile(
-      config,
-      [
-        'snapshotDir: ./snapshots',
-        'sources:',
-        '  - id: new-page',
-        `    url: ${docs.url('/new.md')}`,
-        '    retries: 0',
-        '',
-      ].join('\n'),
-    );
-    const run = await cli('run', '--config', config, '--json');
-    assert.equal(run.code, 1);
-    const result = JSON.parse(run.stdout).results[0];
-    assert.equal(result.status, 'failed');
-    assert.match(result.error.message, /no endpoint-set table/);
-    assert.equal(slack.delivered().length, before);
-    assert.equal(commits().length, baseline.commits);
-  });
+  await t.test(
+    'an empty generation of a source never seen before is a clear failure, not a baseline',
+    { timeout: 120_000 },
+    async () => {
+      const before = slack.delivered().length;
+      docs.set('/new.md', reply.document(cases[0]!.empty));
+      const config = join(dir, 'new.yaml');
+      await writeFile(
+        config,
+        [
+          'snapshotDir: ./snapshots',
+          'sources:',
+          '  - id: new-page',
+          `    url: ${docs.url('/new.md')}`,
+          '    retries: 0',
+          '',
+        ].join('\n'),
+      );
+      const run = await cli('run', '--config', config, '--json');
+      assert.equal(run.code, 1);
+      const result = JSON.parse(run.stdout).results[0];
+      assert.equal(result.status, 'failed');
+      assert.match(result.error.message, /no endpoint-set table/);
+      assert.equal(slack.delivered().length, before);
+      assert.equal(commits().length, baseline.commits);
+    },
+  );
 });

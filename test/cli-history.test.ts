@@ -69,7 +69,7 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('history lists each committed change, newest first, with its change lines', async () => {
+test('history lists each committed change, newest first, with its change lines', { timeout: 120_000 }, async () => {
   const text = await cli('history');
   assert.equal(text.code, 0, text.stderr);
   const lines = text.stdout.split('\n');
@@ -112,7 +112,9 @@ test('history lists each committed change, newest first, with its change lines',
   );
 });
 
-test('show prints the catalog at a commit or date; diff --source compares two stored states', async () => {
+test('show prints the catalog at a commit or date; diff --source compares two stored states', {
+  timeout: 120_000,
+}, async () => {
   const at = JSON.parse((await cli('show', '--source', 'vendor', '--at', commitIds[0]!, '--json')).stdout) as {
     commit: string;
     entries: Array<{ value: string }>;
@@ -144,7 +146,9 @@ test('show prints the catalog at a commit or date; diff --source compares two st
   assert.equal(unknown.code, 2);
 });
 
-test('lookup finds an IP inside a listed CIDR and a host under a wildcard, since the snapshot that added it; exit 1 when nothing matches', async () => {
+test('lookup finds an IP inside a listed CIDR and a host under a wildcard, since the snapshot that added it; exit 1 when nothing matches', {
+  timeout: 120_000,
+}, async () => {
   const ip = await cli('lookup', '13.80.1.200', '--json');
   assert.equal(ip.code, 0, ip.stderr);
   const matches = (
@@ -170,7 +174,7 @@ test('lookup finds an IP inside a listed CIDR and a host under a wildcard, since
   assert.equal(bad.code, 2);
 });
 
-test('export writes lists a firewall or proxy can load', async () => {
+test('export writes lists a firewall or proxy can load', { timeout: 120_000 }, async () => {
   const cidr = await cli('export', '--format', 'cidr');
   assert.equal(cidr.stdout, '13.64.196.27/32\n13.80.0.0/23\n');
   const fqdn = await cli('export', '--format', 'fqdn-exact');
@@ -201,7 +205,9 @@ test('export writes lists a firewall or proxy can load', async () => {
   assert.equal(badFormat.code, 2);
 });
 
-test('backfill writes one dated snapshot commit per upstream version that changed endpoints', async () => {
+test('backfill writes one dated snapshot commit per upstream version that changed endpoints', {
+  timeout: 120_000,
+}, async () => {
   const upstream = join(dir, 'docs-repo');
   await mkdir(join(upstream, 'Docs'), { recursive: true });
   const git = (...args: string[]) =>
@@ -296,7 +302,9 @@ test('backfill writes one dated snapshot commit per upstream version that change
   assert.match(again.stderr, /already has snapshots/);
 });
 
-test('history orders by the moment of each commit and lookup dates by the UTC day, whatever the time zone of the commit', async () => {
+test('history orders by the moment of each commit and lookup dates by the UTC day, whatever the time zone of the commit', {
+  timeout: 120_000,
+}, async () => {
   // Two upstream repositories whose authors live in different time zones: vendor-west's edit
   // at 20:00 on 1 January in UTC-7 is 03:00 UTC on 2 January, after vendor-utc's 01:00 UTC edit.
   const repos: Array<[string, string, string]> = [

@@ -11,7 +11,7 @@ import { main } from '../cli/main.js';
 import { StringSink } from '../cli/io.js';
 import { runCli } from './helpers/cli-run.js';
 
-const COMMANDS = ['parse', 'diff', 'run', 'watch', 'history', 'show', 'lookup', 'export', 'backfill'];
+const COMMANDS = ['parse', 'diff', 'run', 'watch', 'serve', 'history', 'show', 'lookup', 'export', 'backfill'];
 
 const cli = (cwd: string, ...args: string[]) => runCli(args, { cwd });
 
@@ -36,7 +36,7 @@ const NEW = [
   '',
 ].join('\n');
 
-test('every command answers --help with its usage and exit 0', async () => {
+test('every command answers --help with its usage and exit 0', { timeout: 120_000 }, async () => {
   const top = await cli(tmpdir(), '--help');
   assert.equal(top.code, 0);
   for (const command of COMMANDS) {
@@ -47,7 +47,7 @@ test('every command answers --help with its usage and exit 0', async () => {
   }
 });
 
-test('usage mistakes exit 2 with a message on stderr', async () => {
+test('usage mistakes exit 2 with a message on stderr', { timeout: 120_000 }, async () => {
   const unknown = await cli(tmpdir(), 'frobnicate');
   assert.equal(unknown.code, 2);
   assert.match(unknown.stderr, /unknown command 'frobnicate'/);
@@ -83,7 +83,9 @@ test('usage mistakes exit 2 with a message on stderr', async () => {
   }
 });
 
-test('run waits for the snapshot lock of a live process, and with --wait 0 says who holds it', async () => {
+test('run waits for the snapshot lock of a live process, and with --wait 0 says who holds it', {
+  timeout: 120_000,
+}, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-lock-'));
   const holder = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], { stdio: 'ignore' });
   try {
@@ -111,7 +113,9 @@ test('run waits for the snapshot lock of a live process, and with --wait 0 says 
   }
 });
 
-test('one failing source does not stop the others; the run exits 1 and says which failed', async () => {
+test('one failing source does not stop the others; the run exits 1 and says which failed', {
+  timeout: 120_000,
+}, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
   try {
     await writeFile(join(dir, 'good.md'), OLD);
@@ -142,7 +146,9 @@ test('one failing source does not stop the others; the run exits 1 and says whic
   }
 });
 
-test('before the first run, the reading commands say there is nothing yet and create no snapshot repository', async () => {
+test('before the first run, the reading commands say there is nothing yet and create no snapshot repository', {
+  timeout: 120_000,
+}, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
   try {
     await writeFile(
@@ -175,7 +181,9 @@ test('before the first run, the reading commands say there is nothing yet and cr
   }
 });
 
-test('run --accept with nothing withheld does not wave through a broken version nobody has seen', async () => {
+test('run --accept with nothing withheld does not wave through a broken version nobody has seen', {
+  timeout: 120_000,
+}, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
   const AUTH = [
     '## Authentication gateway',
@@ -219,7 +227,9 @@ test('run --accept with nothing withheld does not wave through a broken version 
   }
 });
 
-test('parse --json and diff --json print the documented shapes; --exit-code reports changes', async () => {
+test('parse --json and diff --json print the documented shapes; --exit-code reports changes', {
+  timeout: 120_000,
+}, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
   try {
     await writeFile(join(dir, 'old.md'), OLD);
@@ -307,7 +317,7 @@ test('parse --json and diff --json print the documented shapes; --exit-code repo
   }
 });
 
-test('the binary runs as a process: --version and exit codes', () => {
+test('the binary runs as a process: --version and exit codes', { timeout: 120_000 }, () => {
   const bin = new URL('../cli/bin.ts', import.meta.url).pathname;
   const version = spawnSync(process.execPath, ['--import', 'tsx', bin, '--version'], { encoding: 'utf8' });
   assert.equal(version.status, 0, version.stderr);

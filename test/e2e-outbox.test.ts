@@ -98,8 +98,10 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('notifier outages: the alert waits in the outbox and reaches the notifier that missed it, once', async (t) => {
-  await t.test('baseline reaches both', async () => {
+test('notifier outages: the alert waits in the outbox and reaches the notifier that missed it, once', {
+  timeout: 120_000,
+}, async (t) => {
+  await t.test('baseline reaches both', { timeout: 120_000 }, async () => {
     const run = await cli('run');
     assert.equal(run.code, 0, run.stderr);
     assert.equal(slack.delivered().length, 1);
@@ -109,6 +111,7 @@ test('notifier outages: the alert waits in the outbox and reaches the notifier t
 
   await t.test(
     'Slack 429: email sent, commit made, alert kept for Slack only; the next run posts it once',
+    { timeout: 120_000 },
     async () => {
       slack.respond({ status: 429, headers: { 'retry-after': '0' } });
       await writeFile(join(dir, 'network.md'), page(['52.174.56.180', '52.174.56.181']));
@@ -142,6 +145,7 @@ test('notifier outages: the alert waits in the outbox and reaches the notifier t
 
   await t.test(
     'SMTP outage over two runs: Slack posted once, email delivered once when the server is back',
+    { timeout: 120_000 },
     async () => {
       await smtp.outage();
       await writeFile(join(dir, 'network.md'), page(['52.174.56.181']));
@@ -178,6 +182,7 @@ test('notifier outages: the alert waits in the outbox and reaches the notifier t
 
   await t.test(
     'Slack 500 while removals are withheld: the run says the withheld alert was not delivered; the next run posts it once',
+    { timeout: 120_000 },
     async () => {
       slack.respond({ status: 500 });
       await writeFile(join(dir, 'network.md'), page(['52.174.56.181'], { withAuthTable: false }));
@@ -210,7 +215,7 @@ test('notifier outages: the alert waits in the outbox and reaches the notifier t
     },
   );
 
-  await t.test('neither the webhook URL nor the SMTP password was printed', async () => {
+  await t.test('neither the webhook URL nor the SMTP password was printed', { timeout: 120_000 }, async () => {
     assert.ok(
       printed.some((text) => /not delivered/.test(text)),
       'the runs above did report delivery failures',

@@ -102,20 +102,26 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('baseline, no change, a change, a 500, an error page, recovery, outages, a broken generation', async (t) => {
-  await t.test('first run records a baseline: one short notice per notifier, one commit', async () => {
-    docs.set('/network-requirements.md', reply.document(casDocument(), { etag: '"v1"' }));
-    const run = await cli('run');
-    assert.equal(run.code, 0, run.stderr);
-    assert.match(run.stdout, /cloud-app-security: baseline, now tracking 9 endpoints/);
-    assert.equal(slack.delivered().length, 1);
-    assert.match(slackTexts()[0]!, /now tracking 9 endpoints/);
-    assert.doesNotMatch(slackTexts()[0]!, /added/i);
-    assert.equal(smtp.messages.length, 1);
-    assert.deepEqual(commits(), ['cloud-app-security: baseline, now tracking 9 endpoints']);
-  });
+test('baseline, no change, a change, a 500, an error page, recovery, outages, a broken generation', {
+  timeout: 120_000,
+}, async (t) => {
+  await t.test(
+    'first run records a baseline: one short notice per notifier, one commit',
+    { timeout: 120_000 },
+    async () => {
+      docs.set('/network-requirements.md', reply.document(casDocument(), { etag: '"v1"' }));
+      const run = await cli('run');
+      assert.equal(run.code, 0, run.stderr);
+      assert.match(run.stdout, /cloud-app-security: baseline, now tracking 9 endpoints/);
+      assert.equal(slack.delivered().length, 1);
+      assert.match(slackTexts()[0]!, /now tracking 9 endpoints/);
+      assert.doesNotMatch(slackTexts()[0]!, /added/i);
+      assert.equal(smtp.messages.length, 1);
+      assert.deepEqual(commits(), ['cloud-app-security: baseline, now tracking 9 endpoints']);
+    },
+  );
 
-  await t.test('unchanged document (304 with the stored ETag): no commit, no alert', async () => {
+  await t.test('unchanged document (304 with the stored ETag): no commit, no alert', { timeout: 120_000 }, async () => {
     const run = await cli('run');
     assert.equal(run.code, 0, run.stderr);
     assert.match(run.stdout, /no endpoint change/);
@@ -125,55 +131,67 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     assert.equal(commits().length, 1);
   });
 
-  await t.test('re-worded introduction and <br/> instead of <br></br>: no commit, no alert', async () => {
-    docs.set(
-      '/network-requirements.md',
-      reply.document(casDocument({ intro: 'Your firewall must allow these.' }).replaceAll('<br></br>', '<br/>'), {
-        etag: '"v1b"',
-      }),
-    );
-    const run = await cli('run');
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(slack.delivered().length, 1);
-    assert.equal(smtp.messages.length, 1);
-    assert.equal(commits().length, 1);
-  });
+  await t.test(
+    're-worded introduction and <br/> instead of <br></br>: no commit, no alert',
+    { timeout: 120_000 },
+    async () => {
+      docs.set(
+        '/network-requirements.md',
+        reply.document(casDocument({ intro: 'Your firewall must allow these.' }).replaceAll('<br></br>', '<br/>'), {
+          etag: '"v1b"',
+        }),
+      );
+      const run = await cli('run');
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(slack.delivered().length, 1);
+      assert.equal(smtp.messages.length, 1);
+      assert.equal(commits().length, 1);
+    },
+  );
 
-  await t.test('an IP added to EU1: one Slack post, one email, one commit naming it', async () => {
-    docs.set(
-      '/network-requirements.md',
-      reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.46', '13.95.30.47'] }), {
-        etag: '"v2"',
-      }),
-    );
-    const run = await cli('run');
-    assert.equal(run.code, 0, run.stderr);
-    assert.equal(slack.delivered().length, 2);
-    assert.match(slackTexts()[1]!, /13\.95\.30\.47/);
-    assert.match(slackTexts()[1]!, /EU1/);
-    assert.equal(smtp.messages.length, 2);
-    assert.match(smtp.messages[1]!.subject, /cloud-app-security/);
-    assert.match(smtp.messages[1]!.text ?? '', /EU1 · App connector\n\s+\+ IP added: 13\.95\.30\.47/);
-    assert.equal(commits().length, 2);
-    assert.equal(commits()[0], 'cloud-app-security: +1 IP (EU1 App connector 13.95.30.47)');
-    const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' }).trim();
-    assert.ok(
-      slackTexts()[1]!.includes(`https://git.example/netsec/allowlist/commit/${head}`),
-      'the alert links its snapshot commit',
-    );
-  });
+  await t.test(
+    'an IP added to EU1: one Slack post, one email, one commit naming it',
+    { timeout: 120_000 },
+    async () => {
+      docs.set(
+        '/network-requirements.md',
+        reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.46', '13.95.30.47'] }), {
+          etag: '"v2"',
+        }),
+      );
+      const run = await cli('run');
+      assert.equal(run.code, 0, run.stderr);
+      assert.equal(slack.delivered().length, 2);
+      assert.match(slackTexts()[1]!, /13\.95\.30\.47/);
+      assert.match(slackTexts()[1]!, /EU1/);
+      assert.equal(smtp.messages.length, 2);
+      assert.match(smtp.messages[1]!.subject, /cloud-app-security/);
+      assert.match(smtp.messages[1]!.text ?? '', /EU1 · App connector\n\s+\+ IP added: 13\.95\.30\.47/);
+      assert.equal(commits().length, 2);
+      assert.equal(commits()[0], 'cloud-app-security: +1 IP (EU1 App connector 13.95.30.47)');
+      const head = execFileSync('git', ['rev-parse', 'HEAD'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' }).trim();
+      assert.ok(
+        slackTexts()[1]!.includes(`https://git.example/netsec/allowlist/commit/${head}`),
+        'the alert links its snapshot commit',
+      );
+    },
+  );
 
-  await t.test('a 500 fails the source: exit 1, snapshot untouched, no "removed" alert', async () => {
-    docs.set('/network-requirements.md', reply.status(500));
-    const run = await cli('run');
-    assert.equal(run.code, 1);
-    assert.match(run.stderr, /cloud-app-security: FAILED: .*HTTP 500/);
-    assert.equal(slack.delivered().length, 2);
-    assert.equal(smtp.messages.length, 2);
-    assert.equal(commits().length, 2);
-  });
+  await t.test(
+    'a 500 fails the source: exit 1, snapshot untouched, no "removed" alert',
+    { timeout: 120_000 },
+    async () => {
+      docs.set('/network-requirements.md', reply.status(500));
+      const run = await cli('run');
+      assert.equal(run.code, 1);
+      assert.match(run.stderr, /cloud-app-security: FAILED: .*HTTP 500/);
+      assert.equal(slack.delivered().length, 2);
+      assert.equal(smtp.messages.length, 2);
+      assert.equal(commits().length, 2);
+    },
+  );
 
-  await t.test('an error page served with 200 fails the source the same way', async () => {
+  await t.test('an error page served with 200 fails the source the same way', { timeout: 120_000 }, async () => {
     docs.set('/network-requirements.md', reply.errorPage());
     const run = await cli('run');
     assert.equal(run.code, 1);
@@ -183,7 +201,7 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     assert.equal(commits().length, 2);
   });
 
-  await t.test('recovery with an IP replaced: exactly that change, once', async () => {
+  await t.test('recovery with an IP replaced: exactly that change, once', { timeout: 120_000 }, async () => {
     docs.set(
       '/network-requirements.md',
       reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177', '13.95.30.48', '13.95.30.47'] }), {
@@ -202,6 +220,7 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
 
   await t.test(
     'Slack down during a change: email sent, commit made, Slack gets it on the next run, nobody twice',
+    { timeout: 120_000 },
     async () => {
       slack.respond({ status: 500 });
       docs.set(
@@ -228,7 +247,7 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     },
   );
 
-  await t.test('SMTP outage: Slack sent, email delivered once the server is back', async () => {
+  await t.test('SMTP outage: Slack sent, email delivered once the server is back', { timeout: 120_000 }, async () => {
     await smtp.outage();
     docs.set(
       '/network-requirements.md',
@@ -248,6 +267,7 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
 
   await t.test(
     'a version that loses a table: its removals are withheld and announced once (exit 0), then --accept commits them',
+    { timeout: 120_000 },
     async () => {
       docs.set(
         '/network-requirements.md',
@@ -282,7 +302,7 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     },
   );
 
-  await t.test('dry run: prints the diff, commits and sends nothing', async () => {
+  await t.test('dry run: prints the diff, commits and sends nothing', { timeout: 120_000 }, async () => {
     docs.set(
       '/network-requirements.md',
       reply.document(casDocument({ euAppConnector: ['13.80.22.71'], dropAuthTable: true }), { etag: '"v7"' }),
@@ -296,6 +316,7 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
 
   await t.test(
     'a page published with only its header comments (no table at all) is withheld for a person, not a mass removal',
+    { timeout: 120_000 },
     async () => {
       const before = { slack: slack.delivered().length, mail: smtp.messages.length, commits: commits().length };
       // A generator comment of its own: "endpoints version NNN" would make it the Microsoft 365

@@ -26,7 +26,7 @@ class WaitingSink extends StringSink {
   }
 }
 
-test('watch runs each source on its schedule, one run at a time, until stopped', async () => {
+test('watch runs each source on its schedule, one run at a time, until stopped', { timeout: 120_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-watch-'));
   try {
     await writeFile(join(dir, 'a.md'), '## Portal\n\n|----|----|\n|US1 data center|13.91.91.243|\n');

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { markdownParser } from './index.js';
+import { parsers, selectParser } from '../registry.js';
 
 const doc = (text: string, contentType: string | null, location = 'doc') => ({ text, contentType, location });
 
@@ -31,7 +32,12 @@ test('detect: JSON and HTML documents are not markdown', () => {
   assert.equal(markdownParser.detect(doc('# looks like markdown', 'text/html')), 0);
 });
 
-test('the parser is registered under the id "markdown"', () => {
-  assert.equal(markdownParser.id, 'markdown');
-  assert.ok(markdownParser.description.length > 0);
+test('the registry serves this parser as "markdown": chosen for a markdown page, and by `format: markdown`', () => {
+  assert.equal(parsers.get('markdown'), markdownParser);
+  const page = doc('# Endpoints\n\n|Region|IP|\n|--|--|\n|EU1|13.80.22.71|\n', 'text/plain');
+  assert.equal(selectParser(page).id, 'markdown');
+  // A page the detectors would give to another parser is still read as markdown when the config says so.
+  const json = doc('[{"id": 1}]', 'application/json');
+  assert.notEqual(selectParser(json).id, 'markdown');
+  assert.equal(selectParser(json, 'markdown'), markdownParser);
 });

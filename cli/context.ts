@@ -8,6 +8,7 @@ import { notifierModules, createNotifiers, defaultNotifiers } from '../notify/re
 import type { Notifier } from '../notify/types.js';
 import { SnapshotStore } from '../store/snapshots.js';
 import { Outbox } from '../store/outbox.js';
+import { WithheldStore } from '../store/withheld.js';
 import { UsageError } from '../errors/index.js';
 import type { PipelineContext, SourceSpec } from '../pipeline/run.js';
 import type { CliIo } from './io.js';
@@ -33,6 +34,7 @@ export function sourceSpecs(config: Config, only?: string): SourceSpec[] {
     format: s.format ?? null,
     timeoutSeconds: s.timeoutSeconds,
     retries: s.retries,
+    confirmAfterMs: s.confirmAfterMs,
   }));
   if (!only) return all;
   const picked = all.filter((s) => s.id === only);
@@ -50,5 +52,12 @@ export function buildNotifiers(config: Config, consoleStream: Writable): Notifie
 
 export async function pipelineContext(config: Config, notifiers: Notifier[], log: Writable): Promise<PipelineContext> {
   const store = await SnapshotStore.open(config.snapshotDir);
-  return { store, outbox: Outbox.forSnapshotDir(store.dir), notifiers, commitUrl: config.commitUrl ?? null, log };
+  return {
+    store,
+    outbox: Outbox.forSnapshotDir(store.dir),
+    withheld: WithheldStore.forSnapshotDir(store.dir),
+    notifiers,
+    commitUrl: config.commitUrl ?? null,
+    log,
+  };
 }

@@ -1,7 +1,7 @@
 /**
  * Exit codes, decided here and only here (library code throws typed errors):
  *   0  success (every source ran; for `lookup`, something matched)
- *   1  a source failed or was held, an alert could not be delivered, `lookup` found nothing,
+ *   1  a source failed, an alert could not be delivered, `lookup` found nothing,
  *      `diff --exit-code` found changes
  *   2  usage or configuration error: nothing was run
  */

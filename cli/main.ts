@@ -13,7 +13,9 @@ import { changedValues, documentContext, type DocumentContext } from '../catalog
 import { decodeDocument } from '../parsers/decode.js';
 import { fetcherFor } from '../ingest/registry.js';
 import { parsers } from '../parsers/registry.js';
-import { parseDocument, runSources, type RunReport, type SourceRunResult } from '../pipeline/run.js';
+import { parseDocument } from '../parsers/parse-document.js';
+import { runSources, type RunReport, type SourceRunResult } from '../pipeline/run.js';
+import { clockFromEnv } from '../pipeline/clock.js';
 import { startWatching } from '../pipeline/watch.js';
 import { backfill } from '../pipeline/backfill.js';
 import { acquireLock } from '../store/lock.js';
@@ -83,16 +85,38 @@ function describeResult(result: SourceRunResult): string {
     case 'baseline':
       return `${result.source}: baseline, now tracking ${result.entryCount} endpoint${result.entryCount === 1 ? '' : 's'}${commit}`;
     case 'changed':
-      return `${result.source}: ${countsLabel(result.changeSet?.changes ?? [])}${commit}`;
+      return result.changeSet?.changes.length
+        ? `${result.source}: ${countsLabel(result.changeSet.changes)}${commit}`
+        : `${result.source}: no endpoint change, new layout recorded${commit}`;
     case 'unchanged':
       return `${result.source}: no endpoint change (${result.entryCount ?? 0} endpoints)`;
     case 'dry-run':
       return `${result.source}: dry run, ${result.changeSet ? countsLabel(result.changeSet.changes) : 'no change'}; nothing committed or sent`;
-    case 'held':
-      return `${result.source}: HELD: ${result.error?.message ?? (result.problems ?? []).join('; ')}`;
+    case 'withheld':
+      return `${result.source}: no change committed; ${withheldLine(result)}`;
     case 'failed':
       return `${result.source}: FAILED: ${result.error?.message ?? 'unknown error'}`;
   }
+}
+
+/** "4 removals withheld (...), confirmed on ..." for a result that withheld removals. */
+function withheldLine(result: SourceRunResult): string {
+  const withheld = result.withheld;
+  if (!withheld) return 'nothing withheld';
+  const count = withheld.removals.length;
+  const outlook = withheld.confirmAt
+    ? `confirmed at ${withheld.confirmAt} if the page stays so`
+    : 'waiting for a person';
+  return `WITHHELD ${count} removal${count === 1 ? '' : 's'} that look like breakage (${withheld.reasons.join('; ')}), ${outlook}; preview with \`endpoint-watch run --dry-run --source ${result.source}\`, accept with \`endpoint-watch run --accept --source ${result.source}\``;
+}
+
+/** The lines a run prints for one source besides its status line. */
+function describeDetails(result: SourceRunResult): string[] {
+  const lines = (result.layout ?? []).map((line) => `${result.source}: layout changed: ${line}`);
+  if (result.confirmed?.length)
+    lines.push(`${result.source}: ${result.confirmed.length} withheld removal(s) confirmed and committed`);
+  if (result.withheld && result.status !== 'withheld') lines.push(`${result.source}: ${withheldLine(result)}`);
+  return lines;
 }
 
 function reportRun(io: CliIo, report: RunReport, json: boolean, dryRun: boolean): void {
@@ -105,8 +129,17 @@ function reportRun(io: CliIo, report: RunReport, json: boolean, dryRun: boolean)
       writeLine(io.stdout, `# ${result.source}`);
       printChangeSet(io, result.changeSet);
     }
+    if (dryRun && result.withheld) {
+      writeLine(io.stdout, `# ${result.source}: withheld, not in the changes above`);
+      for (const item of result.withheld.removals)
+        writeLine(
+          io.stdout,
+          `${[item.region, item.section].filter(Boolean).join(' ') || '(document)'}: ${item.kind} ${item.value} (gone since ${item.since})`,
+        );
+    }
     const line = describeResult(result);
-    writeLine(result.status === 'failed' || result.status === 'held' ? io.stderr : io.stdout, line);
+    writeLine(result.status === 'failed' ? io.stderr : io.stdout, line);
+    for (const detail of describeDetails(result)) writeLine(io.stdout, detail);
     for (const [id, message] of Object.entries(result.undelivered ?? {})) {
       writeLine(io.stderr, `${result.source}: alert not delivered by ${id}, kept for the next run: ${message}`);
     }
@@ -212,7 +245,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--config <file>', 'config file', 'endpoint-watch.yaml')
     .option('--source <id>', 'run only this source')
     .option('--dry-run', 'diff and print only: no commit, no alert')
-    .option('--accept', 'take the version held back by a parser-health problem (needs --source)')
+    .option('--accept', 'confirm the withheld removals an alert showed, at once (needs --source)')
     .option('--json', 'print the run report as JSON')
     .option(
       '--wait <seconds>',
@@ -237,7 +270,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         const consoleStream = opts.json ? io.stderr : io.stdout;
         // A dry run sends nothing, so it needs no notifier secrets.
         const notifiers = opts.dryRun ? [] : buildNotifiers(config, consoleStream);
-        const ctx = await pipelineContext(config, notifiers, io.stderr);
+        const now = clockFromEnv(io.env);
+        const ctx = { ...(await pipelineContext(config, notifiers, io.stderr)), now };
         const lock = opts.dryRun
           ? null
           : await acquireLock(ctx.store.dir, {
@@ -285,7 +319,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
         jobs,
         (result) =>
           writeLine(
-            result.status === 'failed' || result.status === 'held' ? io.stderr : io.stdout,
+            result.status === 'failed' ? io.stderr : io.stdout,
             `${new Date().toISOString()} ${describeResult(result)}`,
           ),
         (id, err) => writeLine(io.stderr, `${new Date().toISOString()} ${id}: ${errorMessage(err)}`),

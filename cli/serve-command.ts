@@ -56,7 +56,7 @@ export function registerServeCommand(
         stats,
         onReport: (job, report) => {
           for (const result of report.results) {
-            const failed = result.status === 'failed' || result.status === 'held';
+            const failed = result.status === 'failed';
             (failed ? warn : log)(`${job.origin === 'trigger' ? '[triggered] ' : ''}${describeResult(result)}`);
             for (const [id, message] of Object.entries(result.undelivered ?? {}))
               warn(`${result.source}: alert not delivered by ${id}, kept for the next run: ${message}`);

@@ -55,6 +55,8 @@ export interface SourceConfig {
   format: string | null;
   timeoutSeconds: number;
   retries: number;
+  /** Milliseconds a page keeps a withheld state before its removals are confirmed (its own, or the top-level one); absent: 48h. */
+  confirmAfterMs?: number;
 }
 
 /** A notifier entry of the file; `resolve()` gives its validated settings (secrets read then). */
@@ -217,6 +219,9 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
       format: source.format,
       timeoutSeconds: source.timeoutSeconds,
       retries: source.retries,
+      ...((source.confirmAfter ?? config.confirmAfter) !== null
+        ? { confirmAfterMs: (source.confirmAfter ?? config.confirmAfter)! }
+        : {}),
     })),
     notifiers: config.notifiers.map((entry, index) => {
       const section = new DeferredSection(entry, ['notifiers', index], entrySchema, null, context, () => {

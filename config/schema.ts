@@ -15,8 +15,38 @@ export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_RETRIES = 2;
 
 /** Keys allowed at the top level and in a source, for "unknown key" hints. */
-export const TOP_LEVEL_KEYS = ['snapshotDir', 'commitUrl', 'sources', 'notifiers', 'proxy', 'serve'] as const;
-export const SOURCE_KEYS = ['id', 'url', 'schedule', 'format', 'timeoutSeconds', 'retries'] as const;
+export const TOP_LEVEL_KEYS = [
+  'snapshotDir',
+  'commitUrl',
+  'confirmAfter',
+  'sources',
+  'notifiers',
+  'proxy',
+  'serve',
+] as const;
+export const SOURCE_KEYS = ['id', 'url', 'schedule', 'format', 'timeoutSeconds', 'retries', 'confirmAfter'] as const;
+
+const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
+
+/** Milliseconds of a duration such as "48h", "90m", "2d", "1h30m"; null when it is not one. */
+export function parseDuration(text: string): number | null {
+  const compact = text.replace(/\s+/g, '');
+  if (!/^(\d+(\.\d+)?[smhd])+$/.test(compact)) return null;
+  let ms = 0;
+  for (const [, amount, unit] of compact.matchAll(/(\d+(?:\.\d+)?)([smhd])/g))
+    ms += Number(amount) * DURATION_UNITS[unit!]!;
+  return Math.round(ms);
+}
+
+/** `confirmAfter`: how long a page keeps a withheld state before its removals are confirmed. */
+const duration = z.string({ error: 'must be a duration such as "48h", "90m" or "2d"' }).transform((value, ctx) => {
+  const ms = parseDuration(value);
+  if (ms === null) {
+    ctx.addIssue({ code: 'custom', message: `"${value}" is not a duration: write e.g. "48h", "90m" or "2d"` });
+    return z.NEVER;
+  }
+  return ms;
+});
 
 /** What the caller registers: parser ids for `format`, one options schema per notifier `type`. */
 export interface SchemaContext {
@@ -133,6 +163,8 @@ export function buildConfigSchema(context: SchemaContext) {
       .transform((value) => value ?? null),
     timeoutSeconds: z.number().positive().max(3600).default(DEFAULT_TIMEOUT_SECONDS),
     retries: z.number().int().min(0).max(10).default(DEFAULT_RETRIES),
+    /** Milliseconds; null: the top-level value. */
+    confirmAfter: duration.nullish().transform((value) => value ?? null),
   });
 
   return z.strictObject({
@@ -145,6 +177,8 @@ export function buildConfigSchema(context: SchemaContext) {
       })
       .nullish()
       .transform((value) => value ?? null),
+    /** Milliseconds, for every source that does not set its own; null: the pipeline's default (48h). */
+    confirmAfter: duration.nullish().transform((value) => value ?? null),
     sources: z
       .array(source, {
         error: (issue) =>

@@ -45,23 +45,15 @@ export class ParseError extends EndpointWatchError {
 /**
  * The document is recognisably of the parser's format (the Microsoft 365 page with its generator
  * comment, the web service's endpoint-set array) but lists nothing: a broken generation of the
- * same document rather than some other page. The pipeline holds it as a parser-health problem
- * when the source had that format before; elsewhere it is a ParseError like any other.
+ * same document rather than some other page. When the source had that format before, the pipeline
+ * reads it as a page with no endpoint, whose removals wait for a person (pipeline/health.ts);
+ * elsewhere it is a ParseError like any other.
  */
 export class EmptyDocumentError extends ParseError {
   readonly format: string;
   constructor(format: string, message: string) {
     super(message);
     this.format = format;
-  }
-}
-
-/** The new version parses but looks broken (tables lost, columns renamed, most entries gone). */
-export class HealthError extends EndpointWatchError {
-  readonly problems: string[];
-  constructor(message: string, problems: string[]) {
-    super('HEALTH', message);
-    this.problems = problems;
   }
 }
 

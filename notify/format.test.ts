@@ -5,6 +5,7 @@ import { describeChange } from '../catalog/messages.js';
 import { summarize } from '../catalog/changes.js';
 import {
   SLACK_LIMITS,
+  TEXT_LIMITS,
   changeLine,
   compareForDisplay,
   countsShort,
@@ -189,13 +190,17 @@ test('Slack stays within its limits and says how many changes did not fit', () =
   const more = /\.\.\. and (\d+) more changes/.exec(sections(message.blocks).at(-1)!);
   assert.ok(more, 'no "... and N more changes" line');
   assert.equal(shown + Number(more[1]), 3000);
-  // The email and console text still list every change.
-  assert.equal(
-    formatEmail(notification)
-      .text.split('\n')
-      .filter((l) => l.startsWith('  + ')).length,
-    3000,
+  // The email and console text list the first changes of each place, count the rest and say
+  // where the whole list is.
+  const text = formatEmail(notification).text;
+  const listed = text.split('\n').filter((l) => l.startsWith('  + ')).length;
+  assert.ok(listed > 0 && listed <= TEXT_LIMITS.total, `${listed} lines`);
+  const counted = [...text.matchAll(/\.\.\. and (\d+) more (?:here|changes in)/g)].reduce(
+    (sum, m) => sum + Number(m[1]),
+    0,
   );
+  assert.equal(listed + counted, 3000);
+  assert.match(text, /Every change: endpoint-watch history --source cloud-app-security/);
 });
 
 test('one big group is split across section blocks under the text limit', () => {
@@ -259,7 +264,96 @@ test('baseline: one short notice with the count, never a list of adds', () => {
   assert.match(formatText({ ...notification, entryCount: 1 }), /now tracking 1 endpoint\n/);
 });
 
-test('health: says the version was held and nothing committed, lists problems, tells how to accept', () => {
+function withheldNotification(count: number, confirmAt: string | null = '2024-05-03T14:00:00.000Z'): Notification {
+  return {
+    type: 'withheld',
+    source: SOURCE,
+    location: LOCATION,
+    reasons: ['section "Authentication gateway" is gone with 2 endpoints listed nowhere else <b>'],
+    removals: Array.from({ length: count }, (_, i) => ({
+      kind: 'ip' as const,
+      value: `52.183.${i >> 8}.${i & 255}`,
+      section: 'Authentication gateway',
+      region: i % 2 ? 'EU1' : 'US1',
+      group: null,
+      since: '2024-05-01T14:00:00.000Z',
+    })),
+    confirmAt,
+  };
+}
+
+test('withheld: lists what is withheld by place, why, when it goes through, how to preview and accept', () => {
+  const notification = withheldNotification(2);
+  const text = formatText(notification);
+  assert.match(text, /^cloud-app-security: 2 removals withheld, they look like breakage\n/);
+  assert.match(text, /no cleanup alert was sent for them\. Everything else in this version was committed/);
+  assert.match(text, /Why:\n {2}- section "Authentication gateway" is gone with 2 endpoints listed nowhere else <b>\n/);
+  assert.match(
+    text,
+    /US1 · Authentication gateway\n {2}- IP 52\.183\.0\.0\nEU1 · Authentication gateway\n {2}- IP 52\.183\.0\.1\n/,
+  );
+  assert.match(text, /committed as removals and alerted on 2024-05-03 14:00 UTC/);
+  assert.match(text, /endpoint-watch run --dry-run --source cloud-app-security/);
+  assert.match(text, /endpoint-watch run --accept --source cloud-app-security/);
+  assert.doesNotMatch(text, /Commit:/);
+  assert.match(
+    formatText(withheldNotification(1, null)),
+    /1 removal withheld, it looks like breakage[\s\S]*until a person accepts them/,
+  );
+
+  const slack = formatSlack(notification).blocks.map(blockText).join('\n');
+  assert.match(slack, /• section "Authentication gateway" is gone .* &lt;b&gt;/);
+  assert.match(slack, /• IP `52\.183\.0\.0`/);
+  assert.match(slack, /`endpoint-watch run --accept --source cloud-app-security`/);
+
+  const email = formatEmail(notification);
+  assert.equal(email.subject, '[endpoint-watch] cloud-app-security: 2 removals withheld (looks like breakage)');
+  assert.match(email.html, /<li>IP <code>52\.183\.0\.0<\/code><\/li>/);
+  assert.match(email.html, /<pre>endpoint-watch run --dry-run --source cloud-app-security<\/pre>/);
+});
+
+test('withheld: thousands of removals stay readable in Slack, email and text', () => {
+  const notification = withheldNotification(9000);
+  const slack = formatSlack(notification);
+  assert.ok(slack.blocks.length <= SLACK_LIMITS.blocks);
+  assert.ok(
+    slack.blocks.every(
+      (b) => blockText(b).length <= (b.type === 'header' ? SLACK_LIMITS.headerText : SLACK_LIMITS.sectionText),
+    ),
+  );
+  const all = slack.blocks.map(blockText).join('\n');
+  const shown = all.split('\n').filter((line) => line.startsWith('• IP ')).length;
+  const more = /\.\.\. and (\d+) more lines/.exec(all);
+  assert.equal(shown + Number(more?.[1] ?? 0), 9000, 'every removal is shown or counted');
+  assert.ok(more, 'not all of them fit');
+  assert.match(blockText(slack.blocks.at(-2)!), /--accept --source cloud-app-security/);
+  const text = formatText(notification);
+  assert.ok(text.split('\n').length < TEXT_LIMITS.total + 40, `${text.split('\n').length} lines`);
+  assert.match(text, /\.\.\. and 4480 more here/);
+  assert.ok(formatEmail(notification).html.length < 100_000);
+});
+
+test('changes: layout lines, confirmed and still-withheld removals are said before the list', () => {
+  const base = changesNotification(sampleChangeSet());
+  assert.equal(base.type, 'changes');
+  const notification: Notification = {
+    ...(base as Extract<Notification, { type: 'changes' }>),
+    layout: ['column S.No is now No. (8 tables)'],
+    confirmed: { count: 2, how: 'the page kept this state for 48h' },
+    withheldCount: 3,
+  };
+  const text = formatText(notification);
+  assert.match(text, /\nLayout changed: column S\.No is now No\. \(8 tables\)\n/);
+  assert.match(
+    text,
+    /\nConfirmed: 2 removals withheld earlier, now committed \(the page kept this state for 48h\)\.\n/,
+  );
+  assert.match(text, /\nWithheld: 3 more removals of this version, announced in a separate alert\.\n/);
+  assert.match(formatSlack(notification).blocks.map(blockText).join('\n'), /Layout changed: column S\.No is now No\./);
+  assert.match(formatEmail(notification).html, /Layout changed: column S\.No is now No\. \(8 tables\)<br>Confirmed/);
+});
+
+test('health (from an older outbox): says the version was held and nothing committed, lists problems, tells how to accept', () => {
   const problems = ['tables: 4 -> 1 (3 lost)', 'entries: 212 -> 9 (96% gone) <b>'];
   const notification: Notification = { type: 'health', source: SOURCE, location: LOCATION, problems };
   const text = formatText(notification);

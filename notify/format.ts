@@ -6,12 +6,14 @@
  * headings, row purposes, host names, problem descriptions quoting them), so every value is
  * made one-line and stripped of control characters first, then escaped for its medium.
  * Slack output respects Slack's size limits so delivery never fails on size: what does not
- * fit is summed up as "... and N more changes"; the text and email outputs are never cut.
+ * fit is summed up as "... and N more changes". The text and email outputs list up to
+ * TEXT_LIMITS lines (per place and in all) and sum up the rest the same way, so a change of
+ * thousands of endpoints stays readable; `endpoint-watch history` lists every line.
  */
 import { SEVERITY_ORDER, type Change, type ChangeSummary } from '../catalog/changes.js';
-import { describeNetAddresses, placeLabel } from '../catalog/messages.js';
+import { describeNetAddresses, kindLabel, placeLabel } from '../catalog/messages.js';
 import { formatPorts, isEmptyPorts } from '../catalog/ports.js';
-import type { Notification } from './types.js';
+import type { Notification, WithheldItem } from './types.js';
 
 /** Slack Block Kit limits we must stay under (a message over them is rejected with invalid_blocks). */
 export const SLACK_LIMITS = {
@@ -28,7 +30,12 @@ const SLACK_LINE_MAX = 300;
 /** Longest group heading in Slack, before escaping. */
 const SLACK_HEADING_MAX = 150;
 
+/** How many lines the text and email outputs list: per place (section, region), and in all. */
+export const TEXT_LIMITS = { perGroup: 20, total: 250 } as const;
+
 export const ACCEPT_COMMAND = 'endpoint-watch run --accept --source';
+export const PREVIEW_COMMAND = 'endpoint-watch run --dry-run --source';
+export const HISTORY_COMMAND = 'endpoint-watch history --source';
 
 // ---------------------------------------------------------------------------------------------
 // Ordering and grouping
@@ -97,6 +104,48 @@ export function groupChanges(
       a.section.localeCompare(b.section, 'en') ||
       (a.region ?? '').localeCompare(b.region ?? '', 'en'),
   );
+}
+
+/** A group with at most `shown` of its items listed. */
+export interface ShownGroup<T> {
+  label: string;
+  items: T[];
+  /** Items of this group not listed. */
+  omitted: number;
+}
+
+/**
+ * Lists at most TEXT_LIMITS.perGroup items of each group and TEXT_LIMITS.total in all; what is
+ * left out is counted per group, and groups past the total are counted in `omittedGroups`.
+ */
+export function limitGroups<T>(
+  groups: Array<{ label: string; items: T[] }>,
+  limits: { perGroup: number; total: number } = TEXT_LIMITS,
+): { groups: ShownGroup<T>[]; omittedItems: number; omittedGroups: number } {
+  const shown: ShownGroup<T>[] = [];
+  let budget = limits.total;
+  let omittedItems = 0;
+  let omittedGroups = 0;
+  for (const group of groups) {
+    if (budget <= 0) {
+      omittedGroups += 1;
+      omittedItems += group.items.length;
+      continue;
+    }
+    const items = group.items.slice(0, Math.min(limits.perGroup, budget));
+    budget -= items.length;
+    shown.push({ label: group.label, items, omitted: group.items.length - items.length });
+  }
+  return { groups: shown, omittedItems, omittedGroups };
+}
+
+/** "... and 12 more here" / "... and 40 more changes in 3 more places". */
+function moreHere(omitted: number): string {
+  return `... and ${omitted} more here`;
+}
+
+function moreElsewhere(items: number, groups: number, noun: string): string {
+  return `... and ${plural(items, noun)} in ${plural(groups, 'more place')}`;
 }
 
 export interface FormatOptions {
@@ -186,6 +235,8 @@ export function notificationTitle(notification: Notification): string {
     }
     case 'baseline':
       return `${source}: now tracking ${plural(notification.entryCount, 'endpoint')}`;
+    case 'withheld':
+      return `${source}: ${plural(notification.removals.length, 'removal')} withheld, ${notification.removals.length === 1 ? 'it looks' : 'they look'} like breakage`;
     case 'health':
       return `${source}: parser-health problem, new version held, nothing committed`;
   }
@@ -199,6 +250,60 @@ function isWebUrl(text: string): boolean {
   return /^https?:\/\/[^\s]+$/i.test(text);
 }
 
+const WITHHELD_INTRO =
+  'These removals look like a broken page or parser rather than a real change, so they are withheld: they stay in the catalog and no cleanup alert was sent for them. Everything else in this version was committed and alerted as usual.';
+const WITHHELD_PREVIEW = 'Preview what would be committed:';
+const WITHHELD_ACCEPT = 'Accept them now:';
+
+/** "2024-05-03 10:00 UTC" for an ISO time. */
+export function readableTime(iso: string): string {
+  const time = Date.parse(iso);
+  if (!Number.isFinite(time)) return oneLine(iso);
+  return `${new Date(time).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+}
+
+/** When withheld removals go through: a date, or only by a person. */
+export function withheldOutlook(confirmAt: string | null): string {
+  return confirmAt
+    ? `If the page stays like this, they are committed as removals and alerted on ${readableTime(confirmAt)}.`
+    : 'The page lists no endpoint, or nearly none: they stay withheld until a person accepts them, however long that takes.';
+}
+
+/** "IP 13.80.22.71 [2: Portal]": one withheld removal inside its (section, region) group. */
+export function withheldLine(item: WithheldItem): string {
+  return `${kindLabel(item)} ${oneLine(item.value)}${item.group ? ` [${oneLine(item.group)}]` : ''}`;
+}
+
+/** Withheld removals grouped by (section, region), in the order given. */
+export function groupWithheld(items: WithheldItem[]): Array<{ label: string; items: WithheldItem[] }> {
+  const groups = new Map<string, { label: string; items: WithheldItem[] }>();
+  for (const item of items) {
+    const key = `${item.section}\u0000${item.region ?? ''}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { label: groupLabel(item.section, item.region), items: [] };
+      groups.set(key, group);
+    }
+    group.items.push(item);
+  }
+  return [...groups.values()];
+}
+
+/** Lines before the change list: layout changes said once, confirmed and still-withheld removals. */
+function changeNotes(notification: Extract<Notification, { type: 'changes' }>): string[] {
+  const notes: string[] = [];
+  for (const line of notification.layout ?? []) notes.push(`Layout changed: ${oneLine(line)}`);
+  if (notification.confirmed?.count)
+    notes.push(
+      `Confirmed: ${plural(notification.confirmed.count, 'removal')} withheld earlier, now committed (${oneLine(notification.confirmed.how)}).`,
+    );
+  if (notification.withheldCount)
+    notes.push(
+      `Withheld: ${plural(notification.withheldCount, 'more removal')} of this version, announced in a separate alert.`,
+    );
+  return notes;
+}
+
 const HEALTH_INTRO =
   'The new version of the document looks broken, so it was held: nothing was committed and no change alerts were sent. The last good snapshot stays in place.';
 const HEALTH_ACCEPT = 'If the document really changed this way, accept the new version with:';
@@ -207,11 +312,11 @@ const BASELINE_NOTE = 'First snapshot of this source. From now on only changes a
 // ---------------------------------------------------------------------------------------------
 // Plain text: console and the email text part
 
-/** Plain text, never truncated (the full list the Slack message may have cut). */
+/** Plain text (console, the email text part), summed up past TEXT_LIMITS lines. */
 export function formatText(notification: Notification, options: FormatOptions = {}): string {
   const lines: string[] = [notificationTitle(notification)];
   lines.push(`Document: ${oneLine(notification.location)}`);
-  if (notification.type !== 'health') {
+  if (notification.type === 'changes' || notification.type === 'baseline') {
     const commit = notification.commit
       ? `Commit: ${shortCommit(notification.commit)}${notification.commitUrl ? ` (${oneLine(notification.commitUrl)})` : ''}`
       : 'Commit: none (dry run)';
@@ -219,22 +324,53 @@ export function formatText(notification: Notification, options: FormatOptions = 
   }
   lines.push('');
   switch (notification.type) {
-    case 'changes':
+    case 'changes': {
       if (notification.changeSet.summary.netAddresses)
         lines.splice(
           lines.length - 1,
           0,
           `Addresses: ${describeNetAddresses(notification.changeSet.summary.netAddresses)}`,
         );
-      for (const group of groupChanges(notification.changeSet.changes, options.compare)) {
+      const notes = changeNotes(notification);
+      if (notes.length) lines.push(...notes, '');
+      const groups = groupChanges(notification.changeSet.changes, options.compare);
+      const limited = limitGroups(groups.map((group) => ({ label: group.label, items: group.changes })));
+      for (const group of limited.groups) {
         lines.push(group.label);
-        for (const change of group.changes) lines.push(`  ${TYPE_MARK[change.type]} ${changeLine(change)}`);
+        for (const change of group.items) lines.push(`  ${TYPE_MARK[change.type]} ${changeLine(change)}`);
+        if (group.omitted) lines.push(`  ${moreHere(group.omitted)}`);
         lines.push('');
       }
+      if (limited.omittedGroups) lines.push(moreElsewhere(limited.omittedItems, limited.omittedGroups, 'more change'));
+      if (limited.omittedGroups || limited.groups.some((g) => g.omitted))
+        lines.push(`Every change: ${HISTORY_COMMAND} ${oneLine(notification.source)}`, '');
       break;
+    }
     case 'baseline':
       lines.push(`${BASELINE_NOTE} Now tracking ${plural(notification.entryCount, 'endpoint')}.`, '');
       break;
+    case 'withheld': {
+      const source = oneLine(notification.source);
+      lines.push(WITHHELD_INTRO, '', 'Why:');
+      for (const reason of notification.reasons) lines.push(`  - ${oneLine(reason)}`);
+      lines.push('', 'Withheld removals:');
+      const limited = limitGroups(groupWithheld(notification.removals));
+      for (const group of limited.groups) {
+        lines.push(group.label);
+        for (const item of group.items) lines.push(`  - ${withheldLine(item)}`);
+        if (group.omitted) lines.push(`  ${moreHere(group.omitted)}`);
+      }
+      if (limited.omittedGroups) lines.push(moreElsewhere(limited.omittedItems, limited.omittedGroups, 'more removal'));
+      lines.push('', withheldOutlook(notification.confirmAt), '');
+      lines.push(
+        WITHHELD_PREVIEW,
+        `  ${PREVIEW_COMMAND} ${source}`,
+        WITHHELD_ACCEPT,
+        `  ${ACCEPT_COMMAND} ${source}`,
+        '',
+      );
+      break;
+    }
     case 'health':
       lines.push(HEALTH_INTRO, '', 'Problems:');
       for (const problem of notification.problems) lines.push(`  - ${oneLine(problem)}`);
@@ -295,7 +431,7 @@ function slackContext(notification: Notification): SlackContextBlock {
   const elements: SlackContextBlock['elements'] = [];
   const location = oneLine(notification.location);
   elements.push({ type: 'mrkdwn', text: `Document: ${slackLink(location, clip(location, 500))}` });
-  if (notification.type !== 'health') {
+  if (notification.type === 'changes' || notification.type === 'baseline') {
     let commit = 'Commit: none (dry run)';
     if (notification.commit) {
       const short = shortCommit(notification.commit);
@@ -359,7 +495,7 @@ function packSections(
 }
 
 function moreLine(omitted: number, noun: string): string {
-  return `... and ${plural(omitted, noun)} (the email and console output list all of them)`;
+  return `... and ${plural(omitted, noun)} (\`endpoint-watch history\` lists all of them)`;
 }
 
 /** The fallback `text`: title plus as many lines as fit, then "... and N more". */
@@ -393,12 +529,46 @@ export function formatSlack(notification: Notification, options: FormatOptions =
           (change) => `• ${mrkdwnWithValue(clip(changeLine(change), SLACK_LINE_MAX), change.value)}`,
         ),
       }));
-      const packed = packSections(lists, budget);
+      const notes = changeNotes(notification).map((note) => escapeMrkdwn(clip(note, SLACK_LINE_MAX)));
+      if (notes.length) blocks.push(section(notes.join('\n')));
+      const packed = packSections(lists, budget - (notes.length ? 1 : 0));
       blocks.push(...packed.blocks);
       if (packed.omitted > 0) blocks.push(section(moreLine(packed.omitted, 'more change')));
       blocks.push(context);
-      const allLines = lists.flatMap((list) => list.lines);
+      const allLines = [...notes, ...lists.flatMap((list) => list.lines)];
       return { text: fallbackText(title, allLines, 'more change'), blocks };
+    }
+    case 'withheld': {
+      const source = escapeMrkdwn(clip(oneLine(notification.source), 200));
+      blocks.push(section(WITHHELD_INTRO));
+      const reasons = notification.reasons.map((reason) => `• ${escapeMrkdwn(clip(oneLine(reason), SLACK_LINE_MAX))}`);
+      const lists = [
+        { heading: '*Why*', lines: reasons },
+        ...groupWithheld(notification.removals).map((group) => ({
+          heading: `*${escapeMrkdwn(clip(group.label, SLACK_HEADING_MAX))}*`,
+          lines: group.items.map(
+            (item) => `• ${mrkdwnWithValue(clip(withheldLine(item), SLACK_LINE_MAX), oneLine(item.value))}`,
+          ),
+        })),
+      ];
+      // Besides header, intro, context and the "more" line: the outlook and commands block.
+      const packed = packSections(lists, SLACK_LIMITS.blocks - 5);
+      blocks.push(...packed.blocks);
+      if (packed.omitted > 0) blocks.push(section(moreLine(packed.omitted, 'more line')));
+      blocks.push(
+        section(
+          `${escapeMrkdwn(withheldOutlook(notification.confirmAt))}\n${WITHHELD_PREVIEW} \`${PREVIEW_COMMAND} ${source}\`\n${WITHHELD_ACCEPT} \`${ACCEPT_COMMAND} ${source}\``,
+        ),
+      );
+      blocks.push(context);
+      return {
+        text: fallbackText(
+          title,
+          lists.flatMap((list) => list.lines),
+          'more line',
+        ),
+        blocks,
+      };
     }
     case 'baseline': {
       blocks.push(section(`${BASELINE_NOTE} Now tracking *${plural(notification.entryCount, 'endpoint')}*.`));
@@ -470,6 +640,9 @@ export function emailSubject(notification: Notification, subjectPrefix = '[endpo
     case 'baseline':
       rest = `${source}: now tracking ${plural(notification.entryCount, 'endpoint')}`;
       break;
+    case 'withheld':
+      rest = `${source}: ${plural(notification.removals.length, 'removal')} withheld (looks like breakage)`;
+      break;
     case 'health':
       rest = `${source}: parser-health problem, new version held`;
       break;
@@ -482,22 +655,54 @@ function emailHtml(notification: Notification, options: FormatOptions): string {
   const parts: string[] = [];
   parts.push(`<h2>${escapeHtml(notificationTitle(notification))}</h2>`);
   switch (notification.type) {
-    case 'changes':
+    case 'changes': {
       if (notification.changeSet.summary.netAddresses) {
         parts.push(
           `<p>Addresses: ${escapeHtml(describeNetAddresses(notification.changeSet.summary.netAddresses))}</p>`,
         );
       }
-      for (const group of groupChanges(notification.changeSet.changes, options.compare)) {
+      const notes = changeNotes(notification);
+      if (notes.length) parts.push(`<p>${notes.map(escapeHtml).join('<br>')}</p>`);
+      const groups = groupChanges(notification.changeSet.changes, options.compare);
+      const limited = limitGroups(groups.map((group) => ({ label: group.label, items: group.changes })));
+      for (const group of limited.groups) {
         parts.push(`<h3>${escapeHtml(group.label)}</h3>`, '<ul>');
-        for (const change of group.changes) {
+        for (const change of group.items) {
           parts.push(
             `<li>${escapeHtml(TYPE_MARK[change.type])} ${htmlWithValue(changeLine(change), change.value)}</li>`,
           );
         }
+        if (group.omitted) parts.push(`<li>${escapeHtml(moreHere(group.omitted))}</li>`);
         parts.push('</ul>');
       }
+      if (limited.omittedGroups)
+        parts.push(`<p>${escapeHtml(moreElsewhere(limited.omittedItems, limited.omittedGroups, 'more change'))}</p>`);
+      if (limited.omittedGroups || limited.groups.some((g) => g.omitted))
+        parts.push(
+          `<p>Every change: <code>${escapeHtml(`${HISTORY_COMMAND} ${oneLine(notification.source)}`)}</code></p>`,
+        );
       break;
+    }
+    case 'withheld': {
+      const source = oneLine(notification.source);
+      parts.push(`<p>${escapeHtml(WITHHELD_INTRO)}</p>`, '<h3>Why</h3>', '<ul>');
+      for (const reason of notification.reasons) parts.push(`<li>${escapeHtml(oneLine(reason))}</li>`);
+      parts.push('</ul>');
+      const limited = limitGroups(groupWithheld(notification.removals));
+      for (const group of limited.groups) {
+        parts.push(`<h3>${escapeHtml(group.label)}</h3>`, '<ul>');
+        for (const item of group.items)
+          parts.push(`<li>${htmlWithValue(withheldLine(item), oneLine(item.value))}</li>`);
+        if (group.omitted) parts.push(`<li>${escapeHtml(moreHere(group.omitted))}</li>`);
+        parts.push('</ul>');
+      }
+      if (limited.omittedGroups)
+        parts.push(`<p>${escapeHtml(moreElsewhere(limited.omittedItems, limited.omittedGroups, 'more removal'))}</p>`);
+      parts.push(`<p>${escapeHtml(withheldOutlook(notification.confirmAt))}</p>`);
+      parts.push(`<p>${escapeHtml(WITHHELD_PREVIEW)}</p>`, `<pre>${escapeHtml(`${PREVIEW_COMMAND} ${source}`)}</pre>`);
+      parts.push(`<p>${escapeHtml(WITHHELD_ACCEPT)}</p>`, `<pre>${escapeHtml(`${ACCEPT_COMMAND} ${source}`)}</pre>`);
+      break;
+    }
     case 'baseline':
       parts.push(
         `<p>${escapeHtml(BASELINE_NOTE)} Now tracking <strong>${escapeHtml(plural(notification.entryCount, 'endpoint'))}</strong>.</p>`,
@@ -512,7 +717,7 @@ function emailHtml(notification: Notification, options: FormatOptions): string {
       break;
   }
   const footer = [`Document: ${htmlLink(notification.location, notification.location)}`];
-  if (notification.type !== 'health') {
+  if (notification.type === 'changes' || notification.type === 'baseline') {
     if (!notification.commit) footer.push('Commit: none (dry run)');
     else {
       const short = shortCommit(notification.commit);

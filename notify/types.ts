@@ -1,4 +1,16 @@
 import type { ChangeSet } from '../catalog/changes.js';
+import type { EndpointKind } from '../catalog/model.js';
+
+/** A removal withheld because it looks like breakage (pipeline/health.ts), as an alert lists it. */
+export interface WithheldItem {
+  kind: EndpointKind;
+  value: string;
+  section: string;
+  region: string | null;
+  group: string | null;
+  /** ISO time of the first run that found it gone. */
+  since: string;
+}
 
 /**
  * What the pipeline asks notifiers to tell people. Exactly one notification per source run that
@@ -15,6 +27,12 @@ export type Notification =
       commit: string | null;
       /** Link to that commit when the config gives a commitUrl template. */
       commitUrl?: string | null;
+      /** How the document's layout changed (said once, here and in the commit): "column S.No is now No.". */
+      layout?: string[];
+      /** Removals in this change set that had been withheld and are now confirmed. */
+      confirmed?: { count: number; how: string };
+      /** Removals of this version still withheld (announced in their own alert), not in this change set. */
+      withheldCount?: number;
     }
   | {
       /** First snapshot of a source: one short notice, never N "added" alerts. */
@@ -26,7 +44,21 @@ export type Notification =
       commitUrl?: string | null;
     }
   | {
-      /** The new version looks broken (tables lost, most entries gone): held, not committed. */
+      /**
+       * Removals that look like breakage (the page lost most of its endpoints, or a whole
+       * section): withheld, still in the catalog, everything else committed as usual.
+       */
+      type: 'withheld';
+      source: string;
+      location: string;
+      /** Why they look like breakage. */
+      reasons: string[];
+      removals: WithheldItem[];
+      /** When they are committed as removals if the page keeps this state; null: only a person can accept them. */
+      confirmAt: string | null;
+    }
+  | {
+      /** Written by versions before withheld removals (a whole version held); still delivered from old outboxes. */
       type: 'health';
       source: string;
       location: string;

@@ -11,8 +11,8 @@ import type { Catalog } from '../catalog/model.js';
 import { EndpointWatchError, StoreError, UsageError, errorMessage } from '../errors/index.js';
 import type { SnapshotStore } from '../store/snapshots.js';
 import { changeCommitMessage, baselineCommitMessage } from './commit-message.js';
-import { assessHealth } from './health.js';
-import { parseDocument } from './run.js';
+import { assessChange } from './health.js';
+import { parseDocument } from '../parsers/parse-document.js';
 import { contentTypeForPath } from '../ingest/file.js';
 
 export interface UpstreamVersion {
@@ -135,7 +135,9 @@ export async function backfill(
     if (previous) {
       const changeSet = diffCatalogs(previous, catalog);
       if (changeSet.changes.length === 0) continue;
-      const problems = assessHealth(previous, catalog);
+      // What a live run would have withheld.
+      const assessment = assessChange(previous, catalog, changeSet);
+      const problems = assessment.withheld.length ? assessment.reasons : [];
       if (problems.length) {
         // The past is recorded as it was published; the warning tells a reader where to look.
         result.warnings.push({ commit: version.commit, problems });

@@ -1,208 +1,186 @@
 /**
- * One run of the pipeline for a set of sources:
- *   fetch -> decode -> parse -> catalog -> health -> diff -> outbox -> commit -> notify.
+ * One run of the pipeline for a set of sources. Each source goes through named steps:
+ *   rewrite an outdated catalog.json -> fetch -> parse -> (baseline) | assess -> commit + notify
  *
  * Guarantees (each has an end-to-end test):
  *  - a failed fetch or parse never touches the snapshot and never alerts "removed";
  *  - unchanged input makes no commit and no alert;
+ *  - removals that look like breakage are withheld, the rest of the change goes through, and
+ *    the withheld set is announced once and confirmed later (pipeline/health.ts, withheld.ts);
  *  - an alert is delivered once per notifier, even across notifier outages and crashes (outbox);
  *  - one failing source does not stop the others.
  */
-import type { Writable } from 'node:stream';
-import { rm, mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import type { Catalog, ParseResult } from '../catalog/model.js';
+import { canonicalEntries, entriesPerSection, entryKey, serializeCatalog } from '../catalog/canonical.js';
 import type { ChangeSet } from '../catalog/changes.js';
-import { buildCatalog, serializeCatalog } from '../catalog/canonical.js';
 import { diffCatalogs } from '../catalog/diff.js';
-import { decodeDocument } from '../parsers/decode.js';
-import { selectParser } from '../parsers/registry.js';
+import type { Catalog } from '../catalog/model.js';
+import { EndpointWatchError, errorMessage } from '../errors/index.js';
 import { fetcherFor } from '../ingest/registry.js';
 import type { RawDocument } from '../ingest/types.js';
-import type { Notification, Notifier } from '../notify/types.js';
-import { EmptyDocumentError, EndpointWatchError, HealthError, ParseError, errorMessage } from '../errors/index.js';
-import { type SnapshotStore, sha256 } from '../store/snapshots.js';
-import type { Outbox, OutboxEntry } from '../store/outbox.js';
-import { assessHealth } from './health.js';
-import { baselineCommitMessage, changeCommitMessage } from './commit-message.js';
+import { readableTime } from '../notify/format.js';
+import type { Notification, WithheldItem } from '../notify/types.js';
+import { parseDocument } from '../parsers/parse-document.js';
+import { gitDate, sha256, type StoredSnapshot } from '../store/snapshots.js';
+import type { WithheldRemoval, WithheldState } from '../store/withheld.js';
+import { baselineCommitMessage, changeCommitMessage, rewriteCommitMessage } from './commit-message.js';
+import { commitLink, deliver, flushOutbox, withheldStoreOf } from './deliver.js';
+import { assessChange, type HealthAssessment } from './health.js';
+import type { PipelineContext, RunOptions, RunReport, SourceRunResult, SourceSpec, WithheldReport } from './types.js';
+import { DEFAULT_CONFIRM_AFTER_MS, decideWithheld, type WithheldDecision } from './withheld.js';
 
-/** What the pipeline needs to know about a source (a validated config entry). */
-export interface SourceSpec {
-  id: string;
-  /** URL or absolute path. */
-  url: string;
-  format?: string | null;
-  timeoutSeconds: number;
-  retries: number;
+export type * from './types.js';
+export { deliver, flushOutbox } from './deliver.js';
+/** Moved to parsers/parse-document.ts; re-exported for the callers that import it from here. */
+export { parseDocument } from '../parsers/parse-document.js';
+
+function nowOf(ctx: PipelineContext): Date {
+  return ctx.now ? ctx.now() : new Date();
 }
 
-export interface PipelineContext {
-  store: SnapshotStore;
-  outbox: Outbox;
-  notifiers: Notifier[];
-  /** Template with {commit}, for links in alerts. */
-  commitUrl?: string | null;
-  /** Progress and error lines for people (stderr in the CLI). */
-  log: Writable;
+function toItem(removal: WithheldRemoval): WithheldItem {
+  const { key: _key, ...item } = removal;
+  return item;
 }
 
-export type SourceStatus = 'baseline' | 'changed' | 'unchanged' | 'held' | 'failed' | 'dry-run';
-
-export interface SourceRunResult {
-  source: string;
-  status: SourceStatus;
-  entryCount?: number;
-  changeSet?: ChangeSet;
-  commit?: string | null;
-  /** Parser-health problems when held. */
-  problems?: string[];
-  error?: { code: string; message: string };
-  /** Notifiers that failed to deliver; the alert stays in the outbox for the next run. */
-  undelivered?: Record<string, string>;
+/** What a run will do with a new version of a source that has a baseline. */
+interface RunPlan {
+  /** What the page lists. */
+  catalog: Catalog;
+  /** What is committed: the page plus the removals still withheld. */
+  committed: Catalog;
+  /** previous -> committed, confirmed removals marked: what is alerted. */
+  changeSet: ChangeSet;
+  assessment: HealthAssessment;
+  decision: WithheldDecision;
+  /** A commit is due: endpoint changes, a layout change, or an accepted state to record. */
+  commitNeeded: boolean;
 }
 
-export interface RunOptions {
-  dryRun?: boolean;
-  /** Take the version held by a parser-health problem; with nothing held, the run is an ordinary one. */
-  accept?: boolean;
+// ---------------------------------------------------------------------------------------------
+// Steps
+
+/**
+ * A catalog.json written by an earlier version of endpoint-watch (another serialization) is
+ * rewritten once, in a commit of its own and with no alert, so the next change commit shows
+ * only the lines of real changes. Whatever the serialization is, "current" means what
+ * serializeCatalog writes for the same catalog.
+ */
+async function rewriteOutdatedCatalog(
+  ctx: PipelineContext,
+  source: SourceSpec,
+  previous: StoredSnapshot,
+): Promise<StoredSnapshot> {
+  const current = serializeCatalog(previous.catalog);
+  if (current === previous.catalogText) return previous;
+  const commit = await ctx.store.rewriteCatalog(source.id, current, rewriteCommitMessage(source.id), {
+    date: gitDate(nowOf(ctx)),
+  });
+  ctx.log.write(
+    `${source.id}: catalog.json rewritten in the current format${commit ? ` (commit ${commit.slice(0, 10)})` : ''}; no endpoint changed, no alert\n`,
+  );
+  return { ...previous, catalogText: current, commit: commit ?? previous.commit };
 }
 
-function commitLink(template: string | null | undefined, commit: string | null): string | null {
-  if (!template || !commit) return null;
-  return template.replaceAll('{commit}', commit);
-}
-
-/** Where a held (suspicious) version waits for `run --accept`. Not committed: it is not history yet. */
-function heldDir(store: SnapshotStore, source: string): string {
-  return join(store.dir, '.held', source);
-}
-
-interface HeldVersion {
-  documentSha256: string;
-  problems: string[];
-  location: string;
-  contentType: string | null;
-  etag: string | null;
-  lastModified: string | null;
-}
-
-async function readHeld(store: SnapshotStore, source: string): Promise<{ info: HeldVersion; body: Buffer } | null> {
-  try {
-    const dir = heldDir(store, source);
-    const info = JSON.parse(await readFile(join(dir, 'held.json'), 'utf8')) as HeldVersion;
-    const body = await readFile(join(dir, 'document'));
-    return { info, body };
-  } catch {
-    return null;
-  }
-}
-
-async function writeHeld(store: SnapshotStore, source: string, doc: RawDocument, problems: string[]): Promise<void> {
-  const dir = heldDir(store, source);
-  await mkdir(dir, { recursive: true });
-  await writeFile(join(store.dir, '.held', '.gitignore'), '*\n');
-  await writeFile(join(dir, 'document'), doc.body);
-  const info: HeldVersion = {
-    documentSha256: sha256(doc.body),
-    problems,
-    location: doc.location,
-    contentType: doc.contentType,
-    etag: doc.etag,
-    lastModified: doc.lastModified,
+/**
+ * The document to look at, or null when it is the one of the last snapshot. With removals
+ * withheld, the last snapshot's document is looked at again even when unchanged: the page
+ * keeping its state is what confirms them.
+ */
+async function fetchStep(
+  ctx: PipelineContext,
+  source: SourceSpec,
+  previous: StoredSnapshot | null,
+  withheld: WithheldState | null,
+): Promise<RawDocument | null> {
+  const conditions = previous?.meta
+    ? { etag: previous.meta.etag, lastModified: previous.meta.lastModified }
+    : undefined;
+  const outcome = await fetcherFor(source.url).fetch(source.url, {
+    timeoutMs: source.timeoutSeconds * 1000,
+    retries: source.retries,
+    conditions,
+  });
+  const unchanged =
+    outcome.status === 'not-modified' ||
+    (previous?.meta !== undefined &&
+      previous.meta !== null &&
+      previous.meta.documentSha256 === sha256(outcome.document.body));
+  if (!unchanged) return outcome.status === 'fetched' ? outcome.document : null;
+  if (!withheld?.removals.length || !previous?.meta) return null;
+  const body = await ctx.store.latestDocument(source.id);
+  if (!body) return null;
+  return {
+    location: previous.meta.location,
+    body,
+    contentType: previous.meta.contentType,
+    etag: previous.meta.etag,
+    lastModified: previous.meta.lastModified,
   };
-  await writeFile(join(dir, 'held.json'), `${JSON.stringify(info, null, 2)}\n`);
 }
 
-/**
- * Parses a fetched document into a catalog; a document with no endpoint at all is an error,
- * unless `allowEmptyAs` names the format the source had so far: a page of that same format that
- * lost every table (the Microsoft 365 page was once published with only its header comments)
- * is a parser-health problem to hold and report, not a fetch failure to stay silent about.
- */
-export function parseDocument(
-  source: string,
-  doc: RawDocument,
-  format?: string | null,
-  allowEmptyAs?: string,
-): Catalog {
-  const text = decodeDocument(doc.body);
-  const parser = selectParser({ location: doc.location, text, contentType: doc.contentType }, format);
-  let result: ParseResult;
-  try {
-    result = parser.parse({ location: doc.location, text, contentType: doc.contentType });
-  } catch (err) {
-    // Parsers that refuse an empty document of their own format: the same broken generation.
-    if (!(err instanceof EmptyDocumentError) || err.format !== allowEmptyAs) throw err;
-    result = {
-      entries: [],
-      shape: { format: err.format, tables: 0, rows: 0, columns: [], entriesPerSection: {} },
-      warnings: [err.message],
-    };
-  }
-  if (result.entries.length === 0 && allowEmptyAs !== parser.id) {
-    throw new ParseError(
-      `${doc.location}: no endpoint found in the document (format ${parser.id}); an error page or an empty page? The snapshot was left unchanged`,
-    );
-  }
-  return buildCatalog(source, result);
+/** The committed catalog: the page's entries plus the removals still withheld, as they were. */
+function withPending(catalog: Catalog, previous: Catalog, pending: WithheldRemoval[]): Catalog {
+  if (pending.length === 0) return catalog;
+  const keys = new Set(pending.map((r) => r.key));
+  const kept = previous.entries.filter((e) => keys.has(entryKey(e)));
+  const entries = canonicalEntries([...catalog.entries, ...kept].map((e) => ({ ...e, ports: { ...e.ports } })));
+  return { ...catalog, entries, shape: { ...catalog.shape, entriesPerSection: entriesPerSection(entries) } };
 }
 
-/** Delivers an outbox entry to the notifiers still pending; returns the failures by notifier id. */
-export async function deliver(
-  outbox: Outbox,
-  entry: OutboxEntry,
-  notifiers: Notifier[],
-): Promise<Record<string, string>> {
-  const byId = new Map(notifiers.map((n) => [n.id, n]));
-  const failures: Record<string, string> = {};
-  for (const id of [...entry.pending]) {
-    const notifier = byId.get(id);
-    if (!notifier) {
-      // The notifier was removed from the config since: nobody is left to tell.
-      entry.pending = entry.pending.filter((p) => p !== id);
-      continue;
-    }
-    try {
-      await notifier.send(entry.notification);
-      entry.pending = entry.pending.filter((p) => p !== id);
-      delete entry.errors[id];
-    } catch (err) {
-      failures[id] = errorMessage(err);
-      entry.errors[id] = errorMessage(err);
-    }
-  }
-  if (entry.pending.length === 0) await outbox.remove(entry.id);
-  else await outbox.save(entry);
-  return failures;
+/** Marks the confirmed removals in their messages, so the alert and the commit say so. */
+function markConfirmed(changeSet: ChangeSet, confirmed: WithheldRemoval[]): ChangeSet {
+  if (confirmed.length === 0) return changeSet;
+  const since = new Map(confirmed.map((r) => [r.key, r.since]));
+  const changes = changeSet.changes.map((change) => {
+    const at = change.type === 'removed' ? since.get(entryKey(change.entry)) : undefined;
+    return at ? { ...change, message: `${change.message} (confirmed, withheld since ${readableTime(at)})` } : change;
+  });
+  return { ...changeSet, changes };
 }
 
-/**
- * Re-sends alerts left in the outbox by an earlier run (a notifier outage, a crash). Entries
- * prepared for a commit that never happened are dropped: their change will be found again.
- */
-export async function flushOutbox(ctx: PipelineContext): Promise<Record<string, string>> {
-  const failures: Record<string, string> = {};
-  for (const entry of await ctx.outbox.list()) {
-    if (entry.state === 'prepared') {
-      const head = await ctx.store.repo.show('HEAD', ctx.store.repoPath(entry.source, 'catalog.json'));
-      if (head === null || sha256(head) !== entry.catalogSha256) {
-        await ctx.outbox.remove(entry.id);
-        continue;
-      }
-      const latest = await ctx.store.latest(entry.source);
-      if (latest && 'commit' in entry.notification) {
-        entry.notification = {
-          ...entry.notification,
-          commit: latest.commit,
-          commitUrl: commitLink(ctx.commitUrl, latest.commit),
-        } as Notification;
-      }
-      entry.state = 'ready';
-    }
-    const failed = await deliver(ctx.outbox, entry, ctx.notifiers);
-    for (const [id, message] of Object.entries(failed)) failures[`${entry.source}/${id}`] = message;
-  }
-  return failures;
+/** Health, withheld removals and what to commit: no I/O. */
+function assessStep(
+  ctx: PipelineContext,
+  source: SourceSpec,
+  previous: StoredSnapshot,
+  catalog: Catalog,
+  withheld: WithheldState | null,
+  options: RunOptions,
+): RunPlan {
+  const full = diffCatalogs(previous.catalog, catalog);
+  const assessment = assessChange(previous.catalog, catalog, full);
+  // Accepting is taking what an alert showed; with nothing announced it is an ordinary run.
+  const accept = !!options.accept && !!withheld?.announced.length;
+  const decision = decideWithheld({
+    source: source.id,
+    assessment,
+    removed: full.changes.filter((c) => c.type === 'removed'),
+    previous: withheld,
+    now: nowOf(ctx),
+    confirmAfterMs: source.confirmAfterMs ?? DEFAULT_CONFIRM_AFTER_MS,
+    accept,
+  });
+  const committed = withPending(catalog, previous.catalog, decision.pending);
+  const changes = decision.pending.length ? diffCatalogs(previous.catalog, committed) : full;
+  const changeSet = markConfirmed(changes, decision.confirmed);
+  const commitNeeded =
+    changeSet.changes.length > 0 ||
+    assessment.layout.length > 0 ||
+    // An accepted state is recorded whole, its layout too, even when no endpoint changed.
+    (accept && serializeCatalog(committed) !== previous.catalogText);
+  return { catalog, committed, changeSet, assessment, decision, commitNeeded };
+}
+
+function withheldReport(plan: RunPlan): WithheldReport | undefined {
+  const { decision, assessment } = plan;
+  if (decision.pending.length === 0) return undefined;
+  return {
+    reasons: decision.reasons,
+    needsPerson: assessment.needsPerson,
+    confirmAt: decision.confirmAt,
+    announced: decision.announce,
+    removals: decision.pending.map(toItem),
+  };
 }
 
 /** Records the notification, commits the snapshot, then delivers: see store/outbox.ts for why in this order. */
@@ -212,15 +190,17 @@ async function commitAndNotify(
   catalog: Catalog,
   doc: RawDocument,
   message: string,
-  notification: (commit: string | null) => Notification,
+  notification: ((commit: string | null) => Notification) | null,
 ): Promise<{ commit: string | null; undelivered: Record<string, string> }> {
-  const entry = await ctx.outbox.create({
-    source: source.id,
-    state: 'prepared',
-    catalogSha256: sha256(serializeCatalog(catalog)),
-    notification: notification(null),
-    pending: ctx.notifiers.map((n) => n.id),
-  });
+  const entry = notification
+    ? await ctx.outbox.create({
+        source: source.id,
+        state: 'prepared',
+        catalogSha256: sha256(serializeCatalog(catalog)),
+        notification: notification(null),
+        pending: ctx.notifiers.map((n) => n.id),
+      })
+    : null;
   let commit: string | null;
   try {
     commit = await ctx.store.commit(
@@ -238,172 +218,208 @@ async function commitAndNotify(
         },
       },
       message,
+      { date: gitDate(nowOf(ctx)) },
     );
   } catch (err) {
-    await ctx.outbox.remove(entry.id);
+    if (entry) await ctx.outbox.remove(entry.id);
     throw err;
   }
+  if (!entry || !notification) return { commit, undelivered: {} };
   entry.state = 'ready';
   entry.notification = notification(commit);
   await ctx.outbox.save(entry);
-  const undelivered = await deliver(ctx.outbox, entry, ctx.notifiers);
-  return { commit, undelivered };
+  return { commit, undelivered: await deliver(ctx.outbox, entry, ctx.notifiers) };
 }
+
+async function baselineStep(
+  ctx: PipelineContext,
+  source: SourceSpec,
+  catalog: Catalog,
+  doc: RawDocument,
+  options: RunOptions,
+): Promise<SourceRunResult> {
+  const entryCount = catalog.entries.length;
+  if (options.dryRun)
+    return { source: source.id, status: 'dry-run', entryCount, changeSet: diffCatalogs(null, catalog) };
+  const message = baselineCommitMessage(source.id, entryCount);
+  const { commit, undelivered } = await commitAndNotify(ctx, source, catalog, doc, message, (c) => ({
+    type: 'baseline',
+    source: source.id,
+    location: doc.location,
+    entryCount,
+    commit: c,
+    commitUrl: commitLink(ctx.commitUrl, c),
+  }));
+  return { source: source.id, status: 'baseline', entryCount, commit, ...undeliveredField(undelivered) };
+}
+
+/** The withheld alert, into the outbox; it records its removals as announced when delivered. */
+async function queueWithheldAlert(ctx: PipelineContext, source: SourceSpec, doc: RawDocument, plan: RunPlan) {
+  const { decision, assessment } = plan;
+  return ctx.outbox.create({
+    source: source.id,
+    state: 'ready',
+    catalogSha256: null,
+    notification: {
+      type: 'withheld',
+      source: source.id,
+      location: doc.location,
+      reasons: decision.reasons,
+      removals: decision.pending.map(toItem),
+      confirmAt: decision.confirmAt,
+    },
+    pending: ctx.notifiers.map((n) => n.id),
+    withheld: { removals: decision.pending, reasons: decision.reasons, needsPerson: assessment.needsPerson },
+  });
+}
+
+/**
+ * The withheld state before the commit: the removals confirmed now still count as withheld (and
+ * announced, with their dates) until the commit is made, so a crash before it finds them as
+ * they were, not as new. Returns the state that was stored before.
+ */
+async function keepWithheldUntilCommitted(
+  ctx: PipelineContext,
+  source: SourceSpec,
+  plan: RunPlan,
+): Promise<WithheldState | null> {
+  const { decision, assessment } = plan;
+  const store = withheldStoreOf(ctx);
+  const stored = await store.read(source.id);
+  if (!decision.state && !decision.confirmed.length) return stored;
+  const removals = [...decision.pending, ...decision.confirmed];
+  const state: WithheldState = {
+    source: source.id,
+    removals,
+    announced: removals.map((r) => r.key).sort(),
+    reasons: decision.reasons,
+    needsPerson: assessment.needsPerson,
+  };
+  if (JSON.stringify(state) !== JSON.stringify(stored)) await store.write(state);
+  return stored;
+}
+
+/** The commit (changes, a layout change, or an accepted state) and its alert. */
+async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawDocument, plan: RunPlan) {
+  const { decision, assessment, changeSet } = plan;
+  const notes = {
+    layout: assessment.layout,
+    ...(decision.confirmed.length
+      ? { confirmed: { count: decision.confirmed.length, how: decision.confirmedHow! } }
+      : {}),
+    withheldCount: decision.pending.length,
+  };
+  const message = changeCommitMessage(changeSet, {}, notes);
+  // A layout change alone is said in the commit only: nothing changed for a firewall.
+  const notification =
+    changeSet.changes.length > 0
+      ? (c: string | null): Notification => ({
+          type: 'changes',
+          source: source.id,
+          location: doc.location,
+          changeSet,
+          commit: c,
+          commitUrl: commitLink(ctx.commitUrl, c),
+          ...(assessment.layout.length ? { layout: assessment.layout } : {}),
+          ...(notes.confirmed ? { confirmed: notes.confirmed } : {}),
+          ...(decision.pending.length ? { withheldCount: decision.pending.length } : {}),
+        })
+      : null;
+  return commitAndNotify(ctx, source, plan.committed, doc, message, notification);
+}
+
+/** After the commit: confirmed removals are history; what is left is the state after this run. */
+async function settleWithheld(ctx: PipelineContext, source: SourceSpec, plan: RunPlan, stored: WithheldState | null) {
+  const store = withheldStoreOf(ctx);
+  const { state, confirmed } = plan.decision;
+  if (state) {
+    if (JSON.stringify(state) !== JSON.stringify(await store.read(source.id))) await store.write(state);
+  } else if (stored || confirmed.length) {
+    await store.clear(source.id);
+  }
+}
+
+/**
+ * The withheld alert's outbox entry, then the withheld state, then the commit and its alert,
+ * then the withheld alert's delivery. Written in this order, a crash anywhere loses no alert
+ * and repeats none (store/withheld.ts explains how).
+ */
+async function commitAndNotifyStep(
+  ctx: PipelineContext,
+  source: SourceSpec,
+  doc: RawDocument,
+  plan: RunPlan,
+): Promise<SourceRunResult> {
+  const withheldAlert = plan.decision.announce ? await queueWithheldAlert(ctx, source, doc, plan) : null;
+  const stored = await keepWithheldUntilCommitted(ctx, source, plan);
+  const { commit, undelivered } = plan.commitNeeded
+    ? await commitChanges(ctx, source, doc, plan)
+    : { commit: null, undelivered: {} as Record<string, string> };
+  await settleWithheld(ctx, source, plan, stored);
+  if (withheldAlert) {
+    for (const [id, message] of Object.entries(await deliver(ctx.outbox, withheldAlert, ctx.notifiers)))
+      undelivered[id] = undelivered[id] ? `${undelivered[id]}; ${message}` : message;
+  }
+  const withheld = withheldReport(plan);
+  return {
+    source: source.id,
+    status: commit ? 'changed' : withheld ? 'withheld' : 'unchanged',
+    entryCount: plan.catalog.entries.length,
+    changeSet: plan.changeSet,
+    commit,
+    ...(plan.assessment.layout.length ? { layout: plan.assessment.layout } : {}),
+    ...(withheld ? { withheld } : {}),
+    ...(plan.decision.confirmed.length ? { confirmed: plan.decision.confirmed.map(toItem) } : {}),
+    ...undeliveredField(undelivered),
+  };
+}
+
+function undeliveredField(undelivered: Record<string, string>): { undelivered?: Record<string, string> } {
+  return Object.keys(undelivered).length ? { undelivered } : {};
+}
+
+function dryRunResult(source: SourceSpec, plan: RunPlan): SourceRunResult {
+  const withheld = withheldReport(plan);
+  return {
+    source: source.id,
+    status: 'dry-run',
+    entryCount: plan.catalog.entries.length,
+    changeSet: plan.changeSet,
+    ...(plan.assessment.layout.length ? { layout: plan.assessment.layout } : {}),
+    ...(withheld ? { withheld } : {}),
+    ...(plan.decision.confirmed.length ? { confirmed: plan.decision.confirmed.map(toItem) } : {}),
+  };
+}
+
+function failedResult(source: SourceSpec, err: unknown): SourceRunResult {
+  const code = err instanceof EndpointWatchError ? err.code : 'INTERNAL';
+  return { source: source.id, status: 'failed', error: { code, message: errorMessage(err) } };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Orchestration
 
 export async function runSource(
   ctx: PipelineContext,
   source: SourceSpec,
   options: RunOptions = {},
 ): Promise<SourceRunResult> {
-  const result = await runSourceOnce(ctx, source, options);
-  // A held version is stale once the source ran cleanly again: --accept must never take it later.
-  if (!options.dryRun && ['baseline', 'changed', 'unchanged'].includes(result.status)) {
-    await rm(heldDir(ctx.store, source.id), { recursive: true, force: true });
-  }
-  return result;
-}
-
-async function runSourceOnce(ctx: PipelineContext, source: SourceSpec, options: RunOptions): Promise<SourceRunResult> {
   try {
-    const previous = await ctx.store.latest(source.id);
-    const held = options.accept ? await readHeld(ctx.store, source.id) : null;
-    // Accepting means taking what a person looked at; a version nobody has seen is checked as usual.
-    if (options.accept && !held)
-      ctx.log.write(`${source.id}: no held version to accept; running it as usual, parser health checked\n`);
-
-    let doc: RawDocument;
-    if (held) {
-      doc = {
-        location: held.info.location,
-        body: held.body,
-        contentType: held.info.contentType,
-        etag: held.info.etag,
-        lastModified: held.info.lastModified,
-      };
-    } else {
-      const fetcher = fetcherFor(source.url);
-      const conditions = previous?.meta
-        ? { etag: previous.meta.etag, lastModified: previous.meta.lastModified }
-        : undefined;
-      const outcome = await fetcher.fetch(source.url, {
-        timeoutMs: source.timeoutSeconds * 1000,
-        retries: source.retries,
-        conditions,
-      });
-      if (outcome.status === 'not-modified') {
-        return { source: source.id, status: 'unchanged', entryCount: previous?.catalog.entries.length ?? 0 };
-      }
-      doc = outcome.document;
-      // The same bytes as the last snapshot: nothing to parse, nothing to say.
-      if (previous?.meta && previous.meta.documentSha256 === sha256(doc.body)) {
-        return { source: source.id, status: 'unchanged', entryCount: previous.catalog.entries.length };
-      }
-    }
-
+    let previous = await ctx.store.latest(source.id);
+    if (previous && !options.dryRun) previous = await rewriteOutdatedCatalog(ctx, source, previous);
+    const withheld = await withheldStoreOf(ctx).read(source.id);
+    if (options.accept && !withheld?.announced.length)
+      ctx.log.write(`${source.id}: nothing withheld to accept; running it as usual\n`);
+    const doc = await fetchStep(ctx, source, previous, withheld);
+    if (!doc) return { source: source.id, status: 'unchanged', entryCount: previous?.catalog.entries.length ?? 0 };
     const catalog = parseDocument(source.id, doc, source.format, previous?.catalog.format);
-
-    if (!previous) {
-      if (options.dryRun) {
-        return {
-          source: source.id,
-          status: 'dry-run',
-          entryCount: catalog.entries.length,
-          changeSet: diffCatalogs(null, catalog),
-        };
-      }
-      const message = baselineCommitMessage(source.id, catalog.entries.length);
-      const { commit, undelivered } = await commitAndNotify(ctx, source, catalog, doc, message, (c) => ({
-        type: 'baseline',
-        source: source.id,
-        location: doc.location,
-        entryCount: catalog.entries.length,
-        commit: c,
-        commitUrl: commitLink(ctx.commitUrl, c),
-      }));
-      return {
-        source: source.id,
-        status: 'baseline',
-        entryCount: catalog.entries.length,
-        commit,
-        ...(Object.keys(undelivered).length ? { undelivered } : {}),
-      };
-    }
-
-    const changeSet = diffCatalogs(previous.catalog, catalog);
-
-    if (!held) {
-      const problems = assessHealth(previous.catalog, catalog);
-      if (problems.length) {
-        if (options.dryRun) {
-          return { source: source.id, status: 'held', problems, entryCount: catalog.entries.length, changeSet };
-        }
-        const already = await readHeld(ctx.store, source.id);
-        await writeHeld(ctx.store, source.id, doc, problems);
-        // One alert per held version, not one per run while it stays broken.
-        let undelivered: Record<string, string> = {};
-        if (!already || already.info.documentSha256 !== sha256(doc.body)) {
-          const entry = await ctx.outbox.create({
-            source: source.id,
-            state: 'ready',
-            catalogSha256: null,
-            notification: { type: 'health', source: source.id, location: doc.location, problems },
-            pending: ctx.notifiers.map((n) => n.id),
-          });
-          undelivered = await deliver(ctx.outbox, entry, ctx.notifiers);
-        }
-        const held = new HealthError(
-          `${source.id}: the new version looks broken and was held, nothing committed: ${problems.join('; ')}. Look at it, then run \`endpoint-watch run --accept --source ${source.id}\``,
-          problems,
-        );
-        return {
-          source: source.id,
-          status: 'held',
-          error: { code: held.code, message: held.message },
-          problems,
-          ...(Object.keys(undelivered).length ? { undelivered } : {}),
-        };
-      }
-    }
-
-    if (changeSet.changes.length === 0) {
-      return { source: source.id, status: 'unchanged', entryCount: catalog.entries.length, changeSet };
-    }
-    if (options.dryRun) {
-      return { source: source.id, status: 'dry-run', entryCount: catalog.entries.length, changeSet };
-    }
-    const message = changeCommitMessage(changeSet);
-    const { commit, undelivered } = await commitAndNotify(ctx, source, catalog, doc, message, (c) => ({
-      type: 'changes',
-      source: source.id,
-      location: doc.location,
-      changeSet,
-      commit: c,
-      commitUrl: commitLink(ctx.commitUrl, c),
-    }));
-    return {
-      source: source.id,
-      status: 'changed',
-      entryCount: catalog.entries.length,
-      changeSet,
-      commit,
-      ...(Object.keys(undelivered).length ? { undelivered } : {}),
-    };
+    if (!previous) return await baselineStep(ctx, source, catalog, doc, options);
+    const plan = assessStep(ctx, source, previous, catalog, withheld, options);
+    if (options.dryRun) return dryRunResult(source, plan);
+    return await commitAndNotifyStep(ctx, source, doc, plan);
   } catch (err) {
-    const code = err instanceof EndpointWatchError ? err.code : 'INTERNAL';
-    return {
-      source: source.id,
-      status: err instanceof HealthError ? 'held' : 'failed',
-      error: { code, message: errorMessage(err) },
-      ...(err instanceof HealthError ? { problems: err.problems } : {}),
-    };
+    return failedResult(source, err);
   }
-}
-
-export interface RunReport {
-  results: SourceRunResult[];
-  /** Alerts from earlier runs that still could not be delivered. */
-  outboxFailures: Record<string, string>;
-  ok: boolean;
 }
 
 /** Runs the given sources one after the other (they share one git repository). */
@@ -415,8 +431,6 @@ export async function runSources(
   const outboxFailures = options.dryRun ? {} : await flushOutbox(ctx);
   const results: SourceRunResult[] = [];
   for (const source of sources) results.push(await runSource(ctx, source, options));
-  const ok =
-    results.every((r) => r.status !== 'failed' && r.status !== 'held' && !r.undelivered) &&
-    Object.keys(outboxFailures).length === 0;
+  const ok = results.every((r) => r.status !== 'failed' && !r.undelivered) && Object.keys(outboxFailures).length === 0;
   return { results, outboxFailures, ok };
 }

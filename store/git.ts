@@ -1,6 +1,10 @@
 /**
  * The few git operations the snapshot store needs, run through the real `git` binary so that
  * history is whatever `git log -p` shows a person.
+ *
+ * Arguments stay short and bounded (a command, a revision, a few paths): text of any size, such
+ * as a commit message listing thousands of changes, goes through stdin, because Linux caps one
+ * process argument at 128 KiB (`spawn E2BIG`).
  */
 import { execFile } from 'node:child_process';
 import { mkdir, stat } from 'node:fs/promises';
@@ -44,8 +48,8 @@ export class GitRepo {
     return top ? new GitRepo(top.stdout.trim()) : null;
   }
 
-  async git(args: string[], env?: Record<string, string>): Promise<GitResult> {
-    return runGit(this.root, args, env);
+  async git(args: string[], env?: Record<string, string>, input?: string): Promise<GitResult> {
+    return runGit(this.root, args, { env, input });
   }
 
   /** Like git(), but returns null instead of throwing (for "does this exist" questions). */
@@ -79,7 +83,8 @@ export class GitRepo {
       env.GIT_COMMITTER_DATE = options.date;
     }
     const identity = await this.identity();
-    await this.git([...identity, 'commit', '-q', '--no-verify', '-m', message, '--', ...paths], env);
+    // `-F -`: the message is read from stdin, whatever its size.
+    await this.git([...identity, 'commit', '-q', '--no-verify', '-F', '-', '--', ...paths], env, message);
     const head = await this.git(['rev-parse', 'HEAD']);
     return head.stdout.trim();
   }
@@ -90,31 +95,68 @@ export class GitRepo {
     return result ? result.stdout : null;
   }
 
+  /** The bytes of the file at `rev`, or null when it does not exist there (documents need not be UTF-8). */
+  async showBytes(rev: string, path: string): Promise<Buffer | null> {
+    const result = await runGitBytes(this.root, ['cat-file', 'blob', `${rev}:${path}`]).catch(() => null);
+    return result;
+  }
+
   async hasCommits(): Promise<boolean> {
     return (await this.tryGit(['rev-parse', '--verify', '-q', 'HEAD'])) !== null;
   }
 }
 
-function runGit(cwd: string, args: string[], env: Record<string, string> = {}): Promise<GitResult> {
+interface RunOptions {
+  env?: Record<string, string> | undefined;
+  /** Written to the process's stdin, then stdin is closed. */
+  input?: string | undefined;
+}
+
+function gitError(cwd: string, args: string[], error: Error, stderr: string): StoreError {
+  const detail = (stderr || error.message).trim().split('\n').slice(-3).join(' ');
+  const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : detail;
+  return new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${reason}`, { cause: error });
+}
+
+function gitEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env };
+}
+
+function runGit(cwd: string, args: string[], options: RunOptions = {}): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    execFile(
+    const child = execFile(
       'git',
       args,
-      {
-        cwd,
-        maxBuffer: 256 * 1024 * 1024,
-        env: { ...process.env, GIT_TERMINAL_PROMPT: '0', LC_ALL: 'C', ...env },
-      },
+      { cwd, maxBuffer: 256 * 1024 * 1024, env: gitEnv(options.env) },
       (error, stdout, stderr) => {
         if (error) {
-          const detail = (stderr || error.message).trim().split('\n').slice(-3).join(' ');
-          const reason =
-            (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : detail;
-          reject(new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${reason}`, { cause: error }));
+          reject(gitError(cwd, args, error, stderr));
           return;
         }
         resolve({ stdout, stderr });
       },
     );
+    // A git that exits before reading all of stdin makes the write fail with EPIPE; the exit
+    // status above is what reports the problem.
+    child.stdin?.on('error', () => undefined);
+    child.stdin?.end(options.input ?? '');
+  });
+}
+
+function runGitBytes(cwd: string, args: string[]): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const child = execFile(
+      'git',
+      args,
+      { cwd, maxBuffer: 256 * 1024 * 1024, env: gitEnv(), encoding: 'buffer' },
+      (error, stdout, stderr) => {
+        if (error) {
+          reject(gitError(cwd, args, error, stderr.toString('utf8')));
+          return;
+        }
+        resolve(stdout);
+      },
+    );
+    child.stdin?.end();
   });
 }

@@ -15,6 +15,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { Notification } from '../notify/types.js';
 import { StoreError } from '../errors/index.js';
+import type { WithheldRemoval, WithheldState } from './withheld.js';
 
 export interface OutboxEntry {
   id: string;
@@ -29,6 +30,12 @@ export interface OutboxEntry {
   pending: string[];
   /** Last delivery error per notifier id, for `run` output. */
   errors: Record<string, string>;
+  /**
+   * For a withheld alert: the removals it announces. Delivering the entry records them as
+   * announced in store/withheld.ts, so a crash between writing this entry and the withheld
+   * state neither loses the alert nor repeats it.
+   */
+  withheld?: { removals: WithheldRemoval[] } & Pick<WithheldState, 'reasons' | 'needsPerson'>;
 }
 
 export class Outbox {
@@ -56,6 +63,7 @@ export class Outbox {
   }
 
   async create(fields: Omit<OutboxEntry, 'id' | 'createdAt' | 'errors'>): Promise<OutboxEntry> {
+    // The real clock, also when ENDPOINT_WATCH_NOW is set: it only orders deliveries.
     const createdAt = new Date().toISOString();
     const entry: OutboxEntry = {
       ...fields,

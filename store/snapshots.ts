@@ -32,6 +32,8 @@ export interface SnapshotMeta {
 
 export interface StoredSnapshot {
   catalog: Catalog;
+  /** catalog.json exactly as committed, to tell whether it is in the current serialization. */
+  catalogText: string;
   meta: SnapshotMeta | null;
   commit: string;
 }
@@ -53,6 +55,11 @@ export function parseDateBound(text: string, bound: 'start' | 'end'): number {
   const value = Date.parse(dayOnly ? `${text}T${bound === 'start' ? '00:00:00.000' : '23:59:59.999'}Z` : text);
   if (!Number.isFinite(value)) throw new UsageError(`"${text}" is not a date: use YYYY-MM-DD or an ISO 8601 time`);
   return value;
+}
+
+/** A date as git's GIT_AUTHOR_DATE / GIT_COMMITTER_DATE read it exactly: seconds since the epoch, UTC. */
+export function gitDate(date: Date): string {
+  return `@${Math.floor(date.getTime() / 1000)} +0000`;
 }
 
 export function sha256(data: Buffer | string): string {
@@ -132,11 +139,41 @@ export class SnapshotStore {
     const resolved = await this.repo.tryGit(['rev-parse', '--verify', '-q', `${rev}^{commit}`]);
     if (!resolved) return null;
     const commit = resolved.stdout.trim();
-    const catalog = await this.readJsonAt<Catalog>(commit, source, 'catalog.json');
-    if (!catalog) return null;
+    const catalogText = await this.repo.show(commit, this.repoPath(source, 'catalog.json'));
+    if (catalogText === null) return null;
+    let catalog: Catalog;
+    try {
+      catalog = JSON.parse(catalogText) as Catalog;
+    } catch (err) {
+      throw new StoreError(
+        `${this.repoPath(source, 'catalog.json')} at ${rev} is not valid JSON: ${(err as Error).message}`,
+        { cause: err },
+      );
+    }
     const meta = await this.readJsonAt<SnapshotMeta>(commit, source, 'meta.json');
     const last = await this.repo.git(['log', '-1', '--format=%H', commit, '--', this.repoPath(source, 'catalog.json')]);
-    return { catalog, meta, commit: last.stdout.trim() || commit };
+    return { catalog, catalogText, meta, commit: last.stdout.trim() || commit };
+  }
+
+  /** The raw document of the last snapshot of `source` (as fetched), or null when there is none. */
+  async latestDocument(source: string): Promise<Buffer | null> {
+    const meta = await this.readJsonAt<SnapshotMeta>('HEAD', source, 'meta.json').catch(() => null);
+    if (!meta) return null;
+    return this.repo.showBytes('HEAD', this.repoPath(source, meta.documentFile));
+  }
+
+  /**
+   * Commits `text` as the catalog.json of `source` and nothing else: the same catalog written
+   * in the current serialization, so later change commits show only real changes.
+   */
+  async rewriteCatalog(source: string, text: string, message: string, options: { date?: string } = {}) {
+    const path = join(this.sourceDir(source), 'catalog.json');
+    try {
+      await writeAtomically(path, text);
+    } catch (err) {
+      throw new StoreError(`cannot write ${path}: ${(err as Error).message}`, { cause: err });
+    }
+    return this.repo.commitPaths([this.repoPath(source, 'catalog.json')], message, options);
   }
 
   /**
@@ -169,10 +206,11 @@ export class SnapshotStore {
       this.repoPath(source, documentFile),
       this.repoPath(source, 'meta.json'),
     ];
-    // Run state (lock, outbox, held versions) must never show up as history.
+    // Run state (lock, outbox, withheld removals) must never show up as history. The outbox and
+    // withheld folders also ignore themselves, for repositories whose .gitignore predates them.
     const ignore = join(this.dir, '.gitignore');
     if (!(await readFile(ignore, 'utf8').catch(() => null))) {
-      await writeFile(ignore, '.lock\n.outbox/\n.held/\n*.tmp-*\n');
+      await writeFile(ignore, '.lock\n.outbox/\n.withheld/\n*.tmp-*\n');
       paths.push(relative(this.repo.root, ignore).split('\\').join('/'));
     }
     // A document whose format changed (markdown -> html) must not leave the old file behind.

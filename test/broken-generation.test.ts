@@ -1,8 +1,8 @@
 /**
  * The Microsoft 365 formats published empty: the URLs page with only its generator comments
  * (the real case: it was up for a day without a single table) and the web service answering an
- * empty endpoint-set array. Each is the same document gone wrong, so it is held as a
- * parser-health problem and announced once, never committed or alerted as a mass removal. A
+ * empty endpoint-set array. Each is the same document gone wrong, so its removals are withheld
+ * for a person and announced once, never committed or alerted as a mass removal. A
  * foreign page (an HTML error page served with 200) is a failed fetch instead: no alert at all.
  * Real peers: a loopback documentation server, a loopback Slack stand-in and a real git.
  */
@@ -74,7 +74,7 @@ const cases = [
   },
 ];
 
-test('an empty generation of a Microsoft 365 format is held and announced once; an error page is a failure', {
+test('an empty generation of a Microsoft 365 format is withheld and announced once; an error page is a failure', {
   timeout: 120_000,
 }, async (t) => {
   for (const c of cases) {
@@ -92,28 +92,37 @@ test('an empty generation of a Microsoft 365 format is held and announced once; 
 
   for (const c of cases) {
     await t.test(
-      `${c.source}: published empty, it is held with a parser-health alert and nothing is committed`,
+      `${c.source}: published empty, its removals are withheld for a person and nothing is committed`,
       { timeout: 120_000 },
       async () => {
         const before = slack.delivered().length;
         docs.set(c.path, reply.document(c.empty, { contentType: c.contentType }));
         const run = await cli('run', '--source', c.source, '--json');
-        assert.equal(run.code, 1);
+        assert.equal(run.code, 0, run.stderr);
         const result = JSON.parse(run.stdout).results[0];
-        assert.equal(result.status, 'held', run.stdout);
+        assert.equal(result.status, 'withheld', run.stdout);
+        assert.equal(result.withheld.needsPerson, true);
+        assert.equal(result.withheld.announced, true);
+        assert.ok(result.withheld.removals.length > 10);
         assert.ok(
-          result.problems.some((p: string) => /entries dropped by more than half: \d+ -> 0/.test(p)),
-          result.problems.join('; '),
+          result.withheld.reasons.some((p: string) => /the page lists no endpoint any more/.test(p)),
+          result.withheld.reasons.join('; '),
         );
         assert.equal(slack.delivered().length, before + 1);
-        assert.match(slackTexts().at(-1)!, /parser-health problem/);
+        assert.match(slackTexts().at(-1)!, /withheld/);
+        assert.match(slackTexts().at(-1)!, /until a person accepts them/);
         assert.doesNotMatch(slackTexts().at(-1)!, /removed/);
         assert.equal(commits().length, baseline.commits);
-        // Still empty at the next run: still held, not announced again.
-        const again = await cli('run', '--source', c.source);
-        assert.equal(again.code, 1);
-        assert.match(again.stderr, /HELD/);
+        // Still empty at the next run, days later: still withheld, not announced again.
+        const again = await runCli(['run', '--source', c.source], {
+          cwd: dir,
+          env: { ...process.env, EW_SLACK: slack.url, ENDPOINT_WATCH_NOW: '2099-01-01T00:00:00Z' },
+        });
+        assert.equal(again.code, 0, again.stderr);
+        assert.match(again.stdout, /WITHHELD/);
+        assert.match(again.stdout, /waiting for a person/);
         assert.equal(slack.delivered().length, before + 1);
+        assert.equal(commits().length, baseline.commits);
       },
     );
 

@@ -181,7 +181,7 @@ test('before the first run, the reading commands say there is nothing yet and cr
   }
 });
 
-test('run --accept with nothing held does not wave through a broken version nobody has seen', {
+test('run --accept with nothing withheld does not wave through a broken version nobody has seen', {
   timeout: 120_000,
 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'ew-cli-'));
@@ -203,15 +203,24 @@ test('run --accept with nothing held does not wave through a broken version nobo
     // The next version lost a table; the first run to see it is an --accept.
     await writeFile(join(dir, 'vendor.md'), OLD);
     const blind = await cli(dir, 'run', '--accept', '--source', 'vendor');
-    assert.equal(blind.code, 1);
-    assert.match(blind.stderr, /vendor: no held version to accept; running it as usual/);
-    assert.match(blind.stderr, /vendor: HELD: .*lost 1 of 2 table/);
+    assert.equal(blind.code, 0, blind.stderr);
+    assert.match(blind.stderr, /vendor: nothing withheld to accept; running it as usual/);
+    assert.match(
+      blind.stdout,
+      /vendor: no change committed; WITHHELD 2 removals .*section "Authentication gateway" is gone/,
+    );
     assert.doesNotMatch(blind.stdout, /IP removed/);
+    assert.deepEqual(JSON.parse((await cli(dir, 'show', '--source', 'vendor', '--json')).stdout).entries.length, 4);
+    // The preview shows what is withheld; it commits nothing.
+    const preview = await cli(dir, 'run', '--dry-run', '--accept', '--source', 'vendor');
+    assert.equal(preview.code, 0, preview.stderr);
+    assert.match(preview.stdout, /IP removed: 52\.183\.75\.62 \(confirmed, withheld since/);
     assert.deepEqual(JSON.parse((await cli(dir, 'show', '--source', 'vendor', '--json')).stdout).entries.length, 4);
     // Now it has been announced and looked at: --accept takes it.
     const accepted = await cli(dir, 'run', '--accept', '--source', 'vendor');
     assert.equal(accepted.code, 0, accepted.stderr);
     assert.match(accepted.stdout, /IP removed: 52\.183\.75\.62/);
+    assert.match(accepted.stdout, /vendor: 2 withheld removal\(s\) confirmed and committed/);
     assert.deepEqual(JSON.parse((await cli(dir, 'show', '--source', 'vendor', '--json')).stdout).entries.length, 2);
   } finally {
     await rm(dir, { recursive: true, force: true });

@@ -266,7 +266,7 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
   });
 
   await t.test(
-    'a version that loses a table is held: one health alert, no commit, then --accept takes it',
+    'a version that loses a table: its removals are withheld and announced once (exit 0), then --accept commits them',
     { timeout: 120_000 },
     async () => {
       docs.set(
@@ -275,23 +275,29 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
           etag: '"v6"',
         }),
       );
-      const held = await cli('run');
-      assert.equal(held.code, 1);
-      assert.match(held.stderr, /HELD/);
+      const withheld = await cli('run');
+      assert.equal(withheld.code, 0, withheld.stderr);
+      assert.match(withheld.stdout, /cloud-app-security: no change committed; WITHHELD 2 removals/);
       assert.equal(slack.delivered().length, 6);
+      assert.match(slackTexts()[5]!, /2 removals withheld/);
+      assert.match(slackTexts()[5]!, /52\.183\.75\.62/, 'the alert lists what is withheld');
+      assert.match(slackTexts()[5]!, /Authentication gateway/);
+      assert.match(slackTexts()[5]!, /run --dry-run --source cloud-app-security/);
       assert.match(slackTexts()[5]!, /run --accept --source cloud-app-security/);
-      assert.doesNotMatch(slackTexts()[5]!, /52\.183\.75\.62/, 'no removal alert while held');
-      assert.equal(commits().length, 5);
+      assert.doesNotMatch(slackTexts()[5]!, /IP removed/, 'no removal alert while withheld');
+      assert.equal(smtp.messages.length, 6);
+      assert.equal(commits().length, 5, 'nothing else changed: nothing to commit');
 
       const again = await cli('run');
-      assert.equal(again.code, 1);
-      assert.equal(slack.delivered().length, 6, 'the same held version is not announced twice');
+      assert.equal(again.code, 0, again.stderr);
+      assert.equal(slack.delivered().length, 6, 'the same withheld set is not announced twice');
 
       const accepted = await cli('run', '--accept', '--source', 'cloud-app-security');
       assert.equal(accepted.code, 0, accepted.stderr);
       assert.equal(commits().length, 6);
       assert.equal(slack.delivered().length, 7);
-      assert.match(slackTexts()[6]!, /52\.183\.75\.62/);
+      assert.match(slackTexts()[6]!, /IP removed: `?52\.183\.75\.62`? \(confirmed, withheld since/);
+      assert.match(slackTexts()[6]!, /accepted with endpoint-watch run --accept/);
       assert.equal(smtp.messages.length, 7);
     },
   );
@@ -309,7 +315,7 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
   });
 
   await t.test(
-    'a page published with only its header comments (no table at all) is held, not a mass removal',
+    'a page published with only its header comments (no table at all) is withheld for a person, not a mass removal',
     { timeout: 120_000 },
     async () => {
       const before = { slack: slack.delivered().length, mail: smtp.messages.length, commits: commits().length };
@@ -322,15 +328,19 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
           { etag: '"empty"' },
         ),
       );
-      const held = await cli('run');
-      assert.equal(held.code, 1);
-      assert.match(held.stderr, /HELD: .*entries dropped by more than half: \d+ -> 0/);
+      const withheld = await cli('run', '--json');
+      assert.equal(withheld.code, 0, withheld.stderr);
+      const result = JSON.parse(withheld.stdout).results[0];
+      assert.equal(result.status, 'withheld');
+      assert.equal(result.withheld.needsPerson, true);
+      assert.equal(result.withheld.confirmAt, null);
+      assert.match(result.withheld.reasons[0], /the page lists no endpoint any more \(\d+ before\)/);
       assert.equal(slack.delivered().length, before.slack + 1);
-      assert.match(slackTexts().at(-1)!, /parser-health problem/);
-      assert.doesNotMatch(slackTexts().at(-1)!, /removed/);
+      assert.match(slackTexts().at(-1)!, /until a person accepts them/);
+      assert.doesNotMatch(slackTexts().at(-1)!, /IP removed/);
       assert.equal(smtp.messages.length, before.mail + 1);
       assert.equal(commits().length, before.commits);
-      // The page comes back as it was: nothing to say, and the held version is dropped.
+      // The page comes back as it was: nothing to say, and nothing is withheld any more.
       docs.set(
         '/network-requirements.md',
         reply.document(casDocument({ euAppConnector: ['13.80.22.71', '13.95.29.177'], dropAuthTable: true }), {
@@ -343,7 +353,8 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
       assert.equal(commits().length, before.commits);
       const accept = await cli('run', '--accept', '--source', 'cloud-app-security');
       assert.equal(accept.code, 0, accept.stderr);
-      assert.equal(commits().length, before.commits, 'nothing held any more, so --accept has nothing to take');
+      assert.match(accept.stderr, /nothing withheld to accept/);
+      assert.equal(commits().length, before.commits, 'nothing withheld any more, so --accept has nothing to take');
     },
   );
 });

@@ -105,10 +105,32 @@ export interface ChangeSummary {
   netAddresses?: NetAddressSummary;
 }
 
+/**
+ * A place the new version labels differently while it lists the same endpoints there (see
+ * catalog/relabel.ts): `region` for a data-center label (US -> US1, labels added or dropped),
+ * `place` for a re-worded heading or row purpose. Not a change: nothing to open or close, so
+ * no alert of its own; it says why the entries of catalog.json carry new labels.
+ */
+export interface Relabel {
+  kind: 'region' | 'place';
+  /** Where the endpoints were: for `region`, section and region (group null); for `place`, section and row. */
+  from: EntryRef;
+  to: EntryRef;
+  /** Endpoints of the new version found under `to` that the old one listed under `from`. */
+  endpoints: number;
+  /** "Portal access: region US is now US1 (3 endpoints)". */
+  message: string;
+}
+
 export interface ChangeSet {
   source: string;
   changes: Change[];
   summary: ChangeSummary;
+  /**
+   * Places re-labelled without a change (set by diffCatalogs, possibly empty; absent in change
+   * sets stored by older versions). A change set with relabels and no change is still empty.
+   */
+  relabels?: Relabel[];
 }
 
 export function summarize(changes: Change[]): ChangeSummary {

@@ -74,6 +74,13 @@ export interface Change {
   /** For `reshaped`: the IP values listed before and after, in address order (either may be empty). */
   reshape?: { before: string[]; after: string[] };
   /**
+   * For `added`: the other places that already listed the same endpoint in the old version;
+   * for `removed`: those that still list it. Only places a team of this region reads (the same
+   * region, or no region; any region for a change without one). Set by diffCatalogs when there
+   * are some: a removal still listed elsewhere may be a rule to keep.
+   */
+  listedElsewhere?: EntryRef[];
+  /**
    * For changes of kind `ip`: addresses this change adds to / removes from its scope (section,
    * region, group): an added CIDR inside a range that was already listed adds "0". Always
    * "0"/"0" for `reshaped` and `modified`. Set by diffCatalogs; see catalog/address-diff.ts.

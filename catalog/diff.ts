@@ -18,7 +18,7 @@
 import type { Catalog, CatalogEntry } from './model.js';
 import { entryKey } from './canonical.js';
 import { portsEqual } from './ports.js';
-import { SEVERITY_ORDER, summarize, type Change, type ChangedField, type ChangeSet } from './changes.js';
+import { SEVERITY_ORDER, summarize, type Change, type ChangedField, type ChangeSet, type EntryRef } from './changes.js';
 import { describeChange } from './messages.js';
 import { applyAddressDiff, netAddressSummary, type ChangeDraft, type MatchedChange } from './address-diff.js';
 import { withImpact } from './impact.js';
@@ -53,6 +53,27 @@ function baseChange(type: Change['type'], entry: CatalogEntry): Omit<Change, 'me
     group: entry.group,
     fields: [],
     entry,
+  };
+}
+
+/**
+ * The places of `entries` that list the same endpoint as a given entry elsewhere, where its
+ * region's team reads them: the same region or no region (any region for an entry without one).
+ */
+function listedElsewhere(entries: CatalogEntry[]): (entry: CatalogEntry) => EntryRef[] {
+  const byEndpoint = new Map<string, CatalogEntry[]>();
+  for (const e of entries) {
+    const key = `${e.kind}\u0000${e.value}\u0000${e.role}`;
+    const bucket = byEndpoint.get(key);
+    if (bucket) bucket.push(e);
+    else byEndpoint.set(key, [e]);
+  }
+  return (entry) => {
+    const key = entryKey(entry);
+    const same = byEndpoint.get(`${entry.kind}\u0000${entry.value}\u0000${entry.role}`) ?? [];
+    return same
+      .filter((e) => entryKey(e) !== key && (!entry.region || !e.region || e.region === entry.region))
+      .map((e) => ({ section: e.section, region: e.region, group: e.group }));
   };
 }
 
@@ -137,10 +158,16 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
     if (!movedNew.has(e)) matched.push({ change: baseChange('added', e), before: null, after: e });
   }
 
-  // Address pass, then impact and message on every change.
-  const changes = applyAddressDiff(matched, oldEntries.map(rekey), newEntries).map((draft) =>
-    withMessage(withImpact(draft)),
-  );
+  // Address pass, then where else an added or removed endpoint is listed, impact and message.
+  const elsewhere = {
+    added: listedElsewhere(oldEntries),
+    removed: listedElsewhere(newEntries),
+  };
+  const changes = applyAddressDiff(matched, oldEntries.map(rekey), newEntries).map((draft) => {
+    const lookup = draft.type === 'added' || draft.type === 'removed' ? elsewhere[draft.type] : null;
+    const places = lookup?.(draft.entry) ?? [];
+    return withMessage(withImpact(places.length ? { ...draft, listedElsewhere: places } : draft));
+  });
 
   const order = { added: 0, removed: 1, modified: 2, moved: 3, reshaped: 4 } as const;
   changes.sort(

@@ -133,14 +133,26 @@ function describeMove(change: Omit<Change, 'message'>, what: string): string {
   return `${what} ${change.value} moved from ${from ? placeLabel(from) : '?'} to ${placeLabel(to)}${tail}`;
 }
 
+/** Places named after "still listed under" before "and N more". */
+const PLACES_SHOWN = 2;
+
+/** " (still listed under EU1 App connector)" / " (already listed under ...)". */
+function elsewhereSuffix(change: Omit<Change, 'message'>): string {
+  const places = change.listedElsewhere ?? [];
+  if (places.length === 0) return '';
+  const shown = places.slice(0, PLACES_SHOWN).map(placeLabel).join(', ');
+  const more = places.length > PLACES_SHOWN ? ` and ${places.length - PLACES_SHOWN} more` : '';
+  return ` (${change.type === 'added' ? 'already' : 'still'} listed under ${shown}${more})`;
+}
+
 export function describeChange(change: Omit<Change, 'message'>): string {
   const what = kindLabel(change);
   const here = placeLabel(change);
   switch (change.type) {
     case 'added':
-      return `${here}: ${what} added: ${change.value}${netSuffix(change)}`;
+      return `${here}: ${what} added: ${change.value}${netSuffix(change)}${elsewhereSuffix(change)}`;
     case 'removed':
-      return `${here}: ${what} removed: ${change.value}${netSuffix(change)}`;
+      return `${here}: ${what} removed: ${change.value}${netSuffix(change)}${elsewhereSuffix(change)}`;
     case 'moved':
       return describeMove(change, what);
     case 'reshaped':

@@ -24,6 +24,9 @@ import { applyAddressDiff, netAddressSummary, type ChangeDraft, type MatchedChan
 import { withImpact } from './impact.js';
 import { findRelabels } from './relabel.js';
 
+/** One collator for every sort (localeCompare with a locale builds one per call); same order. */
+const byText = new Intl.Collator('en');
+
 function endpointKey(e: CatalogEntry): string {
   return [e.kind, e.value, e.role, e.region ?? ''].join('\u0000');
 }
@@ -173,11 +176,11 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
   changes.sort(
     (a, b) =>
       SEVERITY_ORDER[a.severity ?? 'info'] - SEVERITY_ORDER[b.severity ?? 'info'] ||
-      a.section.localeCompare(b.section, 'en') ||
-      (a.region ?? '').localeCompare(b.region ?? '', 'en') ||
-      (a.group ?? '').localeCompare(b.group ?? '', 'en') ||
+      byText.compare(a.section, b.section) ||
+      byText.compare(a.region ?? '', b.region ?? '') ||
+      byText.compare(a.group ?? '', b.group ?? '') ||
       order[a.type] - order[b.type] ||
-      a.value.localeCompare(b.value, 'en'),
+      byText.compare(a.value, b.value),
   );
   return {
     source: newCatalog.source,

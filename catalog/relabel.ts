@@ -31,6 +31,9 @@ import type { EntryRef, Relabel } from './changes.js';
 import { entryKey } from './canonical.js';
 import { describeRelabel } from './messages.js';
 
+/** One collator for every sort (localeCompare with a locale builds one per call); same order. */
+const byText = new Intl.Collator('en');
+
 const SEP = '\u0000';
 
 function containerOf(e: Pick<CatalogEntry, 'section' | 'groupKey'>): string {
@@ -357,11 +360,11 @@ export function findRelabels(
     .sort(
       (a, b) =>
         a.kind.localeCompare(b.kind) ||
-        a.to.section.localeCompare(b.to.section, 'en') ||
-        (a.from.region ?? '').localeCompare(b.from.region ?? '', 'en') ||
-        (a.from.group ?? '').localeCompare(b.from.group ?? '', 'en') ||
-        (a.to.region ?? '').localeCompare(b.to.region ?? '', 'en') ||
-        (a.to.group ?? '').localeCompare(b.to.group ?? '', 'en'),
+        byText.compare(a.to.section, b.to.section) ||
+        byText.compare(a.from.region ?? '', b.from.region ?? '') ||
+        byText.compare(a.from.group ?? '', b.from.group ?? '') ||
+        byText.compare(a.to.region ?? '', b.to.region ?? '') ||
+        byText.compare(a.to.group ?? '', b.to.group ?? ''),
     );
 
   return {

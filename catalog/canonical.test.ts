@@ -1,7 +1,16 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import type { CatalogEntry } from './model.js';
-import { canonicalEntries, compareEntries, entryKey } from './canonical.js';
+import { diffLines } from 'diff';
+import type { Catalog, CatalogEntry } from './model.js';
+import {
+  canonicalEntries,
+  compareEntries,
+  entryKey,
+  isCanonicalCatalogText,
+  parseStoredCatalog,
+  serializeCatalog,
+} from './canonical.js';
+import { diffCatalogs } from './diff.js';
 import { entry } from './__fixtures__/entries.js';
 
 /** A small deterministic generator, so a failure can be replayed. */
@@ -60,4 +69,147 @@ test('canonicalEntries: duplicates of one identity unite their ports', () => {
   const [merged, ...rest] = canonicalEntries([a, b]);
   assert.deepEqual(rest, []);
   assert.deepEqual(merged!.ports, { tcp: ['80', '443'], udp: ['3478'], any: [], custom: false });
+});
+
+// catalog.json: the stored form.
+
+const stored = (entries: CatalogEntry[], rows = entries.length): Catalog => ({
+  source: 'cloud-app-security',
+  format: 'markdown',
+  entries: canonicalEntries(entries.map((e) => ({ ...e, ports: { ...e.ports } }))),
+  shape: {
+    format: 'markdown',
+    tables: 1,
+    rows,
+    columns: [['Data center', 'IP addresses']],
+    entriesPerSection: { 'Portal access': entries.length },
+  },
+});
+
+/** The entries of a document whose lines all moved down by `shift` (a paragraph added above). */
+function atLine(entries: CatalogEntry[], shift: number): CatalogEntry[] {
+  return entries.map((e, i) => ({ ...e, provenance: { line: 40 + i + shift, column: 'IP addresses' } }));
+}
+
+const PORTAL = ['13.80.22.71', '13.95.29.177', '13.95.30.46', '40.67.219.133', '52.174.56.180'].map((v) =>
+  entry(v, { group: null }),
+);
+
+test('serializeCatalog: one line per entry, no line numbers, the column header kept', () => {
+  const text = serializeCatalog(stored(atLine(PORTAL, 0)));
+  const lines = text.split('\n');
+  const entryLines = lines.filter((l) => l.startsWith('    {"kind":'));
+  assert.equal(entryLines.length, PORTAL.length);
+  assert.equal(
+    entryLines[0],
+    '    {"kind":"ip","value":"13.80.22.71","role":"destination","section":"Portal access","region":"EU1",' +
+      '"group":null,"groupKey":null,"ports":{"tcp":["443"],"udp":[],"any":[],"custom":false},' +
+      '"required":null,"expressRoute":null,"provenance":{"column":"IP addresses"}},',
+  );
+  assert.doesNotMatch(text, /"line"/);
+  assert.ok(text.endsWith('}\n'));
+  assert.deepEqual(JSON.parse(text).shape.columns, [['Data center', 'IP addresses']]);
+});
+
+test('serializeCatalog: two IPs added below moved lines add two entry lines; only counts and a comma change besides', () => {
+  const before = serializeCatalog(stored(atLine(PORTAL, 0)));
+  const added = [entry('20.23.198.34', { group: null }), entry('104.40.28.202', { group: null })];
+  // A note added above the table moves every line of it down; the two IPs are new rows.
+  const after = serializeCatalog(stored(atLine([...PORTAL, ...added], 3)));
+  const changed = diffLines(before, after).filter((part) => part.added || part.removed);
+  const addedLines = changed.filter((p) => p.added).flatMap((p) => p.value.split('\n').filter(Boolean));
+  const removedLines = changed.filter((p) => p.removed).flatMap((p) => p.value.split('\n').filter(Boolean));
+  const shown = (line: string) => /"value":"([^"]+)"/.exec(line)?.[1] ?? line.trim();
+  assert.deepEqual(addedLines.map(shown), [
+    '20.23.198.34',
+    '52.174.56.180',
+    '104.40.28.202',
+    '"rows": 7,',
+    '"Portal access": 7',
+  ]);
+  // The last entry of the old file, which now has a comma after it.
+  assert.equal(removedLines.length, 3);
+  assert.match(removedLines[0]!, /"value":"52\.174\.56\.180".*\}$/);
+  assert.deepEqual(
+    removedLines.slice(1).map((l) => l.trim()),
+    ['"rows": 5,', '"Portal access": 5'],
+  );
+});
+
+test('serializeCatalog: the same catalog gives the same bytes whatever order a parser wrote the fields in', () => {
+  const reversed = PORTAL.map(
+    (e) =>
+      Object.fromEntries(
+        Object.entries({ ...e, ports: { custom: false, any: [], udp: [], tcp: ['443'] } }).reverse(),
+      ) as unknown as CatalogEntry,
+  );
+  assert.equal(serializeCatalog(stored(reversed)), serializeCatalog(stored(PORTAL)));
+});
+
+test('parseStoredCatalog reads what serializeCatalog wrote: every field but the line number', () => {
+  const catalog = stored([
+    ...atLine(PORTAL, 0),
+    entry('portal.example.com', {
+      region: null,
+      group: '2: "Quoted" \\ back',
+      category: 'Optimize',
+      notes: 'Ünïcode and\nnew line',
+      required: false,
+      expressRoute: true,
+      ports: { tcp: ['80', '443'], udp: ['3478-3481'], any: [], custom: true },
+      provenance: { line: 9, column: null },
+    }),
+  ]);
+  const text = serializeCatalog(catalog);
+  const back = parseStoredCatalog(text);
+  const noLine = (c: Catalog) =>
+    c.entries.map(({ provenance, ...rest }) => ({ ...rest, column: provenance.column ?? null }));
+  assert.deepEqual(noLine(back), noLine(catalog));
+  assert.ok(back.entries.every((e) => e.provenance.line === 0));
+  assert.deepEqual(back.shape, catalog.shape);
+  assert.equal(serializeCatalog(back), text);
+  assert.equal(isCanonicalCatalogText(text), true);
+});
+
+test('an older catalog.json (pretty JSON with line numbers) is read, and known to be in the older form', () => {
+  const catalog = stored(atLine(PORTAL, 0));
+  const older = `${JSON.stringify(catalog, null, 2)}\n`;
+  const read = parseStoredCatalog(older);
+  assert.deepEqual(
+    read.entries.map((e) => e.provenance),
+    catalog.entries.map((e) => e.provenance),
+    'its line numbers are kept as read',
+  );
+  assert.equal(isCanonicalCatalogText(older), false);
+  // Rewritten once: the new text is canonical, and the diff sees nothing to report.
+  const rewritten = serializeCatalog(read);
+  assert.equal(isCanonicalCatalogText(rewritten), true);
+  assert.deepEqual(diffCatalogs(read, parseStoredCatalog(rewritten)).changes, []);
+  assert.deepEqual(diffCatalogs(read, stored(atLine(PORTAL, 7))).changes, []);
+});
+
+test('fields a later version adds are kept, in name order, and read back unchanged', () => {
+  const catalog = stored(atLine(PORTAL, 0));
+  const withExtra = {
+    ...catalog,
+    entries: catalog.entries.map((e, i) => ({ ...e, ...(i === 0 ? { pattern: true } : {}) })),
+    shape: { ...catalog.shape, version: '2024061300', uncatalogued: 2 },
+  } as Catalog;
+  const text = serializeCatalog(withExtra);
+  assert.match(text, /"provenance":\{"column":"IP addresses"\},"pattern":true\}/);
+  assert.match(text, /"entriesPerSection": \{[^}]*\},\n {4}"version": "2024061300",\n {4}"uncatalogued": 2\n/);
+  assert.equal(isCanonicalCatalogText(text), true);
+  assert.equal((parseStoredCatalog(text).entries[0] as unknown as { pattern: boolean }).pattern, true);
+});
+
+test('parseStoredCatalog: text that is not a catalog is an error that says what is wrong', () => {
+  assert.throws(() => parseStoredCatalog('{"source": '), /^Error: not valid JSON: /);
+  assert.throws(
+    () => parseStoredCatalog('{"source": "x", "format": "markdown", "shape": {}}'),
+    /^Error: not a catalog: entries: /,
+  );
+  const text = serializeCatalog(stored(PORTAL)).replace('"value":"13.95.29.177"', '"value":7');
+  assert.throws(() => parseStoredCatalog(text), /not a catalog: entries\.1\.value: /);
+  assert.equal(isCanonicalCatalogText(text), false);
+  assert.equal(isCanonicalCatalogText(''), false);
 });

@@ -74,6 +74,13 @@ export interface Change {
   /** For `reshaped`: the IP values listed before and after, in address order (either may be empty). */
   reshape?: { before: string[]; after: string[] };
   /**
+   * For `added`: the other places that already listed the same endpoint in the old version;
+   * for `removed`: those that still list it. Only places a team of this region reads (the same
+   * region, or no region; any region for a change without one). Set by diffCatalogs when there
+   * are some: a removal still listed elsewhere may be a rule to keep.
+   */
+  listedElsewhere?: EntryRef[];
+  /**
    * For changes of kind `ip`: addresses this change adds to / removes from its scope (section,
    * region, group): an added CIDR inside a range that was already listed adds "0". Always
    * "0"/"0" for `reshaped` and `modified`. Set by diffCatalogs; see catalog/address-diff.ts.
@@ -105,10 +112,32 @@ export interface ChangeSummary {
   netAddresses?: NetAddressSummary;
 }
 
+/**
+ * A place the new version labels differently while it lists the same endpoints there (see
+ * catalog/relabel.ts): `region` for a data-center label (US -> US1, labels added or dropped),
+ * `place` for a re-worded heading or row purpose. Not a change: nothing to open or close, so
+ * no alert of its own; it says why the entries of catalog.json carry new labels.
+ */
+export interface Relabel {
+  kind: 'region' | 'place';
+  /** Where the endpoints were: for `region`, section and region (group null); for `place`, section and row. */
+  from: EntryRef;
+  to: EntryRef;
+  /** Endpoints of the new version found under `to` that the old one listed under `from`. */
+  endpoints: number;
+  /** "Portal access: region US is now US1 (3 endpoints)". */
+  message: string;
+}
+
 export interface ChangeSet {
   source: string;
   changes: Change[];
   summary: ChangeSummary;
+  /**
+   * Places re-labelled without a change (set by diffCatalogs, possibly empty; absent in change
+   * sets stored by older versions). A change set with relabels and no change is still empty.
+   */
+  relabels?: Relabel[];
 }
 
 export function summarize(changes: Change[]): ChangeSummary {

@@ -141,3 +141,37 @@ test('messages of hand-built reshaped and moved changes without the new fields s
     'EU1 Portal access [1: Portal access]: CIDR added: 13.64.0.0/24',
   );
 });
+
+test('an endpoint removed from one section but still listed in another of its region says so', () => {
+  // v177 -> v178: a section deleted whose IPs all stay listed under App connector.
+  const dlp = { section: 'Third-party DLP integration', group: null };
+  const app = { section: 'App connector', group: null };
+  const before = catalog([
+    entry('13.80.22.71', dlp),
+    entry('13.80.22.71', app),
+    entry('13.80.22.71', { ...app, region: 'US1' }),
+    entry('40.90.220.190', { ...dlp, region: 'US3' }),
+    entry('13.95.30.47', app),
+  ]);
+  const after = catalog([
+    entry('13.80.22.71', app),
+    entry('13.80.22.71', { ...app, region: 'US1' }),
+    entry('40.90.220.190', { ...app, region: 'US1' }),
+    entry('13.95.30.47', { ...dlp, region: null }),
+    entry('13.95.30.47', app),
+  ]);
+  const set = diffCatalogs(before, after);
+  assert.deepEqual(
+    set.changes.map((c) => [c.severity, c.message]),
+    [
+      ['action', 'US1 App connector: IP added: 40.90.220.190'],
+      // Listed without a region: every region's team reads the EU1 row too.
+      ['action', 'Third-party DLP integration: IP added: 13.95.30.47 (already listed under EU1 App connector)'],
+      ['cleanup', 'EU1 Third-party DLP integration: IP removed: 13.80.22.71 (still listed under EU1 App connector)'],
+      // Still listed, but for another region only: not a reason to keep it for US3.
+      ['cleanup', 'US3 Third-party DLP integration: IP removed: 40.90.220.190'],
+    ],
+  );
+  assert.deepEqual(set.changes[2]?.listedElsewhere, [{ section: 'App connector', region: 'EU1', group: null }]);
+  assert.equal(set.changes[3]?.listedElsewhere, undefined);
+});

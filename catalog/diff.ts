@@ -3,10 +3,12 @@
  *
  * Matching happens in three passes, each on what is left over by the one before:
  *  1. by identity (catalog/canonical.ts entryKey): same endpoint, same place;
- *  2. renamed containers: a section heading or row purpose that was re-worded keeps most of its
- *     endpoints, so the old (section, group) is mapped onto the new one and nothing is reported
- *     for the re-wording itself;
- *  3. moves: an endpoint that left one place and appears in another is one `moved` change.
+ *  2. re-labelled places (catalog/relabel.ts): a re-worded heading or row purpose, a region
+ *     label written differently (US -> US1, a label column added, labels added or dropped)
+ *     that keeps most of its endpoints is mapped onto its new label; the endpoints found
+ *     there are matched silently and the mapping is reported in `relabels`, not as a change;
+ *  3. moves: an endpoint that left one place and appears in another of the same region (the
+ *     region as pass 2 maps it) is one `moved` change.
  * Whatever is still unmatched is `removed` or `added`.
  *
  * Then the address pass (catalog/address-diff.ts) turns IP adds/removes that leave a scope's
@@ -16,14 +18,14 @@
 import type { Catalog, CatalogEntry } from './model.js';
 import { entryKey } from './canonical.js';
 import { portsEqual } from './ports.js';
-import { SEVERITY_ORDER, summarize, type Change, type ChangedField, type ChangeSet } from './changes.js';
+import { SEVERITY_ORDER, summarize, type Change, type ChangedField, type ChangeSet, type EntryRef } from './changes.js';
 import { describeChange } from './messages.js';
 import { applyAddressDiff, netAddressSummary, type ChangeDraft, type MatchedChange } from './address-diff.js';
 import { withImpact } from './impact.js';
+import { findRelabels } from './relabel.js';
 
-function containerKey(e: { section: string; groupKey: string | null }): string {
-  return `${e.section}\u0000${e.groupKey ?? ''}`;
-}
+/** One collator for every sort (localeCompare with a locale builds one per call); same order. */
+const byText = new Intl.Collator('en');
 
 function endpointKey(e: CatalogEntry): string {
   return [e.kind, e.value, e.role, e.region ?? ''].join('\u0000');
@@ -57,52 +59,29 @@ function baseChange(type: Change['type'], entry: CatalogEntry): Omit<Change, 'me
   };
 }
 
-function withMessage(change: ChangeDraft): Change {
-  return { ...change, message: describeChange(change) };
+/**
+ * The places of `entries` that list the same endpoint as a given entry elsewhere, where its
+ * region's team reads them: the same region or no region (any region for an entry without one).
+ */
+function listedElsewhere(entries: CatalogEntry[]): (entry: CatalogEntry) => EntryRef[] {
+  const byEndpoint = new Map<string, CatalogEntry[]>();
+  for (const e of entries) {
+    const key = `${e.kind}\u0000${e.value}\u0000${e.role}`;
+    const bucket = byEndpoint.get(key);
+    if (bucket) bucket.push(e);
+    else byEndpoint.set(key, [e]);
+  }
+  return (entry) => {
+    const key = entryKey(entry);
+    const same = byEndpoint.get(`${entry.kind}\u0000${entry.value}\u0000${entry.role}`) ?? [];
+    return same
+      .filter((e) => entryKey(e) !== key && (!entry.region || !e.region || e.region === entry.region))
+      .map((e) => ({ section: e.section, region: e.region, group: e.group }));
+  };
 }
 
-/**
- * Maps (section, group) containers that exist only in the old catalog onto containers that
- * exist only in the new one when they share at least half of their endpoints.
- */
-function containerRenames(
-  oldLeft: CatalogEntry[],
-  newLeft: CatalogEntry[],
-  oldAll: CatalogEntry[],
-  newAll: CatalogEntry[],
-): Map<string, CatalogEntry> {
-  const oldContainers = new Set(oldAll.map(containerKey));
-  const newContainers = new Set(newAll.map(containerKey));
-  const group = (list: CatalogEntry[], exclude: Set<string>) => {
-    const map = new Map<string, CatalogEntry[]>();
-    for (const e of list) {
-      const key = containerKey(e);
-      if (exclude.has(key)) continue;
-      const bucket = map.get(key) ?? [];
-      bucket.push(e);
-      map.set(key, bucket);
-    }
-    return map;
-  };
-  const oldOnly = group(oldLeft, newContainers);
-  const newOnly = group(newLeft, oldContainers);
-  const renames = new Map<string, CatalogEntry>();
-  const taken = new Set<string>();
-  for (const [oldKey, oldEntries] of oldOnly) {
-    const oldSet = new Set(oldEntries.map(endpointKey));
-    let best: { key: string; score: number; sample: CatalogEntry } | null = null;
-    for (const [newKey, newEntries] of newOnly) {
-      if (taken.has(newKey)) continue;
-      const shared = newEntries.filter((e) => oldSet.has(endpointKey(e))).length;
-      const score = shared / Math.max(oldEntries.length, newEntries.length);
-      if (score >= 0.5 && (!best || score > best.score)) best = { key: newKey, score, sample: newEntries[0]! };
-    }
-    if (best) {
-      taken.add(best.key);
-      renames.set(oldKey, best.sample);
-    }
-  }
-  return renames;
+function withMessage(change: ChangeDraft): Change {
+  return { ...change, message: describeChange(change) };
 }
 
 export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): ChangeSet {
@@ -110,42 +89,41 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
   const newEntries = newCatalog.entries;
   const matched: MatchedChange[] = [];
 
-  // Pass 1 and 2: identity, after mapping renamed containers.
+  // Pass 1: identity.
   const newByKey = new Map(newEntries.map((e) => [entryKey(e), e]));
-  const exactOld = oldEntries.filter((e) => !newByKey.has(entryKey(e)));
-  const oldKeys = new Set(oldEntries.map(entryKey));
-  const exactNew = newEntries.filter((e) => !oldKeys.has(entryKey(e)));
-  const renames = containerRenames(exactOld, exactNew, oldEntries, newEntries);
-  const rekey = (e: CatalogEntry): CatalogEntry => {
-    const target = renames.get(containerKey(e));
-    return target ? { ...e, section: target.section, group: target.group, groupKey: target.groupKey } : e;
-  };
-
-  const matchedNew = new Set<string>();
-  const unmatchedOld: CatalogEntry[] = [];
-  for (const original of oldEntries) {
-    const keyed = rekey(original);
-    const counterpart = newByKey.get(entryKey(keyed));
-    if (!counterpart || matchedNew.has(entryKey(counterpart))) {
-      unmatchedOld.push(original);
-      continue;
-    }
-    matchedNew.add(entryKey(counterpart));
-    const fields = changedFields(original, counterpart);
-    if (fields.length) {
-      matched.push({
-        change: {
-          ...baseChange('modified', counterpart),
-          fields,
-          before: pick(original, fields),
-          after: pick(counterpart, fields),
-        },
-        before: keyed,
-        after: counterpart,
-      });
-    }
+  const partner = new Map<CatalogEntry, CatalogEntry>();
+  const oldLeft: CatalogEntry[] = [];
+  for (const e of oldEntries) {
+    const counterpart = newByKey.get(entryKey(e));
+    if (counterpart && !partner.has(counterpart)) partner.set(counterpart, e);
+    else oldLeft.push(e);
   }
-  const unmatchedNew = newEntries.filter((e) => !matchedNew.has(entryKey(e)));
+  const newLeft = newEntries.filter((e) => !partner.has(e));
+
+  // Pass 2: re-labelled places. Every new entry found again is compared with the old entry it was.
+  const relabelled = findRelabels(oldEntries, newEntries, oldLeft, newLeft);
+  const rekeyed = new Map<CatalogEntry, CatalogEntry>();
+  const rekey = (e: CatalogEntry): CatalogEntry => rekeyed.get(e) ?? e;
+  for (const e of oldLeft) rekeyed.set(e, relabelled.candidates(e)[0] ?? e);
+  for (const [n, o] of relabelled.claimedBy) partner.set(n, o);
+  for (const counterpart of newEntries) {
+    const original = partner.get(counterpart);
+    if (!original) continue;
+    const fields = changedFields(original, counterpart);
+    if (!fields.length) continue;
+    matched.push({
+      change: {
+        ...baseChange('modified', counterpart),
+        fields,
+        before: pick(original, fields),
+        after: pick(counterpart, fields),
+      },
+      before: rekey(original),
+      after: counterpart,
+    });
+  }
+  const unmatchedOld = oldLeft.filter((e) => !relabelled.found.has(e));
+  const unmatchedNew = newLeft.filter((e) => !partner.has(e));
 
   // Pass 3: moves, paired in canonical order when an endpoint left and arrived several times.
   const arrivals = new Map<string, CatalogEntry[]>();
@@ -156,8 +134,11 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
   }
   const movedNew = new Set<CatalogEntry>();
   for (const gone of unmatchedOld) {
-    const bucket = arrivals.get(endpointKey(gone));
-    const arrived = bucket?.shift();
+    let arrived: CatalogEntry | undefined;
+    for (const candidate of relabelled.candidates(gone)) {
+      arrived = arrivals.get(endpointKey(candidate))?.shift();
+      if (arrived) break;
+    }
     if (!arrived) {
       matched.push({ change: baseChange('removed', gone), before: rekey(gone), after: null });
       continue;
@@ -180,24 +161,31 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
     if (!movedNew.has(e)) matched.push({ change: baseChange('added', e), before: null, after: e });
   }
 
-  // Address pass, then impact and message on every change.
-  const changes = applyAddressDiff(matched, oldEntries.map(rekey), newEntries).map((draft) =>
-    withMessage(withImpact(draft)),
-  );
+  // Address pass, then where else an added or removed endpoint is listed, impact and message.
+  const elsewhere = {
+    added: listedElsewhere(oldEntries),
+    removed: listedElsewhere(newEntries),
+  };
+  const changes = applyAddressDiff(matched, oldEntries.map(rekey), newEntries).map((draft) => {
+    const lookup = draft.type === 'added' || draft.type === 'removed' ? elsewhere[draft.type] : null;
+    const places = lookup?.(draft.entry) ?? [];
+    return withMessage(withImpact(places.length ? { ...draft, listedElsewhere: places } : draft));
+  });
 
   const order = { added: 0, removed: 1, modified: 2, moved: 3, reshaped: 4 } as const;
   changes.sort(
     (a, b) =>
       SEVERITY_ORDER[a.severity ?? 'info'] - SEVERITY_ORDER[b.severity ?? 'info'] ||
-      a.section.localeCompare(b.section, 'en') ||
-      (a.region ?? '').localeCompare(b.region ?? '', 'en') ||
-      (a.group ?? '').localeCompare(b.group ?? '', 'en') ||
+      byText.compare(a.section, b.section) ||
+      byText.compare(a.region ?? '', b.region ?? '') ||
+      byText.compare(a.group ?? '', b.group ?? '') ||
       order[a.type] - order[b.type] ||
-      a.value.localeCompare(b.value, 'en'),
+      byText.compare(a.value, b.value),
   );
   return {
     source: newCatalog.source,
     changes,
     summary: { ...summarize(changes), netAddresses: netAddressSummary(oldEntries, newEntries) },
+    relabels: relabelled.relabels,
   };
 }

@@ -1,5 +1,5 @@
 /** One-line descriptions of changes, shared by the console, Slack, email and commit messages. */
-import type { Change, EntryRef, NetAddressSummary, Severity } from './changes.js';
+import type { Change, EntryRef, NetAddressSummary, Relabel, Severity } from './changes.js';
 import type { CatalogEntry } from './model.js';
 import { formatPorts } from './ports.js';
 import { rangeSize, tryRangeOf } from './address-space.js';
@@ -133,14 +133,26 @@ function describeMove(change: Omit<Change, 'message'>, what: string): string {
   return `${what} ${change.value} moved from ${from ? placeLabel(from) : '?'} to ${placeLabel(to)}${tail}`;
 }
 
+/** Places named after "still listed under" before "and N more". */
+const PLACES_SHOWN = 2;
+
+/** " (still listed under EU1 App connector)" / " (already listed under ...)". */
+function elsewhereSuffix(change: Omit<Change, 'message'>): string {
+  const places = change.listedElsewhere ?? [];
+  if (places.length === 0) return '';
+  const shown = places.slice(0, PLACES_SHOWN).map(placeLabel).join(', ');
+  const more = places.length > PLACES_SHOWN ? ` and ${places.length - PLACES_SHOWN} more` : '';
+  return ` (${change.type === 'added' ? 'already' : 'still'} listed under ${shown}${more})`;
+}
+
 export function describeChange(change: Omit<Change, 'message'>): string {
   const what = kindLabel(change);
   const here = placeLabel(change);
   switch (change.type) {
     case 'added':
-      return `${here}: ${what} added: ${change.value}${netSuffix(change)}`;
+      return `${here}: ${what} added: ${change.value}${netSuffix(change)}${elsewhereSuffix(change)}`;
     case 'removed':
-      return `${here}: ${what} removed: ${change.value}${netSuffix(change)}`;
+      return `${here}: ${what} removed: ${change.value}${netSuffix(change)}${elsewhereSuffix(change)}`;
     case 'moved':
       return describeMove(change, what);
     case 'reshaped':
@@ -150,4 +162,77 @@ export function describeChange(change: Omit<Change, 'message'>): string {
       return `${here}: ${what} ${change.value} changed: ${details.join('; ')}`;
     }
   }
+}
+
+function endpointCount(count: number): string {
+  return `${count} endpoint${count === 1 ? '' : 's'}`;
+}
+
+function sectionText(section: string): string {
+  return section || '(document)';
+}
+
+function rowText(group: string | null): string {
+  return group ? `[${group}]` : '(no row)';
+}
+
+/** "Portal access: region US is now US1 (3 endpoints)", "section "A" is now "B" (4 endpoints)". */
+export function describeRelabel(relabel: Omit<Relabel, 'message'>): string {
+  const { from, to, endpoints } = relabel;
+  if (relabel.kind === 'region') {
+    const here = sectionText(to.section);
+    if (!from.region)
+      return `${here}: ${endpointCount(endpoints)} without a region now listed under region ${to.region}`;
+    if (!to.region)
+      return `${here}: region label ${from.region} dropped, its ${endpointCount(endpoints)} now listed without a region`;
+    return `${here}: region ${from.region} is now ${to.region} (${endpointCount(endpoints)})`;
+  }
+  if (from.section === to.section)
+    return `${sectionText(to.section)}: row ${rowText(from.group)} is now ${rowText(to.group)} (${endpointCount(endpoints)})`;
+  if (from.group === to.group) return `section "${from.section}" is now "${to.section}" (${endpointCount(endpoints)})`;
+  return `"${from.section}" ${rowText(from.group)} is now "${to.section}" ${rowText(to.group)} (${endpointCount(endpoints)})`;
+}
+
+/** Sections named in one summary line before "and N more". */
+const SECTIONS_SHOWN = 3;
+
+/**
+ * Relabels as few lines as say them all: one region relabel made in several sections is one
+ * line ("region US is now US1 in App connector, Portal access and 2 more sections (21
+ * endpoints)"), one region split into several labels in a section is one line.
+ */
+export function describeRelabels(relabels: Relabel[]): string[] {
+  const lines: string[] = [];
+  const regionRenames = new Map<string, Relabel[]>();
+  const regionSplits = new Map<string, Relabel[]>();
+  for (const relabel of relabels) {
+    if (relabel.kind !== 'region' || !relabel.from.region || !relabel.to.region) continue;
+    const split = `${relabel.to.section}\u0000${relabel.from.region}`;
+    regionSplits.set(split, [...(regionSplits.get(split) ?? []), relabel]);
+  }
+  for (const [key, list] of regionSplits) {
+    if (list.length > 1) continue;
+    regionSplits.delete(key);
+    const rename = `${list[0]!.from.region}\u0000${list[0]!.to.region}`;
+    regionRenames.set(rename, [...(regionRenames.get(rename) ?? []), list[0]!]);
+  }
+  const grouped = new Set<Relabel>();
+  for (const list of regionRenames.values()) {
+    if (list.length === 1) continue;
+    for (const r of list) grouped.add(r);
+    const sections = list.map((r) => sectionText(r.to.section));
+    const shown =
+      sections.length > SECTIONS_SHOWN + 1
+        ? `${sections.slice(0, SECTIONS_SHOWN).join(', ')} and ${sections.length - SECTIONS_SHOWN} more sections`
+        : `${sections.slice(0, -1).join(', ')} and ${sections[sections.length - 1]}`;
+    const total = list.reduce((n, r) => n + r.endpoints, 0);
+    lines.push(`region ${list[0]!.from.region} is now ${list[0]!.to.region} in ${shown} (${endpointCount(total)})`);
+  }
+  for (const list of regionSplits.values()) {
+    for (const r of list) grouped.add(r);
+    const parts = list.map((r) => `${r.to.region} (${r.endpoints})`);
+    lines.push(`${sectionText(list[0]!.to.section)}: region ${list[0]!.from.region} is now ${parts.join(', ')}`);
+  }
+  for (const relabel of relabels) if (!grouped.has(relabel)) lines.push(relabel.message);
+  return lines;
 }

@@ -30,7 +30,10 @@ export interface PortSpec {
 
 /** Where an entry came from in the fetched document. */
 export interface Provenance {
-  /** 1-based line of the cell, column block or list item that holds the value. */
+  /**
+   * 1-based line of the cell, column block or list item that holds the value; 0 in a catalog
+   * read back from catalog.json, which keeps no line numbers (catalog/canonical.ts).
+   */
   line: number;
   /** Column header (or block heading) the value was found under, when there is one. */
   column?: string | null;

@@ -103,10 +103,10 @@ test('a fresh directory becomes a git repository; one commit per state; identica
     assert.equal(await store.resolveRevision('cas', '2020-01-02'), second);
     assert.equal((await store.at('cas', first!))?.catalog.entries.length, 1);
     assert.deepEqual(await store.sources(), ['cas']);
-    // The catalog is pretty JSON so that `git log -p` reads line by line.
+    // One entry per line in catalog.json, so that `git log -p` shows the added endpoint as one line.
     assert.match(
       git(join(dir, 'snapshots'), 'show', '--format=', second!, '--', 'cas/catalog.json'),
-      /^\+\s+"value": "52\.174\.56\.180",$/m,
+      /^\+\s+\{"kind":"ip","value":"52\.174\.56\.180",.*\},$/m,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

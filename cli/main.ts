@@ -8,6 +8,7 @@ import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/model.js';
 import type { ChangeSet } from '../catalog/changes.js';
+import { parseStoredCatalog } from '../catalog/canonical.js';
 import { diffCatalogs } from '../catalog/diff.js';
 import { changedValues, documentContext, type DocumentContext } from '../catalog/document-context.js';
 import { decodeDocument } from '../parsers/decode.js';
@@ -60,9 +61,7 @@ async function loadDocumentArgument(
     const text = await readFile(target, 'utf8').catch(() => null);
     if (text) {
       try {
-        const parsed = JSON.parse(text) as Partial<Catalog>;
-        if (Array.isArray(parsed.entries) && parsed.shape && typeof parsed.format === 'string')
-          return { catalog: parsed as Catalog, text: null };
+        return { catalog: parseStoredCatalog(text), text: null };
       } catch {
         // Not a catalog: fall through and parse it as a document (a JSON feed).
       }

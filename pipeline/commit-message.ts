@@ -6,7 +6,7 @@
  * and trailers that `history` and tools can read back.
  */
 import type { Change, ChangedField, ChangeSet } from '../catalog/changes.js';
-import { describeNetAddresses, kindLabel, placeLabel } from '../catalog/messages.js';
+import { describeNetAddresses, describeRelabels, kindLabel, placeLabel } from '../catalog/messages.js';
 
 const SUBJECT_MAX = 120;
 
@@ -119,16 +119,24 @@ export function changeCommitMessage(
 ): string {
   const counts = countsLabel(changeSet.changes);
   let subject: string;
+  const relabels = describeRelabels(changeSet.relabels ?? []);
   if (changeSet.changes.length === 0 && notes.layout?.length) {
     const more = notes.layout.length > 1 ? ` (+${notes.layout.length - 1} more)` : '';
     subject = `${changeSet.source}: layout changed: ${notes.layout[0]}${more}`;
+  } else if (changeSet.changes.length === 0 && relabels.length) {
+    const more = relabels.length > 1 ? ` (+${relabels.length - 1} more)` : '';
+    subject = `${changeSet.source}: relabelled: ${relabels[0]}${more}`;
   } else {
     subject = `${changeSet.source}: ${counts}`;
     const only = changeSet.changes.length === 1 ? changeSet.changes[0] : undefined;
     if (only) subject += ` (${placeLabel(only)} ${only.value})`;
   }
   // changeSet.changes is already ordered action first (catalog/diff.ts).
-  const lines = [...noteLines(notes), ...changeLines(changeSet.changes)];
+  // Relabels change no address, but `export --region` filters on the new names: said, not alerted.
+  const relabelLines = relabels.length
+    ? ['Relabelled (no endpoint changed):', ...relabels.map((l) => `- ${l}`), '']
+    : [];
+  const lines = [...noteLines(notes), ...relabelLines, ...changeLines(changeSet.changes)];
   if (changeSet.summary.netAddresses && changeSet.changes.length)
     lines.push('', `Addresses: ${describeNetAddresses(changeSet.summary.netAddresses)}`);
   const body = lines.join('\n').trim();

@@ -52,7 +52,7 @@ interface RunPlan {
   changeSet: ChangeSet;
   assessment: HealthAssessment;
   decision: WithheldDecision;
-  /** A commit is due: endpoint changes, a layout change, or an accepted state to record. */
+  /** A commit is due: endpoint changes, a layout change, a relabel, or an accepted state to record. */
   commitNeeded: boolean;
 }
 
@@ -166,6 +166,8 @@ function assessStep(
   const commitNeeded =
     changeSet.changes.length > 0 ||
     assessment.layout.length > 0 ||
+    // A relabel moves no address but renames what `export --region` selects: recorded, not alerted.
+    (changeSet.relabels?.length ?? 0) > 0 ||
     // An accepted state is recorded whole, its layout too, even when no endpoint changed.
     (accept && serializeCatalog(committed) !== previous.catalogText);
   return { catalog, committed, changeSet, assessment, decision, commitNeeded };

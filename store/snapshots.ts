@@ -1,7 +1,7 @@
 /**
  * Snapshots: one folder per source under the snapshot directory, committed to git.
  *
- *   <snapshotDir>/<source>/catalog.json   canonical catalog (stable order, pretty JSON)
+ *   <snapshotDir>/<source>/catalog.json   canonical catalog (stable order, one entry per line)
  *   <snapshotDir>/<source>/document.<ext> the raw document as fetched
  *   <snapshotDir>/<source>/meta.json      where and how it was fetched (ETag, format, hash)
  *
@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Catalog } from '../catalog/model.js';
-import { serializeCatalog } from '../catalog/canonical.js';
+import { parseStoredCatalog, serializeCatalog } from '../catalog/canonical.js';
 import { StoreError, UsageError } from '../errors/index.js';
 import { GitRepo } from './git.js';
 
@@ -143,10 +143,11 @@ export class SnapshotStore {
     if (catalogText === null) return null;
     let catalog: Catalog;
     try {
-      catalog = JSON.parse(catalogText) as Catalog;
+      // Both the current form and older ones (pretty JSON with line numbers) are read.
+      catalog = parseStoredCatalog(catalogText);
     } catch (err) {
       throw new StoreError(
-        `${this.repoPath(source, 'catalog.json')} at ${rev} is not valid JSON: ${(err as Error).message}`,
+        `${this.repoPath(source, 'catalog.json')} at ${rev} is not a readable catalog: ${(err as Error).message}`,
         { cause: err },
       );
     }

@@ -420,3 +420,33 @@ test('an ENDPOINT_WATCH_NOW that is not an ISO time is a usage error: nothing ru
   assert.match(run.stderr, /ENDPOINT_WATCH_NOW="yesterday" is not an ISO 8601 time/);
   assert.deepEqual(p.commits(), []);
 });
+
+test('a pure relabel (US -> US1, EU -> EU1) commits once with its relabel lines and no alert; export follows it', {
+  timeout: 120_000,
+}, async (t) => {
+  const p = await project(t, 'relabel');
+  const old = page().replaceAll('| US1 |', '| US |').replaceAll('| EU1 |', '| EU |');
+  docs.set(p.path, reply.document(old));
+  assert.equal((await p.cli(at(0), 'run')).code, 0);
+  const posts = slack.delivered().length;
+
+  docs.set(p.path, reply.document(page()));
+  const run = await p.cli(at(1), 'run', '--json');
+  assert.equal(run.code, 0, run.stderr);
+  assert.equal(slack.delivered().length, posts, 'a relabel changes no address: no alert');
+  const [subject] = p.commits();
+  assert.match(subject!, /^cas: relabelled: region (?:EU is now EU1|US is now US1) .*\(\+1 more\)$/);
+  const body = p.git('log', '-1', '--format=%b');
+  assert.match(body, /Relabelled \(no endpoint changed\):/);
+  assert.match(body, /- region EU is now EU1/);
+  assert.match(body, /- region US is now US1/);
+
+  const us1 = await p.cli(at(1), 'export', '--format', 'ipv4', '--region', 'US1');
+  assert.equal(us1.code, 0, us1.stderr);
+  assert.match(us1.stdout, /^13\.91\.91\.243\/32$/m);
+  assert.doesNotMatch(us1.stdout, /52\.174\.56\.180/, 'EU1 is not US1');
+
+  // Unchanged since: nothing more to commit.
+  assert.equal((await p.cli(at(2), 'run')).code, 0);
+  assert.equal(p.commits().length, 2);
+});

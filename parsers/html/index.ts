@@ -31,6 +31,8 @@ import { isBlock, isElement, isSkipped, phrasingOf } from './phrasing.js';
 import { consecutiveRows, isRowElement, parseColumnHtml, rowGroupOf } from './rows.js';
 import { colonTail, endpointOnlyLines, listEntry } from '../markdown/lists.js';
 import { tableNode } from './tables.js';
+import { unreadWarnings } from '../markdown/tokens.js';
+import { resultWarnings, warning, type ParseWarning } from '../warnings.js';
 
 export const HTML_FORMAT = 'html';
 
@@ -50,8 +52,10 @@ interface WalkState {
   /** Paragraphs of the section so far (outside tables, rows and code), in document order. */
   prose: string[];
   entries: CatalogEntry[];
-  warnings: string[];
+  warnings: ParseWarning[];
   units: Unit[];
+  /** Open `<ul>` / `<ol>` lists, innermost last (see the markdown parser's lists). */
+  lists: { listed: boolean; mentions: ParseWarning[] }[];
 }
 
 function loadHtml(doc: TextDocument): cheerio.CheerioAPI {
@@ -102,9 +106,11 @@ function readParagraph(run: AnyNode[], state: WalkState): void {
   if (lines.length === 0) return;
   const above = state.prose.join('\n');
   const listed = endpointOnlyLines(lines);
+  const list = state.lists.at(-1);
   if (listed) {
     const ports = portsFromProse(above);
     for (const { token, line } of listed) state.entries.push(listEntry(token, line, state.section, ports));
+    if (list) list.listed = true;
   } else {
     for (const line of lines) {
       const tail = colonTail(line);
@@ -112,16 +118,30 @@ function readParagraph(run: AnyNode[], state: WalkState): void {
       const ports = portsFromProse(`${above}\n${line.full}`);
       for (const { token, line: at } of tail) state.entries.push(listEntry(token, at, state.section, ports));
     }
+    list?.mentions.push(...unreadWarnings(lines, 'in a list item among endpoint items'));
   }
   state.prose.push(lines.map((l) => l.full).join('\n'));
 }
 
 /** A `<pre>` block: an endpoint list when every line holds only endpoints; never prose (it is code). */
 function readCode(pre: Element, state: WalkState): void {
-  const listed = endpointOnlyLines(textLines(phrasingOf(pre.children), state.html, sameLine));
-  if (!listed) return;
+  const lines = textLines(phrasingOf(pre.children), state.html, sameLine);
+  const listed = endpointOnlyLines(lines, true);
+  if (!listed) {
+    state.warnings.push(...unreadWarnings(lines, 'in a code block that is not a list of endpoints only'));
+    return;
+  }
   const ports = portsFromProse(state.prose.join('\n'));
   for (const { token, line } of listed) state.entries.push(listEntry(token, line, state.section, ports));
+}
+
+/** A `<ul>` / `<ol>`: its items, and what items that list no endpoint name when others do. */
+function readList(list: Element, state: WalkState): void {
+  const open = { listed: false, mentions: [] };
+  state.lists.push(open);
+  walk(list.children, state);
+  state.lists.pop();
+  if (open.listed) state.warnings.push(...open.mentions);
 }
 
 function walk(nodes: readonly AnyNode[], state: WalkState): void {
@@ -152,6 +172,9 @@ function walk(nodes: readonly AnyNode[], state: WalkState): void {
     } else if (node.name === 'pre') {
       flush();
       readCode(node, state);
+    } else if (node.name === 'ul' || node.name === 'ol') {
+      flush();
+      readList(node, state);
     } else if (isBlock(node) || holdsBlock(node)) {
       flush();
       walk(node.children, state);
@@ -164,7 +187,15 @@ function walk(nodes: readonly AnyNode[], state: WalkState): void {
 
 export function parseHtml(doc: TextDocument): ParseResult {
   const $ = loadHtml(doc);
-  const state: WalkState = { html: doc.text, section: '', prose: [], entries: [], warnings: [], units: [] };
+  const state: WalkState = {
+    html: doc.text,
+    section: '',
+    prose: [],
+    entries: [],
+    warnings: [],
+    units: [],
+    lists: [],
+  };
   walk($.root()[0]?.children ?? [], state);
 
   state.units.sort((a, b) => a.line - b.line);
@@ -172,7 +203,10 @@ export function parseHtml(doc: TextDocument): ParseResult {
   if (state.entries.length === 0) {
     const title = $('title').first().text().replace(/\s+/g, ' ').trim();
     state.warnings.push(
-      `${doc.location}: no endpoint found in any table, row block or endpoint list${title ? ` (page title "${title}")` : ''}`,
+      warning(
+        'other',
+        `${doc.location}: no endpoint found in any table, row block or endpoint list${title ? ` (page title "${title}")` : ''}`,
+      ),
     );
   }
   return {
@@ -184,7 +218,7 @@ export function parseHtml(doc: TextDocument): ParseResult {
       columns: state.units.map((u) => u.headers),
       entriesPerSection: {},
     },
-    warnings: state.warnings,
+    ...resultWarnings(state.warnings),
   };
 }
 

@@ -20,7 +20,8 @@ import type { CatalogEntry } from '../../catalog/model.js';
 import { copyPorts, parsePorts, portsFromProse } from '../../catalog/ports.js';
 import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
 import { joinRegion, regionLabel } from './region.js';
-import { leadingLabel, tokenWarnings, tokensOf, type LineTokens } from './tokens.js';
+import { leadingLabel, tokenWarnings, tokensOf, unreadWarnings, type LineTokens } from './tokens.js';
+import type { ParseWarning } from '../warnings.js';
 
 const PORT_HEADER = /\bports?\b|\bport\(s\)/i;
 const PROSE_HEADER = /^(?:notes?|description|purpose|comments?|details|remarks?)$/i;
@@ -36,7 +37,7 @@ export interface TableContext {
 
 export interface TableResult {
   entries: CatalogEntry[];
-  warnings: string[];
+  warnings: ParseWarning[];
   headers: string[];
   /** Data rows. */
   rows: number;
@@ -71,7 +72,7 @@ export function readTable(table: Table, ctx: TableContext): TableResult {
   }
 
   const entries: CatalogEntry[] = [];
-  const warnings: string[] = [];
+  const warnings: ParseWarning[] = [];
   dataRows.forEach((row, r) => {
     const rowCells = cells[r] ?? [];
     const rowLine = map(row.position?.start.line ?? 1);
@@ -79,8 +80,13 @@ export function readTable(table: Table, ctx: TableContext): TableResult {
     const rowRegion = labelColumn === 0 ? regionLabel(labelText(rowCells[0] ?? [])) : null;
     const ports = sectionPorts ?? parsePorts((rowCells[portColumn] ?? []).map((l) => l.full).join('\n'));
     for (let c = 0; c < rowCells.length; c += 1) {
-      if (c === labelColumn || c === portColumn || PROSE_HEADER.test(headers[c] ?? '')) continue;
       const column = columnNames[c] ?? null;
+      if (c === portColumn) continue;
+      // Labels and prose are not read for endpoints; what looks like one there is said.
+      if (c === labelColumn || PROSE_HEADER.test(headers[c] ?? '')) {
+        warnings.push(...unreadWarnings(rowCells[c] ?? [], `in column "${column ?? `#${c + 1}`}"`));
+        continue;
+      }
       let cellLabel: string | null = null;
       for (const line of rowCells[c] ?? []) {
         let found: LineTokens | null = null;

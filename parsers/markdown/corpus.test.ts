@@ -16,6 +16,7 @@ import { buildCatalog } from '../../catalog/canonical.js';
 import { diffCatalogs } from '../../catalog/diff.js';
 import { formatPorts } from '../../catalog/ports.js';
 import { markdownParser } from './index.js';
+import { isRegionLike } from './region.js';
 
 const CAS_DIR = fileURLToPath(new URL('../../../shared/corpus/cas-network-requirements/', import.meta.url));
 const M365_DIR = fileURLToPath(new URL('../../../shared/corpus/m365-learn-identify-endpoints/', import.meta.url));
@@ -192,6 +193,23 @@ test('CAS: the portal host list in a code block keeps every line, its URL line i
   }
   // Versions 046-197 have the list; 046-167 write its first host as a URL.
   assert.equal(versionsWithList, 152);
+});
+
+test('CAS: every region of every version is a data-center or cloud-region label, never a row name', {
+  skip: casFiles.length === 0 && 'shared corpus absent',
+}, () => {
+  const regions = new Set<string>();
+  const groups = new Set<string>();
+  for (const file of casFiles) {
+    for (const e of parse(CAS_DIR, file).entries) {
+      if (e.region) regions.add(e.region);
+      if (e.group) groups.add(e.group);
+    }
+  }
+  for (const region of regions) assert.ok(isRegionLike(region), `region "${region}"`);
+  assert.ok(regions.has('US1') && regions.has('Gov US1') && regions.has('West US 2'), [...regions].join(', '));
+  // The reverse-proxy rows of 121-197 are named by what they are for.
+  assert.deepEqual([...groups].sort(), ['Access controls', 'SAML proxy', 'Session controls']);
 });
 
 test('CAS: the 2017 versions without tables list their bare IP lines', {

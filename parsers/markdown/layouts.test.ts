@@ -74,6 +74,8 @@ test('endpoint lists outside tables: bare IP lines, CIDR list, colon tail, code 
   check('endpoint-lists'));
 test('host patterns (*x, x*, #-x, host(range)) catalogued; URL line kept in a host list; what is not read is warned', () =>
   check('patterns'));
+test('row labels: numbers are no region, purposes and names are the group, in-cell regions stay regions', () =>
+  check('row-labels'));
 test('DocFX rows between pipe tables: markdown in columns, labels, sources, notes, links ignored, sections from headings', () =>
   check('docfx-blocks'));
 test('DocFX rows with HTML in indented columns (<b>, <br>, <a href>, <u>)', () => check('docfx-html'));

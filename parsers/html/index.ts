@@ -21,7 +21,6 @@
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { CatalogEntry, ParseResult } from '../../catalog/model.js';
-import { portsFromProse } from '../../catalog/ports.js';
 import { ParseError, errorMessage } from '../../errors/index.js';
 import { readRowGroup } from '../markdown/docfx.js';
 import { plainText, textLines, type LineMap } from '../markdown/inline.js';
@@ -32,6 +31,7 @@ import { consecutiveRows, isRowElement, parseColumnHtml, rowGroupOf } from './ro
 import { colonTail, endpointOnlyLines, listEntry } from '../markdown/lists.js';
 import { tableNode } from './tables.js';
 import { unreadWarnings } from '../markdown/tokens.js';
+import { SectionProse } from '../markdown/prose.js';
 import { resultWarnings, warning, type ParseWarning } from '../warnings.js';
 
 export const HTML_FORMAT = 'html';
@@ -50,7 +50,7 @@ interface WalkState {
   html: string;
   section: string;
   /** Paragraphs of the section so far (outside tables, rows and code), in document order. */
-  prose: string[];
+  prose: SectionProse;
   entries: CatalogEntry[];
   warnings: ParseWarning[];
   units: Unit[];
@@ -75,7 +75,7 @@ function readTableElement(table: Element, state: WalkState): void {
     source: state.html,
     map: sameLine,
     section: state.section,
-    prose: state.prose.join('\n'),
+    introPorts: state.prose.ports(),
   });
   state.entries.push(...result.entries);
   state.warnings.push(...result.warnings);
@@ -104,23 +104,22 @@ function holdsBlock(element: Element): boolean {
 function readParagraph(run: AnyNode[], state: WalkState): void {
   const lines = textLines(phrasingOf(run), state.html, sameLine);
   if (lines.length === 0) return;
-  const above = state.prose.join('\n');
   const listed = endpointOnlyLines(lines);
   const list = state.lists.at(-1);
   if (listed) {
-    const ports = portsFromProse(above);
+    const ports = state.prose.ports();
     for (const { token, line } of listed) state.entries.push(listEntry(token, line, state.section, ports));
     if (list) list.listed = true;
   } else {
     for (const line of lines) {
       const tail = colonTail(line);
       if (!tail) continue;
-      const ports = portsFromProse(`${above}\n${line.full}`);
+      const ports = state.prose.ports(line.full);
       for (const { token, line: at } of tail) state.entries.push(listEntry(token, at, state.section, ports));
     }
     list?.mentions.push(...unreadWarnings(lines, 'in a list item among endpoint items'));
   }
-  state.prose.push(lines.map((l) => l.full).join('\n'));
+  state.prose.add(lines.map((l) => l.full).join('\n'));
 }
 
 /** A `<pre>` block: an endpoint list when every line holds only endpoints; never prose (it is code). */
@@ -131,7 +130,7 @@ function readCode(pre: Element, state: WalkState): void {
     state.warnings.push(...unreadWarnings(lines, 'in a code block that is not a list of endpoints only'));
     return;
   }
-  const ports = portsFromProse(state.prose.join('\n'));
+  const ports = state.prose.ports();
   for (const { token, line } of listed) state.entries.push(listEntry(token, line, state.section, ports));
 }
 
@@ -165,7 +164,7 @@ function walk(nodes: readonly AnyNode[], state: WalkState): void {
     } else if (HEADING.test(node.name)) {
       flush();
       state.section = headingText(node, state.html);
-      state.prose = [];
+      state.prose.reset();
     } else if (node.name === 'table') {
       flush();
       readTableElement(node, state);
@@ -190,7 +189,7 @@ export function parseHtml(doc: TextDocument): ParseResult {
   const state: WalkState = {
     html: doc.text,
     section: '',
-    prose: [],
+    prose: new SectionProse(),
     entries: [],
     warnings: [],
     units: [],

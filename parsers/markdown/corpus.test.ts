@@ -212,6 +212,22 @@ test('CAS: every region of every version is a data-center or cloud-region label,
   assert.deepEqual([...groups].sort(), ['Access controls', 'SAML proxy', 'Session controls']);
 });
 
+test('CAS: the DNS sentence of the log collector section does not reach the blob storage URLs', {
+  skip: casFiles.length === 0 && 'shared corpus absent',
+}, () => {
+  // From 115 on, "... on port 443 and access to port 53 (DNS services)" sits two list items
+  // above the table introduced by "... Azure blob storage on port 443:".
+  let urls = 0;
+  for (const file of casFiles.filter((f) => f >= '115')) {
+    for (const e of parse(CAS_DIR, file).entries) {
+      if (e.section !== 'Log collector' || e.kind !== 'url') continue;
+      urls += 1;
+      assert.equal(formatPorts(e.ports), 'port 443', `${file}: ${e.value}`);
+    }
+  }
+  assert.ok(urls >= 83 * 6, `${urls} URLs`);
+});
+
 test('CAS: the 2017 versions without tables list their bare IP lines', {
   skip: casFiles.length === 0 && 'shared corpus absent',
 }, () => {

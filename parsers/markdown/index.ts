@@ -17,7 +17,6 @@
  */
 import type { Nodes } from 'mdast';
 import type { CatalogEntry, ParseResult } from '../../catalog/model.js';
-import { portsFromProse } from '../../catalog/ports.js';
 import type { DocumentParser, TextDocument } from '../types.js';
 import { plainText, textLines, type LineMap } from './inline.js';
 import { prepareDocument } from './prepare.js';
@@ -26,6 +25,7 @@ import { readTable } from './tables.js';
 import { readRowGroup } from './docfx.js';
 import { colonTail, endpointOnlyLines, listEntry } from './lists.js';
 import { unreadWarnings } from './tokens.js';
+import { SectionProse } from './prose.js';
 import { resultWarnings, warning, type ParseWarning } from '../warnings.js';
 
 export const MARKDOWN_FORMAT = 'markdown';
@@ -49,17 +49,17 @@ export function parseMarkdown(doc: TextDocument): ParseResult {
   /** Open lists, innermost last: whether one of its items lists endpoints, and what the others mention. */
   const lists: { listed: boolean; mentions: ParseWarning[] }[] = [];
   let section = '';
-  let prose: string[] = [];
+  const prose = new SectionProse();
 
   const walk = (node: Nodes): void => {
     switch (node.type) {
       case 'heading':
         section = plainText(node, source, map);
-        prose = [];
+        prose.reset();
         headings.push({ line: map(node.position?.start.line ?? 1), text: section });
         return;
       case 'table': {
-        const result = readTable(node, { source, map, section, prose: prose.join('\n') });
+        const result = readTable(node, { source, map, section, introPorts: prose.ports() });
         entries.push(...result.entries);
         warnings.push(...result.warnings);
         if (result.entries.length) units.push({ line: result.line, headers: result.headers, rows: result.rows });
@@ -77,12 +77,10 @@ export function parseMarkdown(doc: TextDocument): ParseResult {
       case 'paragraph':
       case 'code': {
         const lines = textLines(node, source, map);
-        // The prose above is only read when the block lists endpoints: most blocks are prose.
-        const above = () => prose.join('\n');
         const listed = endpointOnlyLines(lines, node.type === 'code');
         const list = lists.at(-1);
         if (listed) {
-          const ports = portsFromProse(above());
+          const ports = prose.ports();
           for (const { token, line } of listed) entries.push(listEntry(token, line, section, ports));
           if (list) list.listed = true;
         } else if (node.type === 'code') {
@@ -92,16 +90,16 @@ export function parseMarkdown(doc: TextDocument): ParseResult {
           for (const line of lines) {
             const tail = colonTail(line);
             if (!tail) continue;
-            const ports = portsFromProse(`${above()}\n${line.full}`);
+            const ports = prose.ports(line.full);
             for (const { token, line: at } of tail) entries.push(listEntry(token, at, section, ports));
           }
           list?.mentions.push(...unreadWarnings(lines, 'in a list item among endpoint items'));
         }
-        if (node.type === 'paragraph') prose.push(lines.map((l) => l.full).join('\n'));
+        if (node.type === 'paragraph') prose.add(lines.map((l) => l.full).join('\n'));
         return;
       }
       case 'html':
-        prose.push(plainText(node, source, map));
+        prose.add(plainText(node, source, map));
         return;
       default:
         if ('children' in node) for (const child of node.children as Nodes[]) walk(child);

@@ -76,6 +76,8 @@ test('host patterns (*x, x*, #-x, host(range)) catalogued; URL line kept in a ho
   check('patterns'));
 test('row labels: numbers are no region, purposes and names are the group, in-cell regions stay regions', () =>
   check('row-labels'));
+test('ports from prose: the nearest statement above a block, never a union with earlier ones', () =>
+  check('prose-ports'));
 test('DocFX rows between pipe tables: markdown in columns, labels, sources, notes, links ignored, sections from headings', () =>
   check('docfx-blocks'));
 test('DocFX rows with HTML in indented columns (<b>, <br>, <a href>, <u>)', () => check('docfx-html'));

@@ -13,13 +13,13 @@
  *    any other label ("**Session controls**", a purpose) names the row: its group. An in-cell
  *    label is a region when it names one ("Australia Southeast"), else part of the group;
  *  - a "Port(s)" column gives the ports of its row; without one, the ports are those stated in
- *    the prose of the table's section above it ("add **outbound port 443** for ...");
+ *    the prose that introduces the table ("add **outbound port 443** for ...", see prose.ts);
  *  - description-like columns (Purpose, Notes, ...) are prose, never endpoints;
  *  - every other column is an address column.
  */
 import type { Table } from 'mdast';
-import type { CatalogEntry } from '../../catalog/model.js';
-import { copyPorts, parsePorts, portsFromProse } from '../../catalog/ports.js';
+import type { CatalogEntry, PortSpec } from '../../catalog/model.js';
+import { copyPorts, parsePorts } from '../../catalog/ports.js';
 import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
 import { groupKeyOf } from '../../catalog/canonical.js';
 import { isRegionLike, joinRegion, readRowLabel } from './region.js';
@@ -34,8 +34,8 @@ export interface TableContext {
   source: string;
   map: LineMap;
   section: string;
-  /** Prose of the section above the table. */
-  prose: string;
+  /** Ports the prose that introduces the table states (prose.ts); a Port(s) column wins. */
+  introPorts: PortSpec;
 }
 
 export interface TableResult {
@@ -69,7 +69,7 @@ export function readTable(table: Table, ctx: TableContext): TableResult {
     cells.some((row) => (row[c] ?? []).some((l) => tokensOf(l.masked).tokens.length > 0));
   const labelColumns = new Set<number>();
   for (let c = 0; c < width - 1 && c !== portColumn && !hasEndpoint(c); c += 1) labelColumns.add(c);
-  const sectionPorts = portColumn >= 0 ? null : portsFromProse(ctx.prose);
+  const sectionPorts = portColumn >= 0 ? null : ctx.introPorts;
 
   // An empty header over a column that continues a list is read as the header to its left.
   const columnNames: (string | null)[] = [];

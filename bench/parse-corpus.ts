@@ -9,7 +9,8 @@
  * collection included, wherever it falls): memory is not sampled inside it, since reading the
  * RSS after each version took 60-390 ms over the corpus in a timed run. Each line reports the
  * process's peak RSS so far (maxRSS) instead.
- * Target: the whole CAS corpus (197 versions, 3.2 MB) in under 2 s on one core.
+ * Markdown is parsed by remark-parse (GFM tables) as it is, with no shortcut: about 15 ms a
+ * version, which only a backfill of years of history notices.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';

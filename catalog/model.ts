@@ -101,6 +101,19 @@ export interface FeedSerial {
   value: string;
 }
 
+/**
+ * What a warning is about:
+ *  - `uncatalogued`: a token in a table, row block or endpoint list that looks like an IP, CIDR
+ *    or host name and is not in the catalog ("portal</>.example</>.com", a host in a Notes
+ *    column, a host in a code block that is not a list of endpoints only);
+ *  - `recovered`: an address read out of a piece with stray characters around it
+ *    ("13.64.16.132m"): it is in the catalog, but worth a look;
+ *  - `other`: anything else (a row block left open, a page with no endpoint, a malformed cell).
+ */
+export type WarningKind = 'uncatalogued' | 'recovered' | 'other';
+
+export type WarningCounts = Record<WarningKind, number>;
+
 /** Output of a parser: entries in document order plus the shape and anything worth a warning. */
 export interface ParseResult {
   entries: CatalogEntry[];
@@ -109,6 +122,8 @@ export interface ParseResult {
   warnings: string[];
   /** The feed's own serial (AWS `syncToken`, Azure `changeNumber`, ...); absent when it states none. */
   serial?: FeedSerial;
+  /** How many of `warnings` are of each kind; absent from parsers that do not sort theirs. */
+  warningCounts?: WarningCounts;
 }
 
 export function emptyPorts(): PortSpec {

@@ -4,8 +4,11 @@
  * Canonical means: the same endpoint written two ways compares equal, so re-formatting a
  * document is never reported as a change.
  *   - IP: ipaddr.js form; a single address never carries /32 or /128; IPv6 compressed, lower case.
- *   - host: lower case, no trailing dot, `\*.` unescaped to `*.`, HTML entities decoded,
- *     `<tenant>`-style placeholders kept, internationalised names in their ASCII (punycode) form.
+ *   - host: lower case, no trailing dot, `\*` unescaped to `*`, HTML entities decoded,
+ *     internationalised names in their ASCII (punycode) form. Patterns are kept as written:
+ *     a star anywhere in a label but the last (`*.x`, `*excel.x`, `name*.x`), a `<tenant>`-style
+ *     placeholder, and a `#` standing for a number (`#-courier.push.apple.com`);
+ *     lookup/hosts.ts says what each matches.
  *   - URL: WHATWG URL serialisation (lower-case scheme and host, default port dropped).
  */
 import ipaddr from 'ipaddr.js';
@@ -41,10 +44,24 @@ const IPV4_RE = /^\d{1,3}(?:\.\d{1,3}){3}(?:\/\d{1,2})?$/;
 const IPV6_RE = /^[0-9a-f:]*:[0-9a-f:.]*(?:\/\d{1,3})?$/i;
 /**
  * A label: letters, digits, hyphens; a placeholder like <tenant> or {tenant}, alone or with a
- * hyphenated suffix (`<tenant>-my.sharepoint.com`); or a leading '*'.
+ * hyphenated suffix (`<tenant>-my.sharepoint.com`); or a pattern label, in which `*` (any run
+ * of characters) and `#` (a number) stand where letters would (`*`, `*excel`, `name*`,
+ * `#-courier`). PATTERN_LABEL is checked further by patternLabelOk.
  */
-const HOST_LABEL = String.raw`(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|(?:<[a-z0-9_-]+>|\{[a-z0-9_-]+\})(?:-[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)?|\*)`;
+const HOST_LABEL = String.raw`(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?|(?:<[a-z0-9_-]+>|\{[a-z0-9_-]+\})(?:-[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)?|[a-z0-9-]{0,62}[*#][a-z0-9*#-]{0,62})`;
 const HOST_RE = new RegExp(String.raw`^${HOST_LABEL}(?:\.${HOST_LABEL})*\.(?:[a-z]{2,63}|xn--[a-z0-9-]{1,59})$`, 'i');
+/**
+ * A label with `*` or `#` in it: no two stars in a row (`**x` is markdown emphasis left over,
+ * not a wildcard), no hyphen at either end (as in any label), and a `#` only as a whole label
+ * or set off by a hyphen (`#-courier`, `courier-#`), so that `#1` or `a#b` is not taken for a
+ * number.
+ */
+function patternLabelOk(label: string): boolean {
+  if (!/[*#]/.test(label)) return true;
+  if (label.includes('**') || label.startsWith('-') || label.endsWith('-')) return false;
+  // Each `#` has a hyphen, the label's start or its end on both sides.
+  return !label.replace(/(?<=^|-)#(?=-|$)/g, '').includes('#');
+}
 /** File names that look like hosts but are not ("network-requirements.md", "setup.ps1"). */
 const FILE_EXTENSIONS = new Set([
   'md',
@@ -111,9 +128,7 @@ export function canonicalHost(token: string): string | null {
   const lower = text.toLowerCase();
   const tld = lower.slice(lower.lastIndexOf('.') + 1);
   if (FILE_EXTENSIONS.has(tld)) return null;
-  // A '*' is only meaningful as the whole first label.
-  if (lower.indexOf('*') > 0) return null;
-  if (/^\*[^.]/.test(lower)) return null;
+  if (!lower.split('.').every(patternLabelOk)) return null;
   return lower;
 }
 

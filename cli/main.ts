@@ -3,17 +3,13 @@
  * errors to exit codes (cli/exit-codes.ts). Human output goes to stdout, errors to stderr;
  * `--json` prints one JSON document on stdout for scripts.
  */
-import { Command, CommanderError, Option } from 'commander';
-import { readFile } from 'node:fs/promises';
+import { Command, CommanderError } from 'commander';
 import { resolve } from 'node:path';
 import type { Catalog } from '../catalog/model.js';
 import type { ChangeSet } from '../catalog/changes.js';
-import { parseStoredCatalog } from '../catalog/canonical.js';
 import { diffCatalogs } from '../catalog/diff.js';
 import { changedValues, documentContext, type DocumentContext } from '../catalog/document-context.js';
 import { decodeDocument } from '../parsers/decode.js';
-import { fetcherFor } from '../ingest/registry.js';
-import { parsers } from '../parsers/registry.js';
 import { parseDocument } from '../parsers/parse-document.js';
 import { runSources, type RunReport, type SourceRunResult } from '../pipeline/run.js';
 import { clockFromEnv } from '../pipeline/clock.js';
@@ -30,7 +26,8 @@ import { buildNotifiers, pipelineContext, readConfig, sourceSpecs } from './cont
 import { registerHistoryCommands } from './history-commands.js';
 import { registerCatalogCommands } from './catalog-commands.js';
 import { registerServeCommand } from './serve-command.js';
-import { printCatalogTo, printChangeSet } from './print.js';
+import { printChangeSet } from './print.js';
+import { readDocumentArgument, registerParseCommand } from './parse-command.js';
 
 /** How long `run` waits, by default, for a `watch` run (or another run) holding the snapshot lock. */
 const DEFAULT_LOCK_WAIT_SECONDS = 120;
@@ -55,27 +52,12 @@ async function loadDocumentArgument(
   location: string,
   format?: string,
 ): Promise<{ catalog: Catalog; text: string | null }> {
-  const isUrl = /^[a-z][a-z0-9+.-]*:\/\//i.test(location);
-  const target = isUrl ? location : resolve(io.cwd, location);
-  if (!isUrl && /\.json$/i.test(target)) {
-    const text = await readFile(target, 'utf8').catch(() => null);
-    if (text) {
-      try {
-        return { catalog: parseStoredCatalog(text), text: null };
-      } catch {
-        // Not a catalog: fall through and parse it as a document (a JSON feed).
-      }
-    }
-  }
-  const outcome = await fetcherFor(target).fetch(target, { timeoutMs: 30_000, retries: 1 });
-  if (outcome.status !== 'fetched')
-    throw new EndpointWatchError('FETCH', `${location}: server answered 304 to an unconditional request`);
-  const name =
-    location
-      .split(/[\\/]/)
-      .pop()
-      ?.replace(/\.[a-z]+$/i, '') || 'document';
-  return { catalog: parseDocument(name, outcome.document, format), text: decodeDocument(outcome.document.body) };
+  const argument = await readDocumentArgument(io, location);
+  if ('catalog' in argument) return { catalog: argument.catalog, text: null };
+  return {
+    catalog: parseDocument(argument.name, argument.document, format),
+    text: decodeDocument(argument.document.body),
+  };
 }
 
 function describeResult(result: SourceRunResult): string {
@@ -158,23 +140,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout.write(s), writeErr: (s) => io.stderr.write(s) });
 
-  program
-    .command('parse')
-    .description('parse a document (file or URL) and print its endpoints')
-    .argument('<document>', 'file path or http(s) URL')
-    .option('--json', 'print {"entries": [...]} as JSON')
-    .addOption(new Option('--format <id>', 'parser to use instead of detecting it').choices([...parsers.keys()]))
-    .action(async (document: string, opts: { json?: boolean; format?: string }) => {
-      const catalog = await loadCatalogArgument(io, document, opts.format);
-      if (opts.json)
-        writeJson(io.stdout, {
-          source: catalog.source,
-          format: catalog.format,
-          entries: catalog.entries,
-          shape: catalog.shape,
-        });
-      else printCatalogTo(io, catalog);
-    });
+  registerParseCommand(program, io);
 
   program
     .command('diff')

@@ -243,3 +243,36 @@ test('pac with --aggregate and with nothing catalogued is still a valid script',
   const empty: ExportEntry[] = [];
   assert.equal(loadPac(renderExport('pac', empty))('https://a.example/', 'a.example'), DEFAULT_PAC_FALLBACK);
 });
+
+test('star patterns and # numbers: fqdn keeps globs as written, fqdn-exact leaves them out, edl-url and pac cover them', () => {
+  const apps = selectEntries([
+    catalog(
+      [
+        entry('*excel.officeapps.live.com', { region: null }),
+        entry('name*.media.example.com', { region: null }),
+        entry('#-courier.push.apple.com', { region: null }),
+        entry('feedback.push.apple.com', { region: null }),
+      ],
+      'apps',
+    ),
+  ]);
+  assert.equal(
+    renderExport('fqdn', apps),
+    '*.push.apple.com\n*excel.officeapps.live.com\nfeedback.push.apple.com\nname*.media.example.com\n',
+  );
+  assert.equal(renderExport('fqdn-exact', apps), 'feedback.push.apple.com\n');
+  // PAN-OS reads `*` as whole labels only: the wildcard that covers each pattern.
+  assert.equal(
+    renderExport('edl-url', apps),
+    '*.media.example.com\n*.officeapps.live.com\n*.push.apple.com\nfeedback.push.apple.com\n',
+  );
+  const find = loadPac(renderExport('pac', apps));
+  const direct = (host: string) => find(`https://${host}/`, host);
+  assert.equal(direct('xyzexcel.officeapps.live.com'), 'DIRECT');
+  assert.equal(direct('name3.media.example.com'), 'DIRECT');
+  assert.equal(direct('7-courier.push.apple.com'), 'DIRECT');
+  assert.equal(direct('word.officeapps.live.com'), DEFAULT_PAC_FALLBACK);
+  assert.equal(direct('other.media.example.com'), DEFAULT_PAC_FALLBACK);
+  // Without globs the script is the one it always was: no shExpMatch loop.
+  assert.ok(!renderExport('pac', all).includes('shExpMatch'));
+});

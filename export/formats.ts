@@ -8,28 +8,31 @@
  *
  *   cidr        every IP entry as a CIDR with explicit prefix (/32, /128 included), IPv4 then IPv6
  *   ipv4, ipv6  the same, one family
- *   fqdn        host names incl. wildcards (`*.office.com`), from fqdn AND url entries
- *   fqdn-exact  the same without wildcards and placeholder hosts
+ *   fqdn        host names incl. wildcards as written (`*.office.com`, `*excel.office.com`),
+ *               from fqdn AND url entries
+ *   fqdn-exact  the same without any pattern (wildcards, placeholders, `#` numbers)
  *   csv         RFC 4180 table, one row per entry
  *   json        array of entries
  *   edl         Palo Alto external dynamic list of type IP ADDRESS (= cidr): PAN-OS wants one
  *               type per list, and an IP list is what a security rule's address match uses
  *   edl-url     Palo Alto external dynamic list of type URL: host names, wildcards as `*.x`
- *               (PAN-OS `*` matches one or more labels, like Microsoft's `*.`)
+ *               (PAN-OS `*` matches one or more labels, like Microsoft's `*.`, and no part of
+ *               one: `*excel.office.com` is written as `*.office.com`, which covers it)
  *   pac         proxy auto-config sending catalogued hosts and IPv4 ranges DIRECT
  *
  * IP values are written as the network they cover: "10.1.2.3/24" is exported as "10.1.2.0/24"
  * (catalog/address-space.ts). `aggregate: true` (only for the IP formats and pac) merges
  * adjacent and contained ranges without changing the covered space. Host lists write a
- * placeholder host (`<tenant>.sharepoint.com`) as the wildcard that covers it
- * (`*.sharepoint.com`, see lookup/hosts.ts listableHost), since no list format can say "one label".
+ * placeholder host (`<tenant>.sharepoint.com`, `#-courier.push.apple.com`) as the wildcard that
+ * covers it (`*.sharepoint.com`, see lookup/hosts.ts listableHost), since no list format can
+ * say "one label"; pac matches other stars as the globs they are (shExpMatch).
  */
 import { aggregate, cidrNotation, tryRangeOf } from '../catalog/address-space.js';
 import { compareIpValues } from '../catalog/address-diff.js';
 import { formatPorts, isEmptyPorts } from '../catalog/ports.js';
 import { compareEntries, entryKey } from '../catalog/canonical.js';
 import { UsageError } from '../errors/index.js';
-import { hostOfEntry, isHostPattern, listableHost } from '../lookup/hosts.js';
+import { hostOfEntry, isDomainWildcard, isHostPattern, listableHost } from '../lookup/hosts.js';
 import type { ExportEntry } from './select.js';
 import { renderPac } from './pac.js';
 
@@ -83,17 +86,24 @@ export function cidrList(
   return [...new Set(canonical.map(cidrNotation))].sort(compareIpValues);
 }
 
-/** Host names for lists, sorted and de-duplicated; `exactOnly` leaves wildcards and placeholders out. */
-export function hostList(entries: readonly ExportEntry[], exactOnly: boolean): string[] {
+/**
+ * How a host list writes patterns: `exact` leaves every pattern out; `globs` keeps stars as
+ * written (`*excel.x`, a glob to a reader of `*`); `wildcards` writes every pattern as the `*.x`
+ * that covers it. Placeholders (`<tenant>`, `#`) become that `*.x` in both (lookup/hosts.ts).
+ */
+export type HostListMode = 'exact' | 'globs' | 'wildcards';
+
+/** Host names for lists, sorted and de-duplicated, patterns written as `mode` says. */
+export function hostList(entries: readonly ExportEntry[], mode: HostListMode): string[] {
   const hosts = new Set<string>();
   for (const e of entries) {
     const host = hostOfEntry(e);
     if (!host) continue;
-    if (exactOnly) {
+    if (mode === 'exact') {
       if (!isHostPattern(host)) hosts.add(host);
       continue;
     }
-    const listable = listableHost(host);
+    const listable = listableHost(host, mode === 'globs');
     if (listable) hosts.add(listable);
   }
   return [...hosts].sort(byCodeUnits);
@@ -216,11 +226,11 @@ const FORMATS: ExportFormat[] = [
   },
   {
     id: 'fqdn',
-    description: 'host names, wildcards included (*.example.com), one per line',
+    description: 'host names, wildcards included as written (*.example.com, *x.example.com), one per line',
     aggregates: false,
     render: (entries, options) => {
       refuseAggregate('fqdn', options);
-      return lines(hostList(entries, false));
+      return lines(hostList(entries, 'globs'));
     },
   },
   {
@@ -229,7 +239,7 @@ const FORMATS: ExportFormat[] = [
     aggregates: false,
     render: (entries, options) => {
       refuseAggregate('fqdn-exact', options);
-      return lines(hostList(entries, true));
+      return lines(hostList(entries, 'exact'));
     },
   },
   {
@@ -262,7 +272,7 @@ const FORMATS: ExportFormat[] = [
     aggregates: false,
     render: (entries, options) => {
       refuseAggregate('edl-url', options);
-      return lines(hostList(entries, false));
+      return lines(hostList(entries, 'wildcards'));
     },
   },
   {
@@ -271,8 +281,9 @@ const FORMATS: ExportFormat[] = [
     aggregates: true,
     render: (entries, options = {}) =>
       renderPac({
-        exactHosts: hostList(entries, true),
-        wildcardHosts: hostList(entries, false).filter((h) => h.startsWith('*.')),
+        exactHosts: hostList(entries, 'exact'),
+        wildcardHosts: hostList(entries, 'globs').filter(isDomainWildcard),
+        globHosts: hostList(entries, 'globs').filter((h) => isHostPattern(h) && !isDomainWildcard(h)),
         ipv4Cidrs: cidrList(entries, options, 'ipv4'),
         fallback: options.pacFallback ?? DEFAULT_PAC_FALLBACK,
         sources: [...new Set(entries.map((e) => e.source))].sort(byCodeUnits),

@@ -131,3 +131,38 @@ test('host matching rules on their own', () => {
   assert.equal(listableHost('<tenant>-my.sharepoint.com'), '*.sharepoint.com');
   assert.equal(listableHost('Outlook.office.com.'), 'outlook.office.com');
 });
+
+test('star patterns are globs, # is a number: lookup matches them as such', () => {
+  const apps: LookupCatalog = {
+    source: 'apps',
+    catalog: catalog(
+      [
+        entry('*excel.officeapps.live.com', { region: null }),
+        entry('name*.media.example.com', { region: null }),
+        entry('#-courier.push.apple.com', { region: null }),
+      ],
+      'apps',
+    ),
+  };
+  const found = (value: string) => lookupValue(value, [apps]).map((m) => m.value);
+  assert.deepEqual(found('xyzexcel.officeapps.live.com'), ['*excel.officeapps.live.com']);
+  assert.deepEqual(found('excel.officeapps.live.com'), ['*excel.officeapps.live.com']);
+  assert.deepEqual(found('a.b-excel.officeapps.live.com'), ['*excel.officeapps.live.com']);
+  assert.deepEqual(found('word.officeapps.live.com'), []);
+  assert.deepEqual(found('excel.officeapps.live.com.evil.example'), []);
+  assert.deepEqual(found('name07.media.example.com'), ['name*.media.example.com']);
+  assert.deepEqual(found('other.media.example.com'), []);
+  assert.deepEqual(found('12-courier.push.apple.com'), ['#-courier.push.apple.com']);
+  assert.deepEqual(found('x-courier.push.apple.com'), []);
+  // A pattern looked up: covered by itself, and by a broader glob only.
+  assert.deepEqual(found('*excel.officeapps.live.com'), ['*excel.officeapps.live.com']);
+  assert.deepEqual(found('*.officeapps.live.com'), []);
+  assert.ok(hostMatches('*.live.com', '*excel.officeapps.live.com'));
+  assert.equal(hostMatches('*excel.officeapps.live.com', '*.officeapps.live.com'), false);
+  assert.ok(isHostPattern('name*.media.example.com'));
+  assert.ok(isHostPattern('#-courier.push.apple.com'));
+  assert.equal(listableHost('*excel.officeapps.live.com'), '*.officeapps.live.com');
+  assert.equal(listableHost('*excel.officeapps.live.com', true), '*excel.officeapps.live.com');
+  assert.equal(listableHost('#-courier.push.apple.com', true), '*.push.apple.com');
+  assert.equal(listableHost('*.com', true), null);
+});

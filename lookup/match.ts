@@ -6,8 +6,9 @@
  *   - a CIDR matches the IP entries that contain the WHOLE CIDR (13.64.0.0/25 is covered by a
  *     listed 13.64.0.0/24; 13.64.0.0/23 is not). Host bits are ignored (10.1.2.3/24 = 10.1.2.0/24);
  *   - a host name matches fqdn and url entries for that host: exactly, through a listed `*.x`
- *     wildcard (any depth below x, never x itself), or through a placeholder label
- *     (`<tenant>.sharepoint.com` matches `contoso.sharepoint.com`) — see lookup/hosts.ts;
+ *     wildcard (any depth below x, never x itself) or another star pattern read as a glob
+ *     (`*excel.x` matches `xyzexcel.x`), through a placeholder label (`<tenant>.sharepoint.com`
+ *     matches `contoso.sharepoint.com`) or a `#` number — see lookup/hosts.ts;
  *   - a URL (or host:port) is looked up by its host; a URL whose host is an IP, by that IP.
  * Case does not matter. No DNS is ever resolved: a host never matches an IP entry.
  * Anything else is a UsageError.

@@ -2,6 +2,7 @@
  * Every document format the tool reads, by id. Adding a format is one module plus one line here;
  * parsers/registry.test.ts checks every registered id against a fixture.
  */
+import type { ParseResult } from '../catalog/model.js';
 import { ParseError } from '../errors/index.js';
 import type { DocumentParser, TextDocument } from './types.js';
 import { markdownParser } from './markdown/index.js';
@@ -49,4 +50,10 @@ export function selectParser(doc: TextDocument, format?: string | null): Documen
       `${doc.location}: no parser recognises this document (content type ${doc.contentType ?? 'unknown'})`,
     );
   return best.parser;
+}
+
+/** Parses `doc` with the parser `format` names, or the one detected: entries, shape and warnings. */
+export function parseWith(doc: TextDocument, format?: string | null): { parser: DocumentParser; result: ParseResult } {
+  const parser = selectParser(doc, format);
+  return { parser, result: parser.parse(doc) };
 }

@@ -174,13 +174,14 @@ test('links in cells and in prose are references, not endpoints; a URL written o
 <tr><td>Anchors</td><td><a id="anchor"></a><a name="old">edge.contoso-cloud.com</a></td></tr>
 </table>`),
   );
+  // Service names label their rows: they are the rows' groups, not regions.
   assert.deepEqual(
-    result.entries.map((e) => [e.kind, e.value, e.region]),
+    result.entries.map((e) => [e.kind, e.value, e.region, e.group]),
     [
-      ['fqdn', 'api.contoso-cloud.com', 'Portal'],
-      ['url', 'https://feed.contoso-cloud.com/v1', 'Feeds'],
-      ['fqdn', 'www.contoso-cloud.com', 'Feeds'],
-      ['fqdn', 'edge.contoso-cloud.com', 'Anchors'],
+      ['fqdn', 'api.contoso-cloud.com', null, 'Portal'],
+      ['url', 'https://feed.contoso-cloud.com/v1', null, 'Feeds'],
+      ['fqdn', 'www.contoso-cloud.com', null, 'Feeds'],
+      ['fqdn', 'edge.contoso-cloud.com', null, 'Anchors'],
     ],
   );
 });

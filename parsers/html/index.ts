@@ -21,7 +21,6 @@
 import * as cheerio from 'cheerio';
 import type { AnyNode, Element } from 'domhandler';
 import type { CatalogEntry, ParseResult } from '../../catalog/model.js';
-import { portsFromProse } from '../../catalog/ports.js';
 import { ParseError, errorMessage } from '../../errors/index.js';
 import { readRowGroup } from '../markdown/docfx.js';
 import { plainText, textLines, type LineMap } from '../markdown/inline.js';
@@ -31,6 +30,9 @@ import { isBlock, isElement, isSkipped, phrasingOf } from './phrasing.js';
 import { consecutiveRows, isRowElement, parseColumnHtml, rowGroupOf } from './rows.js';
 import { colonTail, endpointOnlyLines, listEntry } from '../markdown/lists.js';
 import { tableNode } from './tables.js';
+import { unreadWarnings } from '../markdown/tokens.js';
+import { SectionProse } from '../markdown/prose.js';
+import { resultWarnings, warning, type ParseWarning } from '../warnings.js';
 
 export const HTML_FORMAT = 'html';
 
@@ -48,10 +50,12 @@ interface WalkState {
   html: string;
   section: string;
   /** Paragraphs of the section so far (outside tables, rows and code), in document order. */
-  prose: string[];
+  prose: SectionProse;
   entries: CatalogEntry[];
-  warnings: string[];
+  warnings: ParseWarning[];
   units: Unit[];
+  /** Open `<ul>` / `<ol>` lists, innermost last (see the markdown parser's lists). */
+  lists: { listed: boolean; mentions: ParseWarning[] }[];
 }
 
 function loadHtml(doc: TextDocument): cheerio.CheerioAPI {
@@ -71,7 +75,7 @@ function readTableElement(table: Element, state: WalkState): void {
     source: state.html,
     map: sameLine,
     section: state.section,
-    prose: state.prose.join('\n'),
+    introPorts: state.prose.ports(),
   });
   state.entries.push(...result.entries);
   state.warnings.push(...result.warnings);
@@ -100,28 +104,43 @@ function holdsBlock(element: Element): boolean {
 function readParagraph(run: AnyNode[], state: WalkState): void {
   const lines = textLines(phrasingOf(run), state.html, sameLine);
   if (lines.length === 0) return;
-  const above = state.prose.join('\n');
   const listed = endpointOnlyLines(lines);
+  const list = state.lists.at(-1);
   if (listed) {
-    const ports = portsFromProse(above);
+    const ports = state.prose.ports();
     for (const { token, line } of listed) state.entries.push(listEntry(token, line, state.section, ports));
+    if (list) list.listed = true;
   } else {
     for (const line of lines) {
       const tail = colonTail(line);
       if (!tail) continue;
-      const ports = portsFromProse(`${above}\n${line.full}`);
+      const ports = state.prose.ports(line.full);
       for (const { token, line: at } of tail) state.entries.push(listEntry(token, at, state.section, ports));
     }
+    list?.mentions.push(...unreadWarnings(lines, 'in a list item among endpoint items'));
   }
-  state.prose.push(lines.map((l) => l.full).join('\n'));
+  state.prose.add(lines.map((l) => l.full).join('\n'));
 }
 
 /** A `<pre>` block: an endpoint list when every line holds only endpoints; never prose (it is code). */
 function readCode(pre: Element, state: WalkState): void {
-  const listed = endpointOnlyLines(textLines(phrasingOf(pre.children), state.html, sameLine));
-  if (!listed) return;
-  const ports = portsFromProse(state.prose.join('\n'));
+  const lines = textLines(phrasingOf(pre.children), state.html, sameLine);
+  const listed = endpointOnlyLines(lines, true);
+  if (!listed) {
+    state.warnings.push(...unreadWarnings(lines, 'in a code block that is not a list of endpoints only'));
+    return;
+  }
+  const ports = state.prose.ports();
   for (const { token, line } of listed) state.entries.push(listEntry(token, line, state.section, ports));
+}
+
+/** A `<ul>` / `<ol>`: its items, and what items that list no endpoint name when others do. */
+function readList(list: Element, state: WalkState): void {
+  const open = { listed: false, mentions: [] };
+  state.lists.push(open);
+  walk(list.children, state);
+  state.lists.pop();
+  if (open.listed) state.warnings.push(...open.mentions);
 }
 
 function walk(nodes: readonly AnyNode[], state: WalkState): void {
@@ -145,13 +164,16 @@ function walk(nodes: readonly AnyNode[], state: WalkState): void {
     } else if (HEADING.test(node.name)) {
       flush();
       state.section = headingText(node, state.html);
-      state.prose = [];
+      state.prose.reset();
     } else if (node.name === 'table') {
       flush();
       readTableElement(node, state);
     } else if (node.name === 'pre') {
       flush();
       readCode(node, state);
+    } else if (node.name === 'ul' || node.name === 'ol') {
+      flush();
+      readList(node, state);
     } else if (isBlock(node) || holdsBlock(node)) {
       flush();
       walk(node.children, state);
@@ -164,7 +186,15 @@ function walk(nodes: readonly AnyNode[], state: WalkState): void {
 
 export function parseHtml(doc: TextDocument): ParseResult {
   const $ = loadHtml(doc);
-  const state: WalkState = { html: doc.text, section: '', prose: [], entries: [], warnings: [], units: [] };
+  const state: WalkState = {
+    html: doc.text,
+    section: '',
+    prose: new SectionProse(),
+    entries: [],
+    warnings: [],
+    units: [],
+    lists: [],
+  };
   walk($.root()[0]?.children ?? [], state);
 
   state.units.sort((a, b) => a.line - b.line);
@@ -172,7 +202,10 @@ export function parseHtml(doc: TextDocument): ParseResult {
   if (state.entries.length === 0) {
     const title = $('title').first().text().replace(/\s+/g, ' ').trim();
     state.warnings.push(
-      `${doc.location}: no endpoint found in any table, row block or endpoint list${title ? ` (page title "${title}")` : ''}`,
+      warning(
+        'other',
+        `${doc.location}: no endpoint found in any table, row block or endpoint list${title ? ` (page title "${title}")` : ''}`,
+      ),
     );
   }
   return {
@@ -184,7 +217,7 @@ export function parseHtml(doc: TextDocument): ParseResult {
       columns: state.units.map((u) => u.headers),
       entriesPerSection: {},
     },
-    warnings: state.warnings,
+    ...resultWarnings(state.warnings),
   };
 }
 

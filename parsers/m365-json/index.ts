@@ -178,6 +178,7 @@ export function parseM365Json(doc: TextDocument): ParseResult {
   const sets = checked.data;
   const lines = endpointLines(doc.text);
   const warnings: string[] = [];
+  let uncatalogued = 0;
   const entries: CatalogEntry[] = [];
   const seenIds = new Set<number>();
   let rows = 0;
@@ -192,6 +193,7 @@ export function parseM365Json(doc: TextDocument): ParseResult {
         const token = classifyToken(raw);
         if (!token) {
           warnings.push(`set ${set.id}: unrecognised value in ${field}: "${raw}"`);
+          uncatalogued += 1;
           return;
         }
         // Kept, because it is an endpoint all the same, but worth a look.
@@ -222,6 +224,7 @@ export function parseM365Json(doc: TextDocument): ParseResult {
       entriesPerSection: entriesPerSection(entries),
     },
     warnings,
+    warningCounts: { uncatalogued, recovered: 0, other: warnings.length - uncatalogued },
   };
 }
 

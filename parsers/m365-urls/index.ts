@@ -91,6 +91,7 @@ export function parseM365Urls(doc: TextDocument): ParseResult {
   const root = unified().use(remarkParse).use(remarkGfm).parse(text);
   const { tables, html } = collect(root);
   const warnings: string[] = [];
+  let uncatalogued = 0;
   const entries: CatalogEntry[] = [];
   const columns: string[][] = [];
   let tableCount = 0;
@@ -144,6 +145,7 @@ export function parseM365Urls(doc: TextDocument): ParseResult {
       const addresses = cell('addresses');
       const { tokens, unreadable } = addressTokens(addresses.source);
       for (const raw of unreadable) warnings.push(`${label}: unrecognised address "${raw}"`);
+      uncatalogued += unreadable.length;
       if (!tokens.length) {
         warnings.push(`${label}: no address in "${plainText(addresses.source)}"`);
         continue;
@@ -183,6 +185,7 @@ export function parseM365Urls(doc: TextDocument): ParseResult {
       version: readVersion(html, warnings),
     },
     warnings,
+    warningCounts: { uncatalogued, recovered: 0, other: warnings.length - uncatalogued },
   };
 }
 

@@ -16,6 +16,7 @@ import { buildCatalog } from '../../catalog/canonical.js';
 import { diffCatalogs } from '../../catalog/diff.js';
 import { formatPorts } from '../../catalog/ports.js';
 import { markdownParser } from './index.js';
+import { isRegionLike } from './region.js';
 
 const CAS_DIR = fileURLToPath(new URL('../../../shared/corpus/cas-network-requirements/', import.meta.url));
 const M365_DIR = fileURLToPath(new URL('../../../shared/corpus/m365-learn-identify-endpoints/', import.meta.url));
@@ -26,11 +27,16 @@ const M365_DIR = fileURLToPath(new URL('../../../shared/corpus/m365-learn-identi
  */
 const EXCEPTIONS: Record<string, string> = {};
 
-/** Warnings the corpus is known to deserve: typos inside address cells (the address is still read). */
+/**
+ * Warnings the corpus is known to deserve: typos inside address cells (the address is still
+ * read), and a host name broken by stray markup in versions 100-101, which is no host at all.
+ */
 const KNOWN_WARNINGS = new Set([
   '"52.149.59.151br" in column "IP addresses" has stray characters around an address; read as 52.149.59.151',
   '"/>52.156.89.175" in column "IP addresses" has stray characters around an address; read as 52.156.89.175',
   '"13.64.16.132m" in column "IP addresses" has stray characters around an address; read as 13.64.16.132',
+  '"portal/.cloudappsecuritygov/.com" in column "DNS name" looks like an endpoint but is not one',
+  '"portal</>.cloudappsecuritygov</>.com" in column "DNS name" looks like an endpoint but is not one',
 ]);
 
 function versions(dir: string): string[] {
@@ -159,6 +165,67 @@ test(`CAS: every IP and table host of all ${casFiles.length || 197} versions is 
   assert.ok(ips > 40_000, `IPs scanned: ${ips}`);
   assert.ok(hosts > 3_000, `hosts scanned: ${hosts}`);
   assert.deepEqual([...warnings].sort(), [...KNOWN_WARNINGS].sort());
+});
+
+test('CAS: the portal host list in a code block keeps every line, its URL line included', {
+  skip: casFiles.length === 0 && 'shared corpus absent',
+}, () => {
+  let versionsWithList = 0;
+  for (const file of casFiles) {
+    const { text, entries } = parse(CAS_DIR, file);
+    const lines = text.split(/\r?\n/);
+    const at = lines.findIndex((l) => l.includes('adaproddiscovery'));
+    if (at < 0) continue;
+    versionsWithList += 1;
+    // The block: the non-blank lines around it, up to a blank line or a fence.
+    const inBlock = (l: string | undefined) => l !== undefined && l.trim() !== '' && !/^\s*```/.test(l);
+    let first = at;
+    while (inBlock(lines[first - 1])) first -= 1;
+    let last = at;
+    while (inBlock(lines[last + 1])) last += 1;
+    const listed = lines.slice(first, last + 1).map((l) => l.trim());
+    const values = catalogValues(entries.filter((e) => e.section === 'Portal access'));
+    for (const token of listed) {
+      const host = /^https?:\/\//.test(token) ? new URL(token).hostname : token.replace(/\\\*/g, '*');
+      assert.ok(values.has(host), `${file}: "${token}" of the portal host list is not in the catalog`);
+    }
+    assert.ok(listed.length >= 7, `${file}: ${listed.length} lines`);
+  }
+  // Versions 046-197 have the list; 046-167 write its first host as a URL.
+  assert.equal(versionsWithList, 152);
+});
+
+test('CAS: every region of every version is a data-center or cloud-region label, never a row name', {
+  skip: casFiles.length === 0 && 'shared corpus absent',
+}, () => {
+  const regions = new Set<string>();
+  const groups = new Set<string>();
+  for (const file of casFiles) {
+    for (const e of parse(CAS_DIR, file).entries) {
+      if (e.region) regions.add(e.region);
+      if (e.group) groups.add(e.group);
+    }
+  }
+  for (const region of regions) assert.ok(isRegionLike(region), `region "${region}"`);
+  assert.ok(regions.has('US1') && regions.has('Gov US1') && regions.has('West US 2'), [...regions].join(', '));
+  // The reverse-proxy rows of 121-197 are named by what they are for.
+  assert.deepEqual([...groups].sort(), ['Access controls', 'SAML proxy', 'Session controls']);
+});
+
+test('CAS: the DNS sentence of the log collector section does not reach the blob storage URLs', {
+  skip: casFiles.length === 0 && 'shared corpus absent',
+}, () => {
+  // From 115 on, "... on port 443 and access to port 53 (DNS services)" sits two list items
+  // above the table introduced by "... Azure blob storage on port 443:".
+  let urls = 0;
+  for (const file of casFiles.filter((f) => f >= '115')) {
+    for (const e of parse(CAS_DIR, file).entries) {
+      if (e.section !== 'Log collector' || e.kind !== 'url') continue;
+      urls += 1;
+      assert.equal(formatPorts(e.ports), 'port 443', `${file}: ${e.value}`);
+    }
+  }
+  assert.ok(urls >= 83 * 6, `${urls} URLs`);
 });
 
 test('CAS: the 2017 versions without tables list their bare IP lines', {

@@ -22,7 +22,8 @@ import { copyPorts, parsePorts } from '../../catalog/ports.js';
 import type { TableResult } from './tables.js';
 import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
 import { escapeWildcards, type ColumnBlock, type RowGroup } from './prepare.js';
-import { tokenWarnings, tokensOf, type FoundToken, type LineTokens } from './tokens.js';
+import { tokenWarnings, tokensOf, unreadWarnings, type FoundToken, type LineTokens } from './tokens.js';
+import type { ParseWarning } from '../warnings.js';
 
 type ColumnRole = 'id' | 'purpose' | 'expressRoute' | 'address' | 'port' | 'other';
 
@@ -66,12 +67,15 @@ interface PurposeParts {
   tokens: { token: FoundToken; role: EndpointRole; line: number }[];
   /** Warnings about odd pieces in the Destination / Source parts, without the column name. */
   odd: { found: LineTokens; line: number }[];
+  /** Purpose and note lines that mention endpoints, which are not read from prose. */
+  mentions: TextLine[];
 }
 
 /** Reads the labelled parts of a purpose / destination column. */
 export function readPurpose(lines: TextLine[]): PurposeParts {
   const purpose: { text: string; masked: string; line: number }[] = [];
   const notes: string[] = [];
+  const noteLines: TextLine[] = [];
   const found: PurposeParts['tokens'] = [];
   const odd: PurposeParts['odd'] = [];
   let required: boolean | null = null;
@@ -84,6 +88,7 @@ export function readPurpose(lines: TextLine[]): PurposeParts {
       purpose.push({ text, masked, line });
     } else if (mode === 'note') {
       notes.push(text);
+      noteLines.push({ line, full, masked });
     } else {
       const tokens = tokensOf(masked);
       for (const token of tokens.tokens) found.push({ token, role: mode, line });
@@ -121,12 +126,17 @@ export function readPurpose(lines: TextLine[]): PurposeParts {
       else for (const token of tokens.tokens) found.push({ token, role: 'destination', line: part.line });
     }
   }
+  const prose = [...purposeLines.map(({ text, masked, line }) => ({ line, full: text, masked })), ...noteLines];
   return {
     purpose: purposeLines.map((p) => p.text).join(', '),
     required,
     notes: notes.length ? notes.join(' ') : null,
     tokens: found,
     odd,
+    mentions: prose.filter((l) => {
+      const found = tokensOf(l.masked);
+      return found.tokens.length > 0 || found.unreadable.length > 0;
+    }),
   };
 }
 
@@ -155,7 +165,7 @@ export function readRowGroup(group: RowGroup, section: string, parse: MarkdownPa
   const columnOf = (role: ColumnRole) => roles.indexOf(role);
 
   const entries: CatalogEntry[] = [];
-  const warnings: string[] = [];
+  const warnings: ParseWarning[] = [];
   const dataRows = firstIsHeader ? parsed.slice(1) : parsed;
   dataRows.forEach((columns, index) => {
     const cell = (role: ColumnRole) => (columnOf(role) >= 0 ? columns[columnOf(role)] : undefined);
@@ -184,6 +194,7 @@ export function readRowGroup(group: RowGroup, section: string, parse: MarkdownPa
     });
     for (const { token, role, line } of parts.tokens) entries.push(make(token, role, line, purposeHeader));
     for (const { found, line } of parts.odd) warnings.push(...tokenWarnings(found, line, purposeHeader));
+    warnings.push(...unreadWarnings(parts.mentions, `in the prose of column "${purposeHeader ?? 'purpose'}"`));
     for (const line of cell('address')?.lines ?? []) {
       const found = tokensOf(line.masked);
       for (const token of found.tokens) entries.push(make(token, 'destination', line.line, addressHeader));

@@ -6,15 +6,17 @@
  *  - pipe tables (tables.ts), with header-less and padded variants made visible in prepare.ts;
  *  - DocFX row blocks (docfx.ts);
  *  - endpoint lists: a paragraph, list item or code block whose every line holds nothing but
- *    IPs / host names ("104.42.231.28", "- 65.55.234.192/26", a ```ini block of hosts), and a
- *    line that ends in a colon followed by nothing but addresses ("... to be sent:
- *    198.2.134.139 (mail1.example.com)"). Early versions of real pages list their IPs this way.
+ *    IPs / host names ("104.42.231.28", "- 65.55.234.192/26", a ```ini block of hosts, URL
+ *    lines included), and a line that ends in a colon followed by nothing but addresses ("...
+ *    to be sent: 198.2.134.139 (mail1.example.com)"). Early versions of real pages list their
+ *    IPs this way.
  * Hosts and IPs mentioned inside prose are not endpoints, and neither is anything inside a
- * link (its text or its target) or the YAML front matter.
+ * link (its text or its target) or the YAML front matter. What looks like an endpoint in a
+ * table's label or Notes column, a row's purpose, a code block that is not an endpoint list,
+ * or a list item among endpoint items is not catalogued either, and is warned about.
  */
 import type { Nodes } from 'mdast';
 import type { CatalogEntry, ParseResult } from '../../catalog/model.js';
-import { portsFromProse } from '../../catalog/ports.js';
 import type { DocumentParser, TextDocument } from '../types.js';
 import { plainText, textLines, type LineMap } from './inline.js';
 import { prepareDocument } from './prepare.js';
@@ -22,6 +24,9 @@ import { parseMarkdownTree } from './tree.js';
 import { readTable } from './tables.js';
 import { readRowGroup } from './docfx.js';
 import { colonTail, endpointOnlyLines, listEntry } from './lists.js';
+import { unreadWarnings } from './tokens.js';
+import { SectionProse } from './prose.js';
+import { resultWarnings, warning, type ParseWarning } from '../warnings.js';
 
 export const MARKDOWN_FORMAT = 'markdown';
 
@@ -41,45 +46,60 @@ export function parseMarkdown(doc: TextDocument): ParseResult {
   const warnings = [...prepared.warnings];
   const units: Unit[] = [];
   const headings: { line: number; text: string }[] = [];
+  /** Open lists, innermost last: whether one of its items lists endpoints, and what the others mention. */
+  const lists: { listed: boolean; mentions: ParseWarning[] }[] = [];
   let section = '';
-  let prose: string[] = [];
+  const prose = new SectionProse();
 
   const walk = (node: Nodes): void => {
     switch (node.type) {
       case 'heading':
         section = plainText(node, source, map);
-        prose = [];
+        prose.reset();
         headings.push({ line: map(node.position?.start.line ?? 1), text: section });
         return;
       case 'table': {
-        const result = readTable(node, { source, map, section, prose: prose.join('\n') });
+        const result = readTable(node, { source, map, section, introPorts: prose.ports() });
         entries.push(...result.entries);
         warnings.push(...result.warnings);
         if (result.entries.length) units.push({ line: result.line, headers: result.headers, rows: result.rows });
         return;
       }
+      case 'list': {
+        const list = { listed: false, mentions: [] };
+        lists.push(list);
+        for (const child of node.children) walk(child);
+        lists.pop();
+        // An item among endpoint items that is not one itself: what it names is said, not lost.
+        if (list.listed) warnings.push(...list.mentions);
+        return;
+      }
       case 'paragraph':
       case 'code': {
         const lines = textLines(node, source, map);
-        // The prose above is only read when the block lists endpoints: most blocks are prose.
-        const above = () => prose.join('\n');
-        const listed = endpointOnlyLines(lines);
+        const listed = endpointOnlyLines(lines, node.type === 'code');
+        const list = lists.at(-1);
         if (listed) {
-          const ports = portsFromProse(above());
+          const ports = prose.ports();
           for (const { token, line } of listed) entries.push(listEntry(token, line, section, ports));
-        } else if (node.type === 'paragraph') {
+          if (list) list.listed = true;
+        } else if (node.type === 'code') {
+          // Code is never prose: endpoints in it that are not a list of endpoints only are said.
+          warnings.push(...unreadWarnings(lines, 'in a code block that is not a list of endpoints only'));
+        } else {
           for (const line of lines) {
             const tail = colonTail(line);
             if (!tail) continue;
-            const ports = portsFromProse(`${above()}\n${line.full}`);
+            const ports = prose.ports(line.full);
             for (const { token, line: at } of tail) entries.push(listEntry(token, at, section, ports));
           }
+          list?.mentions.push(...unreadWarnings(lines, 'in a list item among endpoint items'));
         }
-        if (node.type === 'paragraph') prose.push(lines.map((l) => l.full).join('\n'));
+        if (node.type === 'paragraph') prose.add(lines.map((l) => l.full).join('\n'));
         return;
       }
       case 'html':
-        prose.push(plainText(node, source, map));
+        prose.add(plainText(node, source, map));
         return;
       default:
         if ('children' in node) for (const child of node.children as Nodes[]) walk(child);
@@ -98,7 +118,7 @@ export function parseMarkdown(doc: TextDocument): ParseResult {
   units.sort((a, b) => a.line - b.line);
   entries.sort((a, b) => a.provenance.line - b.provenance.line);
   if (entries.length === 0)
-    warnings.push(`${doc.location}: no endpoint found in any table, row block or endpoint list`);
+    warnings.push(warning('other', `${doc.location}: no endpoint found in any table, row block or endpoint list`));
   return {
     entries,
     shape: {
@@ -108,7 +128,7 @@ export function parseMarkdown(doc: TextDocument): ParseResult {
       columns: units.map((u) => u.headers),
       entriesPerSection: {},
     },
-    warnings,
+    ...resultWarnings(warnings),
   };
 }
 

@@ -12,6 +12,7 @@ import { markdownParser } from './index.js';
 interface Expected {
   shape: { tables: number; rows: number; columns: string[][] };
   warnings: string[];
+  warningCounts?: Record<string, number>;
   entries: Record<string, unknown>[];
 }
 
@@ -54,6 +55,7 @@ function check(name: string): void {
   );
   assert.equal(result.shape.format, 'markdown');
   assert.deepEqual(result.warnings, expected.warnings);
+  if (expected.warningCounts) assert.deepEqual(result.warningCounts, expected.warningCounts);
   for (const entry of result.entries) {
     assert.ok(
       Array.isArray(entry.ports.tcp) && Array.isArray(entry.ports.udp) && Array.isArray(entry.ports.any),
@@ -70,6 +72,12 @@ test('wide tables: empty-header continuation columns, short delimiter row, bold/
   check('wide-tables'));
 test('endpoint lists outside tables: bare IP lines, CIDR list, colon tail, code block of hosts; prose and links are not endpoints', () =>
   check('endpoint-lists'));
+test('host patterns (*x, x*, #-x, host(range)) catalogued; URL line kept in a host list; what is not read is warned', () =>
+  check('patterns'));
+test('row labels: numbers are no region, purposes and names are the group, in-cell regions stay regions', () =>
+  check('row-labels'));
+test('ports from prose: the nearest statement above a block, never a union with earlier ones', () =>
+  check('prose-ports'));
 test('DocFX rows between pipe tables: markdown in columns, labels, sources, notes, links ignored, sections from headings', () =>
   check('docfx-blocks'));
 test('DocFX rows with HTML in indented columns (<b>, <br>, <a href>, <u>)', () => check('docfx-html'));

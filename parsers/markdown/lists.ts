@@ -17,15 +17,20 @@ export interface ListedToken {
   line: number;
 }
 
-/** Lines that hold nothing but endpoints (no prose word, no link, no URL); null when any line holds more. */
-export function endpointOnlyLines(lines: TextLine[]): ListedToken[] | null {
+/**
+ * Lines that hold nothing but endpoints (no prose word, no link); null when any line holds more.
+ * A URL counts as an endpoint in code (a host list with `https://x.example.net` among its
+ * lines) and next to hosts or IPs; a paragraph of nothing but URLs is a reference to a page.
+ */
+export function endpointOnlyLines(lines: TextLine[], code = false): ListedToken[] | null {
   const found: ListedToken[] = [];
   for (const line of lines) {
     if (line.full !== line.masked) return null;
     const tokens = endpointsOnly(line.masked);
-    if (!tokens || tokens.some((t) => t.kind === 'url')) return null;
+    if (!tokens) return null;
     for (const token of tokens) found.push({ token, line: line.line });
   }
+  if (!code && found.every((t) => t.token.kind === 'url')) return null;
   return found.length ? found : null;
 }
 

@@ -10,9 +10,10 @@
  *    `|----|----|`) gets a synthetic empty header line inserted, and a header or delimiter row
  *    with fewer cells than the widest row is padded (GFM drops a table whose header and
  *    delimiter disagree, and drops cells beyond the header's count);
- *  - a wildcard written as `*.` is escaped to `\*.`, so two of them in one paragraph or cell
- *    are never read as emphasis.
+ *  - a wildcard written as `*.` is escaped to `\*.` (and a star inside a host name, `*x.y` or
+ *    `x*.y`, to `\*`), so two of them in one paragraph or cell are never read as emphasis.
  */
+import { warning, type ParseWarning } from '../warnings.js';
 
 /** One `:::column:::` block: its lines as written (markers excluded) and the line of the first one. */
 export interface ColumnBlock {
@@ -40,7 +41,7 @@ export interface PreparedDocument {
   /** origin[i] = original 1-based line of output line i + 1. */
   origin: number[];
   groups: RowGroup[];
-  warnings: string[];
+  warnings: ParseWarning[];
 }
 
 const ROW_OPEN = /^\s*:::\s*row\b(?!-end)[^\n]*?:::\s*$/i;
@@ -53,6 +54,11 @@ const LINE_PREFIX = /^((?:[ \t]*>)*)([ \t]*)/;
 const DELIMITER_ROW = /^\|?[ \t]*:?-+:?[ \t]*(?:\|[ \t]*:?-+:?[ \t]*)*\|?[ \t]*$/;
 /** A `*` that starts a wildcard label (`*.example.com`), not already escaped. */
 const BARE_WILDCARD = /(^|[\s|>,;(])\*(?=\.[a-z0-9<{&])/gi;
+/**
+ * A lone `*` inside a host name (`*excel.example.com`, `name*.example.com`), not escaped: the
+ * rest of the name, up to its top-level domain, follows it. `*bold.example.com*` is emphasis.
+ */
+const STAR_IN_HOST = /(?<![\\*])\*(?!\*)(?=[a-z0-9#-]*(?:\.[a-z0-9*#-]+)*\.[a-z]{2,63}(?![\w*]|\.[a-z0-9]))/gi;
 
 function splitPrefix(line: string): { prefix: string; depth: number; body: string } {
   const match = LINE_PREFIX.exec(line)!;
@@ -90,7 +96,7 @@ function frontMatterEnd(lines: string[]): number {
 }
 
 /** Lifts DocFX row blocks out of `lines` (blanking them in place) and returns them grouped. */
-function extractRowBlocks(lines: string[], warnings: string[]): RowGroup[] {
+function extractRowBlocks(lines: string[], warnings: ParseWarning[]): RowGroup[] {
   const groups: RowGroup[] = [];
   let row: RowBlock | null = null;
   let column: ColumnBlock | null = null;
@@ -125,7 +131,7 @@ function extractRowBlocks(lines: string[], warnings: string[]): RowGroup[] {
       if (column) row.columns.push(column);
       column = null;
     } else if (ROW_OPEN.test(line)) {
-      warnings.push(`line ${row.line}: :::row::: without :::row-end::: (closed at line ${i + 1})`);
+      warnings.push(warning('other', `line ${row.line}: :::row::: without :::row-end::: (closed at line ${i + 1})`));
       closeRow(i - 1);
       row = { line: i + 1, columns: [] };
     } else if (column) {
@@ -134,20 +140,23 @@ function extractRowBlocks(lines: string[], warnings: string[]): RowGroup[] {
   }
   if (row) {
     warnings.push(
-      `line ${(row as RowBlock).line}: :::row::: without :::row-end::: (closed at the end of the document)`,
+      warning(
+        'other',
+        `line ${(row as RowBlock).line}: :::row::: without :::row-end::: (closed at the end of the document)`,
+      ),
     );
     closeRow(lines.length - 1);
   }
   return groups;
 }
 
-/** Escapes wildcards (`*.x` -> `\*.x`) so that GFM never pairs two of them as emphasis. */
+/** Escapes wildcards (`*.x` -> `\*.x`, `*x.y` -> `\*x.y`) so that GFM never pairs two of them as emphasis. */
 export function escapeWildcards(line: string): string {
-  return line.includes('*') ? line.replace(BARE_WILDCARD, '$1\\*') : line;
+  return line.includes('*') ? line.replace(BARE_WILDCARD, '$1\\*').replace(STAR_IN_HOST, '\\*') : line;
 }
 
 export function prepareDocument(source: string): PreparedDocument {
-  const warnings: string[] = [];
+  const warnings: ParseWarning[] = [];
   const lines = source.split(/\r?\n/);
   const fmEnd = frontMatterEnd(lines);
   for (let i = 0; i <= fmEnd; i += 1) lines[i] = '';

@@ -8,19 +8,23 @@
  * in-cell labels in front of values ("Australia Southeast: 40.81.58.184, ...").
  *
  * Column roles:
- *  - the first column is the row label when none of its cells holds an endpoint; its text
- *    gives the region (region.ts);
+ *  - the leading columns none of whose cells holds an endpoint label the row (region.ts): a
+ *    data-center label gives the region ("US1 data center" -> US1), a number gives nothing,
+ *    any other label ("**Session controls**", a purpose) names the row: its group. An in-cell
+ *    label is a region when it names one ("Australia Southeast"), else part of the group;
  *  - a "Port(s)" column gives the ports of its row; without one, the ports are those stated in
- *    the prose of the table's section above it ("add **outbound port 443** for ...");
+ *    the prose that introduces the table ("add **outbound port 443** for ...", see prose.ts);
  *  - description-like columns (Purpose, Notes, ...) are prose, never endpoints;
  *  - every other column is an address column.
  */
 import type { Table } from 'mdast';
-import type { CatalogEntry } from '../../catalog/model.js';
-import { copyPorts, parsePorts, portsFromProse } from '../../catalog/ports.js';
+import type { CatalogEntry, PortSpec } from '../../catalog/model.js';
+import { copyPorts, parsePorts } from '../../catalog/ports.js';
 import { plainText, textLines, type LineMap, type TextLine } from './inline.js';
-import { joinRegion, regionLabel } from './region.js';
-import { leadingLabel, tokenWarnings, tokensOf, type LineTokens } from './tokens.js';
+import { groupKeyOf } from '../../catalog/canonical.js';
+import { isRegionLike, joinRegion, readRowLabel } from './region.js';
+import { leadingLabel, tokenWarnings, tokensOf, unreadWarnings, type LineTokens } from './tokens.js';
+import type { ParseWarning } from '../warnings.js';
 
 const PORT_HEADER = /\bports?\b|\bport\(s\)/i;
 const PROSE_HEADER = /^(?:notes?|description|purpose|comments?|details|remarks?)$/i;
@@ -30,13 +34,13 @@ export interface TableContext {
   source: string;
   map: LineMap;
   section: string;
-  /** Prose of the section above the table. */
-  prose: string;
+  /** Ports the prose that introduces the table states (prose.ts); a Port(s) column wins. */
+  introPorts: PortSpec;
 }
 
 export interface TableResult {
   entries: CatalogEntry[];
-  warnings: string[];
+  warnings: ParseWarning[];
   headers: string[];
   /** Data rows. */
   rows: number;
@@ -59,49 +63,70 @@ export function readTable(table: Table, ctx: TableContext): TableResult {
   const width = Math.max(headers.length, ...dataRows.map((row) => row.children.length));
   const cells: TextLine[][][] = dataRows.map((row) => row.children.map((cell) => textLines(cell, source, map)));
   const portColumn = headers.findIndex((h) => PORT_HEADER.test(h));
-  const firstHasEndpoint = cells.some((row) => (row[0] ?? []).some((l) => tokensOf(l.masked).tokens.length > 0));
-  const labelColumn = width > 1 && portColumn !== 0 && !firstHasEndpoint ? 0 : -1;
-  const sectionPorts = portColumn >= 0 ? null : portsFromProse(ctx.prose);
+  // Leading columns without an endpoint label the row (a number, a region, a name), up to the
+  // first column that holds one; at least one column is left to read.
+  const hasEndpoint = (c: number) =>
+    cells.some((row) => (row[c] ?? []).some((l) => tokensOf(l.masked).tokens.length > 0));
+  const labelColumns = new Set<number>();
+  for (let c = 0; c < width - 1 && c !== portColumn && !hasEndpoint(c); c += 1) labelColumns.add(c);
+  const sectionPorts = portColumn >= 0 ? null : ctx.introPorts;
 
   // An empty header over a column that continues a list is read as the header to its left.
   const columnNames: (string | null)[] = [];
   for (let c = 0; c < width; c += 1) {
     const own = headers[c] ?? '';
-    columnNames.push(own || (c > 0 && c - 1 !== labelColumn ? (columnNames[c - 1] ?? null) : null));
+    columnNames.push(own || (c > 0 && !labelColumns.has(c - 1) ? (columnNames[c - 1] ?? null) : null));
   }
 
   const entries: CatalogEntry[] = [];
-  const warnings: string[] = [];
+  const warnings: ParseWarning[] = [];
   dataRows.forEach((row, r) => {
     const rowCells = cells[r] ?? [];
     const rowLine = map(row.position?.start.line ?? 1);
-    // The label cell's text, as plainText gives it, from the lines already read.
-    const rowRegion = labelColumn === 0 ? regionLabel(labelText(rowCells[0] ?? [])) : null;
+    // The label cells' text, as plainText gives it, from the lines already read.
+    const labels = [...labelColumns].map((c) => readRowLabel(labelText(rowCells[c] ?? []), headers[c] ?? ''));
+    const rowRegion =
+      labels
+        .map((l) => l.region)
+        .filter(Boolean)
+        .join(' / ') || null;
+    const rowGroups = labels.map((l) => l.group).filter((g): g is string => g !== null);
     const ports = sectionPorts ?? parsePorts((rowCells[portColumn] ?? []).map((l) => l.full).join('\n'));
     for (let c = 0; c < rowCells.length; c += 1) {
-      if (c === labelColumn || c === portColumn || PROSE_HEADER.test(headers[c] ?? '')) continue;
       const column = columnNames[c] ?? null;
-      let cellLabel: string | null = null;
+      if (c === portColumn) continue;
+      // Labels and prose are not read for endpoints; what looks like one there is said.
+      if (labelColumns.has(c) || PROSE_HEADER.test(headers[c] ?? '')) {
+        warnings.push(...unreadWarnings(rowCells[c] ?? [], `in column "${column ?? `#${c + 1}`}"`));
+        continue;
+      }
+      // An in-cell label ("Australia Southeast: ...") is a region when it names one, else a
+      // part of the row ("Inbound: ..."); it holds for the lines after it, up to the next one.
+      let cellRegion: string | null = null;
+      let cellGroup: string | null = null;
       for (const line of rowCells[c] ?? []) {
         let found: LineTokens | null = null;
         const label = leadingLabel(line.masked);
         if (label) {
           const rest = tokensOf(line.masked.slice(label.rest));
           if (rest.tokens.length > 0) {
-            cellLabel = label.label;
+            const region = isRegionLike(label.label);
+            cellRegion = region ? label.label : null;
+            cellGroup = region ? null : label.label;
             found = rest;
           }
         }
         found ??= tokensOf(line.masked);
         warnings.push(...tokenWarnings(found, line.line, column ?? `#${c + 1}`));
+        const group = [...rowGroups, ...(cellGroup ? [cellGroup] : [])].join(' / ') || null;
         for (const token of found.tokens) {
           entries.push({
             kind: token.kind,
             value: token.value,
             section: ctx.section,
-            region: joinRegion(rowRegion, cellLabel),
-            group: null,
-            groupKey: null,
+            region: joinRegion(rowRegion, cellRegion),
+            group,
+            groupKey: groupKeyOf(group),
             ports: copyPorts(ports),
             required: null,
             expressRoute: null,

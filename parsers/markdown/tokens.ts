@@ -5,6 +5,8 @@
  * classifyToken.
  */
 import { classifyToken, type ClassifiedToken } from '../../catalog/normalize.js';
+import { warning, type ParseWarning } from '../warnings.js';
+import type { TextLine } from './inline.js';
 
 export interface FoundToken extends ClassifiedToken {
   raw: string;
@@ -50,13 +52,35 @@ export function classifyRaw(raw: string): ClassifiedToken | null {
 const CACHE_LIMIT = 50_000;
 const classified = new Map<string, ClassifiedToken | null>();
 
-/** Something written in an address column that a person would take for an address or host name. */
+/** File names that are no host: also the last label of a host-like piece that is not reported. */
+const FILE_NAME =
+  /\.(?:md|png|jpe?g|gif|svg|ps1|psm1|exe|msi|zip|json|ya?ml|xml|html?|aspx|txt|csv|pdf|js|css|cmd|bat|dll|cab)$/i;
+
+/**
+ * Something a person would take for an address or host name: four dotted numbers (even out of
+ * range: "13.64.196.2777"), an IPv6-like group with `::`, or dotted labels ending in a label of
+ * two or more letters (markup or a stray `/` inside included: "portal</>.example</>.com").
+ * Not abbreviations ("e.g.", "i.e."), and not file names ("network-requirements.md").
+ */
 export function looksLikeEndpoint(raw: string): boolean {
   const t = raw.replace(/^[`'"([<]+|[`'")\],;:.>]+$/g, '');
   if (/^\d{1,3}(?:\.\d{1,4}){2,}(?:\/\d+)?$/.test(t)) return true;
   if (/^[0-9a-f]{0,4}(?::[0-9a-f]{0,4}){2,7}(?:\/\d+)?$/i.test(t) && t.includes('::')) return true;
+  if (FILE_NAME.test(t) || /^(?:e\.g|i\.e|etc)$/i.test(t)) return false;
   // host-like: dotted labels ending in a label of two or more letters
-  return /^[\w*\\<>{}&;-]+(?:\.[\w*\\<>{}&;-]+)*\.[a-z][\w-]+$/i.test(t) && !/^(?:e\.g|i\.e)$/i.test(t);
+  return /^[\w*#\\<>{}&;/-]+(?:\.[\w*#\\<>{}&;/-]+)*\.[a-z][\w-]+$/i.test(t);
+}
+
+/**
+ * A host written right against its range, "feedback.push.apple.com(17.0.0.0/8)": both are
+ * endpoints. null when `raw` is not such a pair.
+ */
+function attachedPair(raw: string): [ClassifiedToken, ClassifiedToken] | null {
+  const match = /^([^()\s]+)\(([^()\s]+)\)[.,;:]?$/.exec(raw);
+  if (!match) return null;
+  const first = classifyRaw(match[1]!);
+  const second = first && classifyRaw(match[2]!);
+  return first && second ? [first, second] : null;
 }
 
 export interface LineTokens {
@@ -82,6 +106,11 @@ export function tokensOf(text: string): LineTokens {
     const token = classifyRaw(raw);
     if (token) {
       result.tokens.push(found(token, raw));
+      continue;
+    }
+    const pair = attachedPair(raw);
+    if (pair) {
+      for (const t of pair) result.tokens.push(found(t, raw));
       continue;
     }
     const embedded = [...raw.matchAll(EMBEDDED_IPV4)]
@@ -111,26 +140,53 @@ export function endpointsOnly(text: string): FoundToken[] | null {
   PIECE.lastIndex = 0;
   for (let match = PIECE.exec(text); match; match = PIECE.exec(text)) {
     const token = classifyRaw(match[0]);
-    if (!token) return null;
-    tokens.push(found(token, match[0]));
+    if (token) {
+      tokens.push(found(token, match[0]));
+      continue;
+    }
+    const pair = attachedPair(match[0]);
+    if (!pair) return null;
+    for (const t of pair) tokens.push(found(t, match[0]));
   }
   return tokens.length ? tokens : null;
 }
 
 /** Warnings for one line's odd pieces. */
-export function tokenWarnings(found: LineTokens, line: number, column: string | null): string[] {
+export function tokenWarnings(found: LineTokens, line: number, column: string | null): ParseWarning[] {
   if (found.unreadable.length === 0 && found.recovered.length === 0) return [];
   const where = column ? ` in column "${column}"` : '';
   return [
-    ...found.unreadable.map((raw) => `line ${line}: "${raw}"${where} looks like an endpoint but is not one`),
-    ...found.recovered.map(
-      (raw) =>
+    ...found.unreadable.map((raw) =>
+      warning('uncatalogued', `line ${line}: "${raw}"${where} looks like an endpoint but is not one`),
+    ),
+    ...found.recovered.map((raw) =>
+      warning(
+        'recovered',
         `line ${line}: "${raw}"${where} has stray characters around an address; read as ${found.tokens
           .filter((t) => t.raw === raw)
           .map((t) => t.value)
           .join(', ')}`,
+      ),
     ),
   ];
+}
+
+/**
+ * Warnings for endpoints and endpoint-like pieces in text that is read for no endpoint (a
+ * Notes column, the purpose of a row, a code block that is not a list of endpoints only):
+ * `where` says which ("in column \"Notes\"").
+ */
+export function unreadWarnings(lines: readonly TextLine[], where: string): ParseWarning[] {
+  const warnings: ParseWarning[] = [];
+  for (const line of lines) {
+    const found = tokensOf(line.masked);
+    const pieces = [...new Set([...found.tokens.map((t) => t.raw), ...found.unreadable, ...found.recovered])];
+    for (const raw of pieces)
+      warnings.push(
+        warning('uncatalogued', `line ${line.line}: "${raw}" ${where} is not read as an endpoint; not catalogued`),
+      );
+  }
+  return warnings;
 }
 
 /**

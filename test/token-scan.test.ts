@@ -137,10 +137,21 @@ test('the judge: a lasting change not named is missed, a short-lived one is not 
     version('004', t0 + 32 * HOUR, '|US1|1.1.1.1, 2.2.2.2, 3.3.3.3|'), // relabel only: no alert due
   ];
   const runs = planRuns(versions, { afterHours: [24], tailHours: [] });
+  // Every version gets a run 48 to 72 h after it (where a removal withheld for 48 h is confirmed).
   assert.deepEqual(
-    runs.map((r) => r.label),
-    ['v001', 'v002', 'v003', 'v004', 'v004+24h'],
+    runs.map((r) => `${r.label} @${(r.time - t0) / HOUR}h`),
+    [
+      'v001 @0h',
+      'v002 @24h',
+      'v003 @30h',
+      'v004 @32h',
+      'v004+24h @56h',
+      'v004 (v002+49h) @73h',
+      'v004 (v003+49h) @79h',
+      'v004 (v004+49h) @81h',
+    ],
   );
+  assert.ok(runs.every((r) => versions[r.version]!.time <= r.time));
   const log: ReplayLog = {
     sourceId: 's',
     snapshotDir: '/nonexistent',

@@ -104,7 +104,9 @@ export interface PlanOptions {
 
 /**
  * A run at each version's time, a few more after it while the next version is not due (so
- * withheld removals can be confirmed), and some more days after the last one.
+ * withheld removals can be confirmed), and some more days after the last one. Every version
+ * also gets one run between 48 and 72 hours after it, whatever version is served by then: a
+ * removal confirmed after 48 h must have a run inside the judge's 72 h window.
  */
 export function planRuns(versions: CorpusVersion[], options: PlanOptions): PlannedRun[] {
   const runs: PlannedRun[] = [];
@@ -120,7 +122,15 @@ export function planRuns(versions: CorpusVersion[], options: PlanOptions): Plann
   for (const hours of options.tailHours) {
     runs.push({ time: versions[last]!.time + hours * HOUR, version: last, label: `tail+${hours / 24}d` });
   }
-  return runs;
+  const servedAt = (time: number) => versions.findLastIndex((version) => version.time <= time);
+  for (const version of versions) {
+    const from = version.time + 48 * HOUR;
+    if (runs.some((run) => run.time > from && run.time <= from + 24 * HOUR)) continue;
+    const time = from + HOUR;
+    const served = servedAt(time);
+    runs.push({ time, version: served, label: `v${versions[served]!.index} (v${version.index}+49h)` });
+  }
+  return runs.sort((a, b) => a.time - b.time);
 }
 
 /** One Slack message as the stand-in received it. */

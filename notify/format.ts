@@ -313,6 +313,40 @@ const BASELINE_NOTE = 'First snapshot of this source. From now on only changes a
 // Plain text: console and the email text part
 
 /** Plain text (console, the email text part), summed up past TEXT_LIMITS lines. */
+/** The document's own words beside the change, when the pipeline attached them. */
+function documentTextOf(notification: Notification): string | null {
+  return (notification.type === 'changes' || notification.type === 'withheld') && notification.documentText
+    ? notification.documentText
+    : null;
+}
+
+const DOCUMENT_TEXT_HEADING = "The page's text around it:";
+/** Slack shows an excerpt; email and the console the whole (already bounded) text. */
+const SLACK_DOCUMENT_LINES = 12;
+
+function documentTextLines(notification: Notification): string[] {
+  const text = documentTextOf(notification);
+  return text ? [DOCUMENT_TEXT_HEADING, ...text.split('\n').map((line) => `  ${line}`), ''] : [];
+}
+
+function slackDocumentExcerpt(notification: Notification): SlackSectionBlock | null {
+  const text = documentTextOf(notification);
+  if (!text) return null;
+  const lines = text.split('\n');
+  const shown = lines.slice(0, SLACK_DOCUMENT_LINES).map((line) => escapeMrkdwn(clip(line, 200)));
+  const more =
+    lines.length > shown.length ? `\n… ${lines.length - shown.length} more line(s) in the email and the commit` : '';
+  // Inside a code block only the fence matters; a stray ``` in the page is broken up.
+  const body = shown.join('\n').replaceAll('```', '`\u200b``');
+  // 12 lines of at most 200 characters, escaped, stay within one section's 3,000.
+  return section(clip(`*${DOCUMENT_TEXT_HEADING}*\n\`\`\`${body}\`\`\`${more}`, SLACK_LIMITS.sectionText));
+}
+
+function htmlDocumentText(notification: Notification): string[] {
+  const text = documentTextOf(notification);
+  return text ? [`<h3>${escapeHtml(DOCUMENT_TEXT_HEADING)}</h3>`, `<pre>${escapeHtml(text)}</pre>`] : [];
+}
+
 export function formatText(notification: Notification, options: FormatOptions = {}): string {
   const lines: string[] = [notificationTitle(notification)];
   lines.push(`Document: ${oneLine(notification.location)}`);
@@ -377,6 +411,7 @@ export function formatText(notification: Notification, options: FormatOptions = 
       lines.push('', HEALTH_ACCEPT, `  ${ACCEPT_COMMAND} ${oneLine(notification.source)}`, '');
       break;
   }
+  lines.push(...documentTextLines(notification));
   return `${lines.join('\n').trimEnd()}\n`;
 }
 
@@ -534,6 +569,8 @@ export function formatSlack(notification: Notification, options: FormatOptions =
       const packed = packSections(lists, budget - (notes.length ? 1 : 0));
       blocks.push(...packed.blocks);
       if (packed.omitted > 0) blocks.push(section(moreLine(packed.omitted, 'more change')));
+      const excerpt = slackDocumentExcerpt(notification);
+      if (excerpt && blocks.length < SLACK_LIMITS.blocks - 1) blocks.push(excerpt);
       blocks.push(context);
       const allLines = [...notes, ...lists.flatMap((list) => list.lines)];
       return { text: fallbackText(title, allLines, 'more change'), blocks };
@@ -560,6 +597,8 @@ export function formatSlack(notification: Notification, options: FormatOptions =
           `${escapeMrkdwn(withheldOutlook(notification.confirmAt))}\n${WITHHELD_PREVIEW} \`${PREVIEW_COMMAND} ${source}\`\n${WITHHELD_ACCEPT} \`${ACCEPT_COMMAND} ${source}\``,
         ),
       );
+      const excerpt = slackDocumentExcerpt(notification);
+      if (excerpt && blocks.length < SLACK_LIMITS.blocks - 1) blocks.push(excerpt);
       blocks.push(context);
       return {
         text: fallbackText(
@@ -716,6 +755,7 @@ function emailHtml(notification: Notification, options: FormatOptions): string {
       parts.push(`<pre>${escapeHtml(`${ACCEPT_COMMAND} ${oneLine(notification.source)}`)}</pre>`);
       break;
   }
+  parts.push(...htmlDocumentText(notification));
   const footer = [`Document: ${htmlLink(notification.location, notification.location)}`];
   if (notification.type === 'changes' || notification.type === 'baseline') {
     if (!notification.commit) footer.push('Commit: none (dry run)');

@@ -33,6 +33,8 @@ export type Notification =
       confirmed?: { count: number; how: string };
       /** Removals of this version still withheld (announced in their own alert), not in this change set. */
       withheldCount?: number;
+      /** With a layout change: the document's text around the changed endpoints (catalog/document-context.ts). */
+      documentText?: string;
     }
   | {
       /** First snapshot of a source: one short notice, never N "added" alerts. */
@@ -56,6 +58,8 @@ export type Notification =
       removals: WithheldItem[];
       /** When they are committed as removals if the page keeps this state; null: only a person can accept them. */
       confirmAt: string | null;
+      /** The document's text where the withheld endpoints vanished (catalog/document-context.ts). */
+      documentText?: string;
     }
   | {
       /** Written by versions before withheld removals (a whole version held); still delivered from old outboxes. */

@@ -21,6 +21,8 @@ export interface CommitNotes {
   confirmed?: { count: number; how: string };
   /** Removals still withheld: the committed catalog still lists them. */
   withheldCount?: number;
+  /** The document's text around the changed endpoints (catalog/document-context.ts), bounded. */
+  documentText?: string;
 }
 
 function plural(count: number, label: string): string {
@@ -139,6 +141,9 @@ export function changeCommitMessage(
   const lines = [...noteLines(notes), ...relabelLines, ...changeLines(changeSet.changes)];
   if (changeSet.summary.netAddresses && changeSet.changes.length)
     lines.push('', `Addresses: ${describeNetAddresses(changeSet.summary.netAddresses)}`);
+  // Why it changed is usually written beside the table: the page's own words, not only ours.
+  if (notes.documentText)
+    lines.push('', 'Document text around the changes:', '', ...notes.documentText.split('\n').map((l) => `    ${l}`));
   const body = lines.join('\n').trim();
   return [
     clipSubject(subject),

@@ -13,6 +13,8 @@
 import { canonicalEntries, entriesPerSection, entryKey, serializeCatalog } from '../catalog/canonical.js';
 import type { ChangeSet } from '../catalog/changes.js';
 import { diffCatalogs } from '../catalog/diff.js';
+import { changedValues, documentContext } from '../catalog/document-context.js';
+import { decodeDocument } from '../parsers/decode.js';
 import type { Catalog } from '../catalog/model.js';
 import { EndpointWatchError, errorMessage } from '../errors/index.js';
 import { fetcherFor } from '../ingest/registry.js';
@@ -255,9 +257,27 @@ async function baselineStep(
   return { source: source.id, status: 'baseline', entryCount, commit, ...undeliveredField(undelivered) };
 }
 
+/** The text of the last stored document and of `doc` around `values` (empty before a baseline). */
+async function documentTextAround(
+  ctx: PipelineContext,
+  source: SourceSpec,
+  doc: RawDocument,
+  values: string[],
+): Promise<string> {
+  const before = await ctx.store.latestDocument(source.id);
+  if (!before || values.length === 0) return '';
+  return documentContext(decodeDocument(before), decodeDocument(doc.body), values).text;
+}
+
 /** The withheld alert, into the outbox; it records its removals as announced when delivered. */
 async function queueWithheldAlert(ctx: PipelineContext, source: SourceSpec, doc: RawDocument, plan: RunPlan) {
   const { decision, assessment } = plan;
+  const documentText = await documentTextAround(
+    ctx,
+    source,
+    doc,
+    decision.pending.map((r) => r.value),
+  );
   return ctx.outbox.create({
     source: source.id,
     state: 'ready',
@@ -269,6 +289,7 @@ async function queueWithheldAlert(ctx: PipelineContext, source: SourceSpec, doc:
       reasons: decision.reasons,
       removals: decision.pending.map(toItem),
       confirmAt: decision.confirmAt,
+      ...(documentText ? { documentText } : {}),
     },
     pending: ctx.notifiers.map((n) => n.id),
     withheld: { removals: decision.pending, reasons: decision.reasons, needsPerson: assessment.needsPerson },
@@ -304,7 +325,9 @@ async function keepWithheldUntilCommitted(
 /** The commit (changes, a layout change, or an accepted state) and its alert. */
 async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawDocument, plan: RunPlan) {
   const { decision, assessment, changeSet } = plan;
+  const documentText = await documentTextAround(ctx, source, doc, changedValues(changeSet.changes));
   const notes = {
+    documentText,
     layout: assessment.layout,
     ...(decision.confirmed.length
       ? { confirmed: { count: decision.confirmed.length, how: decision.confirmedHow! } }
@@ -325,6 +348,8 @@ async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawD
           ...(assessment.layout.length ? { layout: assessment.layout } : {}),
           ...(notes.confirmed ? { confirmed: notes.confirmed } : {}),
           ...(decision.pending.length ? { withheldCount: decision.pending.length } : {}),
+          // A layout change is judged by reading the page: its words come with the alert.
+          ...(assessment.layout.length && documentText ? { documentText } : {}),
         })
       : null;
   return commitAndNotify(ctx, source, plan.committed, doc, message, notification);

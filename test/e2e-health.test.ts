@@ -450,3 +450,33 @@ test('a pure relabel (US -> US1, EU -> EU1) commits once with its relabel lines 
   assert.equal((await p.cli(at(2), 'run')).code, 0);
   assert.equal(p.commits().length, 2);
 });
+
+test("a withheld removal's alert shows the page's text that vanished; the commit body shows the text around a change", {
+  timeout: 120_000,
+}, async (t) => {
+  const p = await project(t, 'context');
+  docs.set(p.path, reply.document(page()));
+  assert.equal((await p.cli(at(0), 'run')).code, 0);
+  const from = slack.delivered().length;
+
+  // The whole "Authentication gateway" section goes, its addresses listed nowhere else: withheld.
+  docs.set(p.path, reply.document(page({ gateway: false, portal: ['13.91.91.243', '13.91.91.244'] })));
+  const run = await p.cli(at(1), 'run');
+  assert.equal(run.code, 0, run.stderr);
+  const posts = postsSince(from);
+  const withheld = posts.find((post) => post.includes('withheld'));
+  assert.ok(withheld, `no withheld alert in ${posts.length} post(s)`);
+  const alert = JSON.parse(withheld) as { blocks: Array<{ text?: { text: string } }> };
+  const excerpt = alert.blocks
+    .map((b) => b.text?.text ?? '')
+    .find((text) => text.includes("The page's text around it"));
+  assert.ok(excerpt, 'the withheld alert has no excerpt of the page');
+  assert.match(excerpt, /^-## Authentication gateway$/m);
+  assert.match(excerpt, /^-\| US1 \| 52\.183\.75\.62 \|$/m);
+
+  // The committed part of that version (one portal address added) carries the page's words.
+  const body = p.git('log', '-1', '--format=%b');
+  assert.match(body, /Document text around the changes:/);
+  assert.match(body, /^ {4}\+\| US1 \| 13\.91\.91\.243<br>13\.91\.91\.244 \|$/m);
+  assert.match(body, /^ {4} Allow outbound port 443 to these addresses\.$/m);
+});

@@ -1,7 +1,7 @@
 /**
  * The document's own words beside a real change: versions 174 -> 175 of the Defender for Cloud
- * Apps page add one US Gov Arizona address to the "Access controls" row. `history --patch` and
- * `diff --text` must show that row and the sentence above its table. Read from ../shared at run
+ * Apps page add one US Gov Arizona address to the "Access controls" row. The commit body,
+ * `history --patch` and `diff --text` must show that row and the sentence above its table. Read from ../shared at run
  * time; skipped, visibly, when it is absent.
  */
 import { test, before, after } from 'node:test';
@@ -11,6 +11,7 @@ import { existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { execFileSync } from 'node:child_process';
 import { runCli } from './helpers/cli-run.js';
 
 const CORPUS = fileURLToPath(new URL('../../shared/corpus/cas-network-requirements/', import.meta.url));
@@ -70,6 +71,13 @@ test('history --patch shows the changed row and the sentence above its table', {
   assert.equal(items.length, 2);
   assert.equal(items.find((i) => i.baseline)?.patch, undefined, 'a baseline has no patch');
   assertShowsRowAndSentence(items.find((i) => !i.baseline)?.patch ?? '');
+});
+
+test('the commit body carries the same text, indented', { skip, timeout: 60_000 }, () => {
+  const body = execFileSync('git', ['log', '-1', '--format=%b'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' });
+  assert.match(body, /Document text around the changes:/);
+  const text = body.slice(body.indexOf('Document text around the changes:'));
+  assertShowsRowAndSentence(text.replace(/^ {4}/gm, ''));
 });
 
 test('diff --text on the two documents shows the same; catalogs keep no text', { skip, timeout: 60_000 }, async () => {

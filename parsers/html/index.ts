@@ -28,7 +28,7 @@ import { readTable } from '../markdown/tables.js';
 import type { DocumentParser, TextDocument } from '../types.js';
 import { isBlock, isElement, isSkipped, phrasingOf } from './phrasing.js';
 import { consecutiveRows, isRowElement, parseColumnHtml, rowGroupOf } from './rows.js';
-import { colonTail, endpointOnlyLines, listEntry } from '../markdown/lists.js';
+import { endpointOnlyLines, listEntry, proseLineEntries } from '../markdown/lists.js';
 import { tableNode } from './tables.js';
 import { unreadWarnings } from '../markdown/tokens.js';
 import { SectionProse } from '../markdown/prose.js';
@@ -99,7 +99,7 @@ function holdsBlock(element: Element): boolean {
 /**
  * A run of inline content (what markdown calls a paragraph; a list item's or a cell-less
  * `<div>`'s text too): an endpoint list when every line holds only endpoints, addresses after a
- * closing colon, and in any case prose of the section.
+ * closing colon or named by an allow instruction, and in any case prose of the section.
  */
 function readParagraph(run: AnyNode[], state: WalkState): void {
   const lines = textLines(phrasingOf(run), state.html, sameLine);
@@ -111,12 +111,7 @@ function readParagraph(run: AnyNode[], state: WalkState): void {
     for (const { token, line } of listed) state.entries.push(listEntry(token, line, state.section, ports));
     if (list) list.listed = true;
   } else {
-    for (const line of lines) {
-      const tail = colonTail(line);
-      if (!tail) continue;
-      const ports = state.prose.ports(line.full);
-      for (const { token, line: at } of tail) state.entries.push(listEntry(token, at, state.section, ports));
-    }
+    for (const line of lines) state.entries.push(...proseLineEntries(line, state.section, state.prose));
     list?.mentions.push(...unreadWarnings(lines, 'in a list item among endpoint items'));
   }
   state.prose.add(lines.map((l) => l.full).join('\n'));

@@ -10,8 +10,11 @@
  *    lines included), and a line that ends in a colon followed by nothing but addresses ("...
  *    to be sent: 198.2.134.139 (mail1.example.com)"). Early versions of real pages list their
  *    IPs this way.
- * Hosts and IPs mentioned inside prose are not endpoints, and neither is anything inside a
- * link (its text or its target) or the YAML front matter. What looks like an endpoint in a
+ *  - allow instructions in prose: a sentence that tells the reader to allow connections or
+ *    traffic to a host or URL ("you need to allow http connections to http://ocsp.example.com/
+ *    on port 80"), with the ports it states (lists.ts allowInstruction).
+ * Other hosts and IPs mentioned inside prose are not endpoints (announcements and examples name
+ * hosts too), and neither is anything inside a link (its text or its target) or the YAML front matter. What looks like an endpoint in a
  * table's label or Notes column, a row's purpose, a code block that is not an endpoint list,
  * or a list item among endpoint items is not catalogued either, and is warned about.
  */
@@ -23,7 +26,7 @@ import { prepareDocument } from './prepare.js';
 import { parseMarkdownTree } from './tree.js';
 import { readTable } from './tables.js';
 import { readRowGroup } from './docfx.js';
-import { colonTail, endpointOnlyLines, listEntry } from './lists.js';
+import { endpointOnlyLines, listEntry, proseLineEntries } from './lists.js';
 import { unreadWarnings } from './tokens.js';
 import { SectionProse } from './prose.js';
 import { resultWarnings, warning, type ParseWarning } from '../warnings.js';
@@ -87,12 +90,7 @@ export function parseMarkdown(doc: TextDocument): ParseResult {
           // Code is never prose: endpoints in it that are not a list of endpoints only are said.
           warnings.push(...unreadWarnings(lines, 'in a code block that is not a list of endpoints only'));
         } else {
-          for (const line of lines) {
-            const tail = colonTail(line);
-            if (!tail) continue;
-            const ports = prose.ports(line.full);
-            for (const { token, line: at } of tail) entries.push(listEntry(token, at, section, ports));
-          }
+          for (const line of lines) entries.push(...proseLineEntries(line, section, prose));
           list?.mentions.push(...unreadWarnings(lines, 'in a list item among endpoint items'));
         }
         if (node.type === 'paragraph') prose.add(lines.map((l) => l.full).join('\n'));

@@ -8,7 +8,7 @@
  * page lists what its markdown lists.
  */
 import type { CatalogEntry, PortSpec } from '../../catalog/model.js';
-import { copyPorts } from '../../catalog/ports.js';
+import { copyPorts, portsFromProse } from '../../catalog/ports.js';
 import type { TextLine } from './inline.js';
 import { endpointsOnly, tokensOf, type FoundToken } from './tokens.js';
 
@@ -66,4 +66,47 @@ export function listEntry(token: FoundToken, line: number, section: string, port
     role: 'destination',
     provenance: { line, column: null },
   };
+}
+
+/** A sentence that tells the reader to let traffic through: "you need to allow http connections to ...". */
+const ALLOW_VERB = /\b(?:allow(?:list)?|whitelist|unblock|permit)\b/i;
+const TRAFFIC_WORD = /\b(?:connections?|traffic|access|outbound|inbound|ports?)\b/i;
+/** Example hosts ("For example, ... you can open: contoso.portal...") and placeholders are not instructions. */
+const EXAMPLE = /\b(?:for example|e\.g\.|such as|instead of)\b/i;
+
+/**
+ * Endpoints named by an allow instruction in prose: "If you didn't specify a proxy, you need to
+ * allow http connections to http://ocsp.msocsp.com/ and ocsp.digicert.com on port 80.", "Allow
+ * the log collector to initiate outbound traffic to the Azure blob storage (https://x.blob...)
+ * on port 80 and 443." Pages put real requirements in such sentences; a firewall owner must
+ * hear when one appears or goes. Other prose (announcements, examples) names hosts too and is
+ * left alone. Ports come from the sentence itself.
+ */
+export function allowInstruction(line: TextLine): Array<ListedToken & { sentence: string }> {
+  const found: Array<ListedToken & { sentence: string }> = [];
+  for (const sentence of line.masked.split(/(?<=[.!?])\s+(?=[A-Z])/)) {
+    if (!ALLOW_VERB.test(sentence) || !TRAFFIC_WORD.test(sentence) || EXAMPLE.test(sentence)) continue;
+    for (const token of tokensOf(sentence).tokens) {
+      // A bare address in prose is usually a version or an example range; hosts and URLs are named on purpose.
+      if (token.kind === 'ip' || /[<>#*]/.test(token.value)) continue;
+      found.push({ token, line: line.line, sentence });
+    }
+  }
+  return found;
+}
+
+/** Entries a prose line gives: addresses after a closing colon, else what an allow instruction names. */
+export function proseLineEntries(
+  line: TextLine,
+  section: string,
+  prose: { ports(own?: string): PortSpec },
+): CatalogEntry[] {
+  const tail = colonTail(line);
+  if (tail) {
+    const ports = prose.ports(line.full);
+    return tail.map(({ token, line: at }) => listEntry(token, at, section, ports));
+  }
+  return allowInstruction(line).map(({ token, line: at, sentence }) =>
+    listEntry(token, at, section, portsFromProse(sentence)),
+  );
 }

@@ -63,9 +63,15 @@ test('delivers one message with subject, text and HTML parts, logging in with th
     to: ['netsec@example.com', 'firewall@example.com'],
   });
   assert.deepEqual(mail.auth, { username: LOGIN.user, password: PASSWORD });
-  assert.equal(mail.subject, '[endpoint-watch] cloud-app-security: +2 -2 ~1 [action needed]');
+  assert.equal(
+    mail.subject,
+    '[endpoint-watch] cloud-app-security: +1 IP, +1 host, -2 IPs, ~1 ports in App connector access, Portal access (action needed)',
+  );
   assert.ok(mail.text, 'no text part');
-  assert.match(mail.text, /^cloud-app-security: 2 added, 2 removed, 1 modified \(3 need action\)\n/);
+  assert.match(
+    mail.text,
+    /^cloud-app-security: \+1 IP, \+1 host, -2 IPs, ~1 ports in App connector access, Portal access \(action needed\)\n/,
+  );
   assert.match(mail.text, /\n {2}\+ IP added: 13\.95\.30\.47 \(TCP 443\)\n/);
   assert.ok(mail.html, 'no HTML part');
   assert.match(mail.html, /<li>\+ IP added: <code>13\.95\.30\.47<\/code> \(TCP 443\)<\/li>/);

@@ -161,7 +161,10 @@ test('default notifiers: the console, which prints the plain-text alert', async 
     ['console'],
   );
   await notifiers[0]!.send(changesNotification());
-  assert.match(context.output(), /^cloud-app-security: 2 added, 2 removed, 1 modified \(3 need action\)\n/);
+  assert.match(
+    context.output(),
+    /^cloud-app-security: \+1 IP, \+1 host, -2 IPs, ~1 ports in App connector access, Portal access \(action needed\)\n/,
+  );
   assert.match(context.output(), /\n {2}\+ IP added: 13\.95\.30\.47 \(TCP 443\)\n/);
 });
 

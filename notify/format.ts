@@ -210,11 +210,11 @@ export function notificationTitle(notification: Notification): string {
   }
 }
 
-function shortCommit(commit: string): string {
+export function shortCommit(commit: string): string {
   return /^[0-9a-f]{40,64}$/i.test(commit) ? commit.slice(0, 12) : oneLine(commit);
 }
 
-function isWebUrl(text: string): boolean {
+export function isWebUrl(text: string): boolean {
   return /^https?:\/\/[^\s]+$/i.test(text);
 }
 
@@ -258,7 +258,7 @@ export function groupWithheld(items: WithheldItem[]): Array<{ label: string; ite
 }
 
 /** Lines before the change list: layout changes said once, confirmed and still-withheld removals. */
-function changeNotes(notification: Extract<Notification, { type: 'changes' }>): string[] {
+export function changeNotes(notification: Extract<Notification, { type: 'changes' }>): string[] {
   const notes: string[] = [];
   for (const line of notification.layout ?? []) notes.push(`Layout changed: ${oneLine(line)}`);
   if (notification.confirmed?.count)

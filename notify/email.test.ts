@@ -208,3 +208,22 @@ test('options: smtp(s) URL, email addresses and at least one recipient are requi
   assert.equal(parsed.subjectPrefix, '[endpoint-watch]');
   assert.equal(parsed.retries, 2);
 });
+
+test('from: a display name with the address is accepted and sent as given; a bad address is not', {
+  timeout: 30_000,
+}, async (t) => {
+  const parse = (from: string) =>
+    emailOptionsSchema.safeParse({ type: 'email', smtpUrl: 'smtp://127.0.0.1:1', from, to: ['a@example.com'] });
+  assert.equal(parse('Endpoint Watch <ew@example.com>').success, true);
+  assert.equal(parse('"Endpoint Watch" <ew@example.com>').success, true);
+  assert.equal(parse('Endpoint Watch <nope>').success, false);
+  assert.equal(parse('not an address').success, false);
+  const smtp = await startSmtpStub();
+  t.after(() => smtp.close());
+  await createEmailNotifier(options(smtp.url(), { from: 'Endpoint Watch <ew@example.com>' }), fakeDelays()).send(
+    changesNotification(),
+  );
+  assert.equal(smtp.messages.length, 1);
+  assert.equal(smtp.messages[0]!.envelope.from, 'ew@example.com');
+  assert.equal(smtp.messages[0]!.headers.from, 'Endpoint Watch <ew@example.com>');
+});

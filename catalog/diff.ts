@@ -18,14 +18,12 @@
 import type { Catalog, CatalogEntry } from './model.js';
 import { entryKey } from './canonical.js';
 import { portsEqual } from './ports.js';
-import { SEVERITY_ORDER, summarize, type Change, type ChangedField, type ChangeSet, type EntryRef } from './changes.js';
+import { summarize, type Change, type ChangedField, type ChangeSet, type EntryRef } from './changes.js';
 import { describeChange } from './messages.js';
 import { applyAddressDiff, netAddressSummary, type ChangeDraft, type MatchedChange } from './address-diff.js';
 import { withImpact } from './impact.js';
 import { findRelabels } from './relabel.js';
-
-/** One collator for every sort (localeCompare with a locale builds one per call); same order. */
-const byText = new Intl.Collator('en');
+import { compareChanges } from './order.js';
 
 function endpointKey(e: CatalogEntry): string {
   return [e.kind, e.value, e.role, e.region ?? ''].join('\u0000');
@@ -172,16 +170,7 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
     return withMessage(withImpact(places.length ? { ...draft, listedElsewhere: places } : draft));
   });
 
-  const order = { added: 0, removed: 1, modified: 2, moved: 3, reshaped: 4 } as const;
-  changes.sort(
-    (a, b) =>
-      SEVERITY_ORDER[a.severity ?? 'info'] - SEVERITY_ORDER[b.severity ?? 'info'] ||
-      byText.compare(a.section, b.section) ||
-      byText.compare(a.region ?? '', b.region ?? '') ||
-      byText.compare(a.group ?? '', b.group ?? '') ||
-      order[a.type] - order[b.type] ||
-      byText.compare(a.value, b.value),
-  );
+  changes.sort(compareChanges);
   return {
     source: newCatalog.source,
     changes,

@@ -1,8 +1,9 @@
 /** One-line descriptions of changes, shared by the console, Slack, email and commit messages. */
-import type { Change, EntryRef, NetAddressSummary, Relabel, Severity } from './changes.js';
+import type { Change, ChangedField, EntryRef, NetAddressSummary, Relabel, Severity } from './changes.js';
 import type { CatalogEntry } from './model.js';
 import { formatPorts } from './ports.js';
 import { rangeSize, tryRangeOf } from './address-space.js';
+import { compareNatural } from './order.js';
 
 export function kindLabel(entry: Pick<CatalogEntry, 'kind' | 'value'>): string {
   if (entry.kind === 'ip') return entry.value.includes('/') ? 'CIDR' : 'IP';
@@ -107,7 +108,8 @@ function describeReshape(change: Omit<Change, 'message'>, here: string): string 
   return `${here}: ${ipCountLabel([...before, ...after])} re-shaped, covered addresses unchanged (${detail})`;
 }
 
-function describeFields(change: Omit<Change, 'message'>): string[] {
+/** "ports TCP 443 -> TCP 443, 8443", "now Required (was Optional)": one phrase per changed field. */
+export function describeFields(change: Omit<Change, 'message'>): string[] {
   return change.fields.map((field) => {
     const before = change.before?.[field];
     const after = change.after?.[field];
@@ -235,4 +237,80 @@ export function describeRelabels(relabels: Relabel[]): string[] {
   }
   for (const relabel of relabels) if (!grouped.has(relabel)) lines.push(relabel.message);
   return lines;
+}
+
+/** How a changed attribute is named in a subject ("~2 ports"). */
+const FIELD_LABELS: Record<ChangedField, string> = {
+  ports: 'ports',
+  required: 'Required flag',
+  expressRoute: 'ExpressRoute',
+  category: 'category',
+  role: 'role',
+};
+
+function countOf(count: number, label: string): string {
+  return `${count} ${label}${count === 1 ? '' : 's'}`;
+}
+
+/**
+ * "+2 IPs, +1 host, -1 CIDR, ~2 ports, ~1 Required flag, 1 moved, 1 re-shaped". A modified
+ * endpoint counts once under each attribute that changed, so the subject says what changed.
+ */
+export function countsLabel(changes: Change[]): string {
+  const buckets = new Map<string, number>();
+  const bump = (key: string) => buckets.set(key, (buckets.get(key) ?? 0) + 1);
+  for (const change of changes) {
+    if (change.type === 'added') bump(`+\u0000${kindLabel(change)}`);
+    else if (change.type === 'removed') bump(`-\u0000${kindLabel(change)}`);
+    else if (change.type === 'modified' && change.fields.length)
+      for (const field of change.fields) bump(`~\u0000${FIELD_LABELS[field]}`);
+    else bump(`${change.type}`);
+  }
+  const parts: string[] = [];
+  for (const sign of ['+', '-']) {
+    for (const [key, count] of buckets) {
+      if (!key.startsWith(`${sign}\u0000`)) continue;
+      parts.push(`${sign}${countOf(count, key.slice(2))}`);
+    }
+  }
+  for (const [key, count] of buckets) if (key.startsWith('~\u0000')) parts.push(`~${count} ${key.slice(2)}`);
+  if (buckets.get('modified')) parts.push(`~${buckets.get('modified')} changed`);
+  if (buckets.get('moved')) parts.push(`${buckets.get('moved')} moved`);
+  if (buckets.get('reshaped')) parts.push(`${buckets.get('reshaped')} re-shaped`);
+  return parts.join(', ') || 'no endpoint change';
+}
+
+/** Places named in a headline before it counts them instead. */
+const HEADLINE_PLACES = 3;
+
+/** A row's name without its number: "2: Microsoft 365 portal" -> "Microsoft 365 portal". */
+export function rowName(group: string): string {
+  return group.replace(/^\s*\d+\s*[:.)]\s*/, '').trim() || group;
+}
+
+/**
+ * Where changes are, in a few words: the rows when every change has one and there are few
+ * ("in Access controls, Session controls"), else the sections ("in App connector"), else a
+ * count ("in 12 sections"); '' for changes of the whole document.
+ */
+export function placesPhrase(changes: Array<Pick<Change, 'section' | 'group'>>): string {
+  const distinct = (values: string[]) => [...new Set(values)].sort(compareNatural);
+  const rows = distinct(changes.flatMap((c) => (c.group ? [rowName(c.group)] : [])));
+  const everyHasRow = changes.every((c) => c.group);
+  if (everyHasRow && rows.length && rows.length <= HEADLINE_PLACES) return `in ${rows.join(', ')}`;
+  const sections = distinct(changes.flatMap((c) => (c.section ? [c.section] : [])));
+  if (!sections.length) return '';
+  if (sections.length <= HEADLINE_PLACES) return `in ${sections.join(', ')}`;
+  return `in ${sections.length} sections`;
+}
+
+/**
+ * What a person needs first, for commit subjects, alert titles and email subjects:
+ * "+224 IPs in Access controls, Session controls (action needed)".
+ */
+export function changeHeadline(changes: Change[]): string {
+  const counts = countsLabel(changes);
+  const where = placesPhrase(changes);
+  const action = changes.some((c) => c.severity === 'action');
+  return `${counts}${where ? ` ${where}` : ''}${action ? ' (action needed)' : ''}`;
 }

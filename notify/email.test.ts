@@ -63,9 +63,15 @@ test('delivers one message with subject, text and HTML parts, logging in with th
     to: ['netsec@example.com', 'firewall@example.com'],
   });
   assert.deepEqual(mail.auth, { username: LOGIN.user, password: PASSWORD });
-  assert.equal(mail.subject, '[endpoint-watch] cloud-app-security: +2 -2 ~1 [action needed]');
+  assert.equal(
+    mail.subject,
+    '[endpoint-watch] cloud-app-security: +1 IP, +1 host, -2 IPs, ~1 ports in App connector access, Portal access (action needed)',
+  );
   assert.ok(mail.text, 'no text part');
-  assert.match(mail.text, /^cloud-app-security: 2 added, 2 removed, 1 modified \(3 need action\)\n/);
+  assert.match(
+    mail.text,
+    /^cloud-app-security: \+1 IP, \+1 host, -2 IPs, ~1 ports in App connector access, Portal access \(action needed\)\n/,
+  );
   assert.match(mail.text, /\n {2}\+ IP added: 13\.95\.30\.47 \(TCP 443\)\n/);
   assert.ok(mail.html, 'no HTML part');
   assert.match(mail.html, /<li>\+ IP added: <code>13\.95\.30\.47<\/code> \(TCP 443\)<\/li>/);
@@ -201,4 +207,23 @@ test('options: smtp(s) URL, email addresses and at least one recipient are requi
   });
   assert.equal(parsed.subjectPrefix, '[endpoint-watch]');
   assert.equal(parsed.retries, 2);
+});
+
+test('from: a display name with the address is accepted and sent as given; a bad address is not', {
+  timeout: 30_000,
+}, async (t) => {
+  const parse = (from: string) =>
+    emailOptionsSchema.safeParse({ type: 'email', smtpUrl: 'smtp://127.0.0.1:1', from, to: ['a@example.com'] });
+  assert.equal(parse('Endpoint Watch <ew@example.com>').success, true);
+  assert.equal(parse('"Endpoint Watch" <ew@example.com>').success, true);
+  assert.equal(parse('Endpoint Watch <nope>').success, false);
+  assert.equal(parse('not an address').success, false);
+  const smtp = await startSmtpStub();
+  t.after(() => smtp.close());
+  await createEmailNotifier(options(smtp.url(), { from: 'Endpoint Watch <ew@example.com>' }), fakeDelays()).send(
+    changesNotification(),
+  );
+  assert.equal(smtp.messages.length, 1);
+  assert.equal(smtp.messages[0]!.envelope.from, 'ew@example.com');
+  assert.equal(smtp.messages[0]!.headers.from, 'Endpoint Watch <ew@example.com>');
 });

@@ -23,10 +23,20 @@ function isSmtpUrl(value: string): boolean {
   }
 }
 
+const plainAddress = z.email();
+
+/** "ew@example.com" or a display name with the address: "Endpoint Watch <ew@example.com>". */
+function isFromAddress(value: string): boolean {
+  const named = /^\s*"?([^"<>]*)"?\s*<([^<>]+)>\s*$/.exec(value);
+  return plainAddress.safeParse(named ? named[2] : value).success;
+}
+
 export const emailOptionsSchema = z.strictObject({
   type: z.literal('email'),
   smtpUrl: z.string().refine(isSmtpUrl, { error: 'must be smtp://[user:pass@]host[:port] or smtps://...' }),
-  from: z.email(),
+  from: z.string().refine(isFromAddress, {
+    error: 'must be an address (ew@example.com) or a name and address (Endpoint Watch <ew@example.com>)',
+  }),
   to: z.array(z.email()).min(1, { error: 'needs at least one recipient' }),
   subjectPrefix: z.string().default('[endpoint-watch]'),
   timeoutSeconds: z.number().positive().max(600).default(30),

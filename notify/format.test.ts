@@ -4,6 +4,7 @@ import type { Change } from '../catalog/changes.js';
 import { describeChange } from '../catalog/messages.js';
 import { summarize } from '../catalog/changes.js';
 import {
+  SLACK_BUDGET,
   SLACK_LIMITS,
   TEXT_LIMITS,
   changeLine,
@@ -108,12 +109,16 @@ test('a change line drops the place its group already names but keeps the row an
   assert.equal(changeLine(change), '[2: Connector]: IP added: 13.95.30.47 (TCP 443)');
 });
 
-test('Slack: header names source and counts, one section per group, context links document and commit', () => {
+test('Slack: header names source, counts and places, groups share a section block, context links document and commit', () => {
   const message = formatSlack(changesNotification());
   const [header, ...rest] = message.blocks;
   assert.equal(header?.type, 'header');
-  assert.equal(blockText(header!), `${SOURCE}: 2 added, 2 removed, 1 modified (3 need action)`);
-  const texts = sections(rest);
+  assert.equal(
+    blockText(header!),
+    `${SOURCE}: +1 IP, +1 host, -2 IPs, ~1 ports in App connector access, Portal access (action needed)`,
+  );
+  assert.equal(sections(rest).length, 1);
+  const texts = sections(rest)[0]!.split('\n\n');
   assert.equal(texts.length, 3);
   assert.equal(
     texts[0],
@@ -127,7 +132,10 @@ test('Slack: header names source and counts, one section per group, context link
   assert.equal(context.type, 'context');
   assert.match(blockText(context), new RegExp(`<${LOCATION}\\|`));
   assert.match(blockText(context), new RegExp(`<${COMMIT_URL}\\|0123456789ab>`));
-  assert.match(message.text, /^cloud-app-security: 2 added, 2 removed, 1 modified \(3 need action\)\n/);
+  assert.match(
+    message.text,
+    /^cloud-app-security: \+1 IP, \+1 host, -2 IPs, ~1 ports in App connector access, Portal access \(action needed\)\n/,
+  );
 });
 
 test('Slack: no commit URL -> plain short commit; dry run -> says nothing was committed', () => {
@@ -142,7 +150,10 @@ test('document-derived text is escaped: Slack mrkdwn specials and HTML', () => {
   const change = handChange({ ...place, type: 'added', value: 'evil.example.com' });
   const notification = changesNotification({ source: SOURCE, changes: [change], summary: summarize([change]) });
 
-  const slack = JSON.stringify(formatSlack(notification));
+  const message = formatSlack(notification);
+  // The header is plain_text, which Slack shows as written; everything in mrkdwn is escaped.
+  assert.equal(message.blocks[0]?.type, 'header');
+  const slack = JSON.stringify({ text: message.text, blocks: message.blocks.slice(1) });
   assert.ok(!slack.includes('<script>'), 'raw <script> in Slack payload');
   assert.ok(slack.includes('&lt;script&gt;alert(1)&lt;/script&gt; &amp; more'));
   assert.ok(slack.includes('EU&lt;1&gt;'));
@@ -174,27 +185,41 @@ test('a non-web location is not turned into a link (no javascript: URLs in HTML 
   assert.ok(!blockText(formatSlack(notification).blocks.at(-1)!).includes('<javascript'));
 });
 
-test('Slack stays within its limits and says how many changes did not fit', () => {
+/** Changes a bullet line stands for: "• 25 hosts added ..." is 25, any other line 1. */
+function changesOnLine(line: string): number {
+  const bundle = /^(?:• |\s*[+-] )(?:\[[^\]]*\]: )?(\d+) (?:hosts|IPs|CIDRs|URLs) (?:added|removed|changed)/.exec(line);
+  return bundle ? Number(bundle[1]) : 1;
+}
+
+test('Slack stays within a few blocks and says how many changes did not fit, and where they all are', () => {
   const notification = changesNotification(manyAdds(3000, 120));
   const message = formatSlack(notification);
-  assert.ok(message.blocks.length <= SLACK_LIMITS.blocks, `${message.blocks.length} blocks`);
+  assert.ok(message.blocks.length <= SLACK_BUDGET.blocks, `${message.blocks.length} blocks`);
+  assert.ok(JSON.stringify(message).length < 40_000, `${JSON.stringify(message).length} bytes`);
   for (const block of message.blocks) {
     const limit = block.type === 'header' ? SLACK_LIMITS.headerText : SLACK_LIMITS.sectionText;
     assert.ok(blockText(block).length <= limit, `${block.type} of ${blockText(block).length} chars`);
   }
   assert.ok(message.text.length <= SLACK_LIMITS.fallbackText);
-  const shown = sections(message.blocks)
+  const bullets = sections(message.blocks)
     .join('\n')
     .split('\n')
-    .filter((line) => line.startsWith('• ')).length;
-  const more = /\.\.\. and (\d+) more changes/.exec(sections(message.blocks).at(-1)!);
+    .filter((line) => line.startsWith('• '));
+  // 25 hosts per section: each section is one line.
+  assert.ok(bullets.every((line) => line.includes('25 hosts added')));
+  const shown = bullets.reduce((sum, line) => sum + changesOnLine(line), 0);
+  const last = sections(message.blocks).at(-1)!;
+  const more = /\.\.\. and (\d+) more changes in (\d+) more places/.exec(last);
   assert.ok(more, 'no "... and N more changes" line');
   assert.equal(shown + Number(more[1]), 3000);
-  // The email and console text list the first changes of each place, count the rest and say
-  // where the whole list is.
+  assert.equal(bullets.length + Number(more[2]), 120);
+  assert.match(last, new RegExp(`<${COMMIT_URL}\\|the commit>`));
+  assert.match(last, /`endpoint-watch history --source cloud-app-security`/);
+  // The email and console text list the places, count the rest and say where the whole list is.
   const text = formatEmail(notification).text;
-  const listed = text.split('\n').filter((l) => l.startsWith('  + ')).length;
-  assert.ok(listed > 0 && listed <= TEXT_LIMITS.total, `${listed} lines`);
+  const lines = text.split('\n').filter((l) => l.startsWith('  + '));
+  assert.ok(lines.length > 0 && lines.length <= TEXT_LIMITS.total, `${lines.length} lines`);
+  const listed = lines.reduce((sum, line) => sum + changesOnLine(line), 0);
   const counted = [...text.matchAll(/\.\.\. and (\d+) more (?:here|changes in)/g)].reduce(
     (sum, m) => sum + Number(m[1]),
     0,
@@ -203,20 +228,36 @@ test('Slack stays within its limits and says how many changes did not fit', () =
   assert.match(text, /Every change: endpoint-watch history --source cloud-app-security/);
 });
 
-test('one big group is split across section blocks under the text limit', () => {
+test('one line of very many values lists what fits and counts the rest', () => {
   const message = formatSlack(changesNotification(manyAdds(200, 1)));
   const texts = sections(message.blocks);
+  const line = texts[0]!.split('\n')[1]!;
+  assert.match(line, /^• 200 hosts added \(TCP 443\): `host-00000\.endpoints\.example\.com`, `host-00001/);
+  const more = / and (\d+) more$/.exec(line);
+  assert.ok(more, line.slice(-80));
+  assert.equal((line.match(/`/g) ?? []).length / 2 + Number(more[1]), 200);
+  assert.match(texts.at(-1)!, /^Every change: /);
+});
+
+test('lines that do not fit one block continue in the next, under the text limit', () => {
+  // Each change says more than its value (listed elsewhere), so none is bundled.
+  const set = manyAdds(200, 1);
+  const changes = set.changes.map((change) => {
+    const draft = { ...change, listedElsewhere: [{ section: 'Other', region: null, group: null }] };
+    return { ...draft, message: describeChange(draft) };
+  });
+  const message = formatSlack(changesNotification({ ...set, changes }));
+  const texts = sections(message.blocks);
   assert.ok(texts.length > 1);
+  assert.ok(message.blocks.length <= SLACK_BUDGET.blocks);
   assert.ok(texts.every((t) => t.length <= SLACK_LIMITS.sectionText));
   assert.match(texts[1]!, /^\*Section 000\* \(continued\)\n/);
-  assert.ok(!texts.some((t) => t.includes('more change')), 'everything fits, so no "more" line');
-  assert.equal(
-    texts
-      .join('\n')
-      .split('\n')
-      .filter((l) => l.startsWith('• ')).length,
-    200,
-  );
+  const bullets = texts
+    .join('\n')
+    .split('\n')
+    .filter((l) => l.startsWith('• ')).length;
+  const more = /\.\.\. and (\d+) more changes\./.exec(texts.at(-1)!);
+  assert.equal(bullets + Number(more?.[1] ?? 0), 200);
 });
 
 test('a very long source id and value are clipped for Slack, not rejected', () => {
@@ -229,11 +270,10 @@ test('a very long source id and value are clipped for Slack, not rejected', () =
 
 test('email subject carries prefix, source and counts; text and HTML list the changes', () => {
   const email = formatEmail(changesNotification());
-  assert.equal(email.subject, '[endpoint-watch] cloud-app-security: +2 -2 ~1 [action needed]');
-  assert.equal(
-    formatEmail(changesNotification(), { subjectPrefix: '' }).subject,
-    'cloud-app-security: +2 -2 ~1 [action needed]',
-  );
+  const subject =
+    'cloud-app-security: +1 IP, +1 host, -2 IPs, ~1 ports in App connector access, Portal access (action needed)';
+  assert.equal(email.subject, `[endpoint-watch] ${subject}`);
+  assert.equal(formatEmail(changesNotification(), { subjectPrefix: '' }).subject, subject);
   assert.match(
     email.text,
     /\nEU1 · App connector access\n {2}\+ IP added: 13\.95\.30\.47 \(TCP 443\)\n {2}- IP removed: 13\.80\.22\.71/,

@@ -11,9 +11,22 @@
  * thousands of endpoints stays readable; `endpoint-watch history` lists every line.
  */
 import { SEVERITY_ORDER, type Change, type ChangeSummary } from '../catalog/changes.js';
-import { describeNetAddresses, kindLabel, placeLabel } from '../catalog/messages.js';
-import { formatPorts, isEmptyPorts } from '../catalog/ports.js';
+import { changeHeadline, describeNetAddresses, kindLabel } from '../catalog/messages.js';
+import { compareEndpointValues, compareNatural } from '../catalog/order.js';
+import {
+  changeLine,
+  groupLabel,
+  itemsText,
+  lineText,
+  oneLine,
+  limitSummary,
+  summarizeChanges,
+  type LimitedSummary,
+  type SummaryLine,
+} from './summary.js';
 import type { Notification, WithheldItem } from './types.js';
+
+export { changeLine, groupLabel, oneLine };
 
 /** Slack Block Kit limits we must stay under (a message over them is rejected with invalid_blocks). */
 export const SLACK_LIMITS = {
@@ -30,8 +43,8 @@ const SLACK_LINE_MAX = 300;
 /** Longest group heading in Slack, before escaping. */
 const SLACK_HEADING_MAX = 150;
 
-/** How many lines the text and email outputs list: per place (section, region), and in all. */
-export const TEXT_LIMITS = { perGroup: 20, total: 250 } as const;
+/** How much the text and email outputs list: lines per place (section, region) and in all, values in all and per line. */
+export const TEXT_LIMITS = { perGroup: 20, total: 250, values: 600, valuesPerLine: 64 } as const;
 
 export const ACCEPT_COMMAND = 'endpoint-watch run --accept --source';
 export const PREVIEW_COMMAND = 'endpoint-watch run --dry-run --source';
@@ -53,11 +66,7 @@ export function displayRank(change: Change): number {
 
 /** Order of changes inside one (section, region) group. */
 export function compareForDisplay(a: Change, b: Change): number {
-  return (
-    displayRank(a) - displayRank(b) ||
-    (a.group ?? '').localeCompare(b.group ?? '', 'en') ||
-    a.value.localeCompare(b.value, 'en')
-  );
+  return displayRank(a) - displayRank(b) || compareNatural(a.group, b.group) || compareEndpointValues(a.value, b.value);
 }
 
 /** The changes of one place in the document: a section, in one region when the document has regions. */
@@ -67,11 +76,6 @@ export interface ChangeGroup {
   /** "EU1 · App connector access", "App connector access", "(document)". */
   label: string;
   changes: Change[];
-}
-
-export function groupLabel(section: string, region: string | null): string {
-  const parts = [region, section].filter((part): part is string => !!part);
-  return parts.length ? parts.map(oneLine).join(' · ') : '(document)';
 }
 
 /** Groups by (section, region) in the catalog's order, each group ordered by `compare`. */
@@ -99,10 +103,7 @@ export function groupChanges(
   // Groups that hold something to act on come first, so an alert leads with what needs action.
   const best = (group: ChangeGroup) => Math.min(...group.changes.map((c) => SEVERITY_ORDER[c.severity ?? 'info']));
   return list.sort(
-    (a, b) =>
-      best(a) - best(b) ||
-      a.section.localeCompare(b.section, 'en') ||
-      (a.region ?? '').localeCompare(b.region ?? '', 'en'),
+    (a, b) => best(a) - best(b) || compareNatural(a.section, b.section) || compareNatural(a.region, b.region),
   );
 }
 
@@ -148,22 +149,22 @@ function moreElsewhere(items: number, groups: number, noun: string): string {
   return `... and ${plural(items, noun)} in ${plural(groups, 'more place')}`;
 }
 
-export interface FormatOptions {
-  /** Order inside a group (default compareForDisplay). */
-  compare?: (a: Change, b: Change) => number;
+/** Whether a line of the summary lists fewer values than it has. */
+function listsCut(limited: LimitedSummary, valuesPerLine: number): boolean {
+  return limited.groups.some((group) => group.lines.some((line) => line.items.length > valuesPerLine));
+}
+
+/** Where a person finds every change of a summed-up alert: the commit, and `history`. */
+function everyChangeText(notification: Extract<Notification, { type: 'changes' }>): string[] {
+  const lines: string[] = [];
+  if (notification.commitUrl && isWebUrl(oneLine(notification.commitUrl)))
+    lines.push(`Every change, in the commit: ${oneLine(notification.commitUrl)}`);
+  lines.push(`Every change: ${HISTORY_COMMAND} ${oneLine(notification.source)}`);
+  return lines;
 }
 
 // ---------------------------------------------------------------------------------------------
 // Lines and counts
-
-/** Strips control, line-separator and bidi-override characters and makes the text one line. */
-export function oneLine(text: string): string {
-  return text
-    .replace(/[\u202a-\u202e\u2066-\u2069\u200e\u200f]/g, '')
-    .replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]+/g, ' ')
-    .replace(/ {2,}/g, ' ')
-    .trim();
-}
 
 /** Cuts `text` to at most `max` characters, ending with an ellipsis when cut. */
 export function clip(text: string, max: number): string {
@@ -173,37 +174,6 @@ export function clip(text: string, max: number): string {
   if (/[\ud800-\udbff]$/.test(cut)) cut = cut.slice(0, -1);
   return `${cut}…`;
 }
-
-/**
- * One change as a line inside its group: the change's own message without the place the
- * group heading already names (the row, when there is one, stays), plus the ports of an
- * added or removed endpoint, which is what a firewall rule needs. Messages that do not start
- * with the place (moves name two places) are kept whole.
- */
-export function changeLine(change: Change): string {
-  const message = oneLine(change.message);
-  const place = placeLabel({ section: change.section, region: change.region, group: null });
-  let line = message;
-  if (!change.section && !change.region) {
-    if (message.startsWith('(document): ')) line = message.slice('(document): '.length);
-  } else if (message.startsWith(`${place}: `)) {
-    line = message.slice(place.length + 2);
-  } else if (message.startsWith(`${place} [`)) {
-    line = message.slice(place.length + 1);
-  }
-  if ((change.type === 'added' || change.type === 'removed') && !isEmptyPorts(change.entry.ports)) {
-    line += ` (${formatPorts(change.entry.ports)})`;
-  }
-  return line;
-}
-
-const TYPE_MARK: Record<Change['type'], string> = {
-  added: '+',
-  removed: '-',
-  modified: '~',
-  moved: '>',
-  reshaped: '~',
-};
 
 /** "1 added, 2 removed" (non-zero counts only). */
 export function countsText(summary: ChangeSummary): string {
@@ -229,10 +199,8 @@ function plural(count: number, word: string): string {
 export function notificationTitle(notification: Notification): string {
   const source = oneLine(notification.source);
   switch (notification.type) {
-    case 'changes': {
-      const action = notification.changeSet.summary.bySeverity?.action ?? 0;
-      return `${source}: ${countsText(notification.changeSet.summary)}${action ? ` (${action} need${action === 1 ? 's' : ''} action)` : ''}`;
-    }
+    case 'changes':
+      return `${source}: ${oneLine(changeHeadline(notification.changeSet.changes))}`;
     case 'baseline':
       return `${source}: now tracking ${plural(notification.entryCount, 'endpoint')}`;
     case 'withheld':
@@ -242,11 +210,11 @@ export function notificationTitle(notification: Notification): string {
   }
 }
 
-function shortCommit(commit: string): string {
+export function shortCommit(commit: string): string {
   return /^[0-9a-f]{40,64}$/i.test(commit) ? commit.slice(0, 12) : oneLine(commit);
 }
 
-function isWebUrl(text: string): boolean {
+export function isWebUrl(text: string): boolean {
   return /^https?:\/\/[^\s]+$/i.test(text);
 }
 
@@ -290,7 +258,7 @@ export function groupWithheld(items: WithheldItem[]): Array<{ label: string; ite
 }
 
 /** Lines before the change list: layout changes said once, confirmed and still-withheld removals. */
-function changeNotes(notification: Extract<Notification, { type: 'changes' }>): string[] {
+export function changeNotes(notification: Extract<Notification, { type: 'changes' }>): string[] {
   const notes: string[] = [];
   for (const line of notification.layout ?? []) notes.push(`Layout changed: ${oneLine(line)}`);
   if (notification.confirmed?.count)
@@ -312,7 +280,6 @@ const BASELINE_NOTE = 'First snapshot of this source. From now on only changes a
 // ---------------------------------------------------------------------------------------------
 // Plain text: console and the email text part
 
-/** Plain text (console, the email text part), summed up past TEXT_LIMITS lines. */
 /** The document's own words beside the change, when the pipeline attached them. */
 function documentTextOf(notification: Notification): string | null {
   return (notification.type === 'changes' || notification.type === 'withheld') && notification.documentText
@@ -347,7 +314,8 @@ function htmlDocumentText(notification: Notification): string[] {
   return text ? [`<h3>${escapeHtml(DOCUMENT_TEXT_HEADING)}</h3>`, `<pre>${escapeHtml(text)}</pre>`] : [];
 }
 
-export function formatText(notification: Notification, options: FormatOptions = {}): string {
+/** Plain text (console, the email text part), summed up past TEXT_LIMITS lines. */
+export function formatText(notification: Notification): string {
   const lines: string[] = [notificationTitle(notification)];
   lines.push(`Document: ${oneLine(notification.location)}`);
   if (notification.type === 'changes' || notification.type === 'baseline') {
@@ -367,17 +335,16 @@ export function formatText(notification: Notification, options: FormatOptions = 
         );
       const notes = changeNotes(notification);
       if (notes.length) lines.push(...notes, '');
-      const groups = groupChanges(notification.changeSet.changes, options.compare);
-      const limited = limitGroups(groups.map((group) => ({ label: group.label, items: group.changes })));
+      const limited = limitSummary(summarizeChanges(notification.changeSet.changes), TEXT_LIMITS);
       for (const group of limited.groups) {
         lines.push(group.label);
-        for (const change of group.items) lines.push(`  ${TYPE_MARK[change.type]} ${changeLine(change)}`);
-        if (group.omitted) lines.push(`  ${moreHere(group.omitted)}`);
+        for (const line of group.lines) lines.push(`  ${line.mark} ${lineText(line, TEXT_LIMITS.valuesPerLine)}`);
+        if (group.omittedChanges) lines.push(`  ${moreHere(group.omittedChanges)}`);
         lines.push('');
       }
-      if (limited.omittedGroups) lines.push(moreElsewhere(limited.omittedItems, limited.omittedGroups, 'more change'));
-      if (limited.omittedGroups || limited.groups.some((g) => g.omitted))
-        lines.push(`Every change: ${HISTORY_COMMAND} ${oneLine(notification.source)}`, '');
+      if (limited.omittedGroups)
+        lines.push(moreElsewhere(limited.omittedChanges, limited.omittedGroups, 'more change'));
+      if (limited.cut || listsCut(limited, TEXT_LIMITS.valuesPerLine)) lines.push(...everyChangeText(notification), '');
       break;
     }
     case 'baseline':
@@ -548,32 +515,126 @@ function fallbackText(title: string, lines: string[], noun: string): string {
   return text;
 }
 
-export function formatSlack(notification: Notification, options: FormatOptions = {}): SlackMessage {
+/** What a Slack alert may use: a few blocks, far under Slack's own limits (SLACK_LIMITS). */
+export const SLACK_BUDGET = { blocks: 10, valueChars: 1800 } as const;
+
+/** Ends a Slack line whose values did not all fit. */
+const MORE_MARK = ' more';
+
+/** A summary line in mrkdwn: the lead escaped, values as code, as many values as SLACK_BUDGET.valueChars holds. */
+function slackSummaryLine(line: SummaryLine): string {
+  const lead = line.highlight
+    ? mrkdwnWithValue(clip(line.lead, SLACK_LINE_MAX), oneLine(line.highlight))
+    : escapeMrkdwn(clip(line.lead, SLACK_LINE_MAX));
+  if (!line.items.length) return lead;
+  const ranged = line.items.length > 1;
+  const shown: string[] = [];
+  let length = 0;
+  for (const item of line.items) {
+    const code = `\`${escapeMrkdwn(clip(oneLine(item.text), 300))}\``;
+    const text = ranged && item.range ? `${code} (${item.count} addresses)` : code;
+    if (length + text.length > SLACK_BUDGET.valueChars) break;
+    shown.push(text);
+    length += text.length + 2;
+  }
+  const rest = line.items.slice(shown.length).reduce((sum, item) => sum + item.count, 0);
+  return `${lead}: ${shown.join(', ')}${rest ? ` and ${rest}${MORE_MARK}` : ''}`;
+}
+
+/**
+ * Packs groups of lines into as few section blocks as hold them (several groups share a
+ * block), at most `maxBlocks`; counts the changes of lines that did not fit.
+ */
+function packSummary(
+  lists: Array<{ heading: string; lines: Array<{ text: string; changes: number }> }>,
+  maxBlocks: number,
+): { blocks: SlackSectionBlock[]; omittedChanges: number; omittedGroups: number } {
+  const blocks: SlackSectionBlock[] = [];
+  let text = '';
+  let omittedChanges = 0;
+  let omittedGroups = 0;
+  let full = false;
+  const flush = () => {
+    if (text) blocks.push(section(text));
+    text = '';
+    if (blocks.length >= maxBlocks) full = true;
+  };
+  for (const list of lists) {
+    if (full) {
+      omittedGroups += 1;
+      omittedChanges += list.lines.reduce((sum, line) => sum + line.changes, 0);
+      continue;
+    }
+    let heading = list.heading;
+    for (const [index, line] of list.lines.entries()) {
+      const piece = heading ? `${heading}\n${line.text}` : line.text;
+      const joined = text ? `${text}\n${heading ? '\n' : ''}${piece}` : piece;
+      if (joined.length <= SLACK_LIMITS.sectionText) {
+        text = joined;
+        heading = '';
+        continue;
+      }
+      flush();
+      if (full) {
+        omittedChanges += list.lines.slice(index).reduce((sum, rest) => sum + rest.changes, 0);
+        if (index === 0) omittedGroups += 1;
+        break;
+      }
+      text = heading ? piece : `${list.heading} (continued)\n${line.text}`;
+      heading = '';
+    }
+  }
+  if (!full) flush();
+  return { blocks, omittedChanges, omittedGroups };
+}
+
+/** "... and 40 more changes in 3 more places. Every change: <commit> · `endpoint-watch history --source x`". */
+function slackEveryChange(
+  notification: Extract<Notification, { type: 'changes' }>,
+  omittedChanges: number,
+  omittedGroups: number,
+): string {
+  const parts: string[] = [];
+  if (omittedChanges)
+    parts.push(
+      escapeMrkdwn(
+        omittedGroups
+          ? `... and ${plural(omittedChanges, 'more change')} in ${plural(omittedGroups, 'more place')}.`
+          : `... and ${plural(omittedChanges, 'more change')}.`,
+      ),
+    );
+  const where: string[] = [];
+  if (notification.commitUrl && isWebUrl(oneLine(notification.commitUrl)))
+    where.push(slackLink(notification.commitUrl, 'the commit'));
+  where.push(`\`${escapeMrkdwn(`${HISTORY_COMMAND} ${clip(oneLine(notification.source), 200)}`)}\``);
+  parts.push(`Every change: ${where.join(' or ')}`);
+  return parts.join(' ');
+}
+
+export function formatSlack(notification: Notification): SlackMessage {
   const title = notificationTitle(notification);
   const context = slackContext(notification);
   const blocks: SlackBlock[] = [header(title)];
-  // Header and context always; one more block kept for the "... and N more" line.
-  const budget = SLACK_LIMITS.blocks - 3;
 
   switch (notification.type) {
     case 'changes': {
-      const groups = groupChanges(notification.changeSet.changes, options.compare);
+      const groups = summarizeChanges(notification.changeSet.changes);
       const lists = groups.map((group) => ({
         heading: `*${escapeMrkdwn(clip(group.label, SLACK_HEADING_MAX))}*`,
-        lines: group.changes.map(
-          (change) => `• ${mrkdwnWithValue(clip(changeLine(change), SLACK_LINE_MAX), change.value)}`,
-        ),
+        lines: group.lines.map((line) => ({ text: `• ${slackSummaryLine(line)}`, changes: line.changes.length })),
       }));
       const notes = changeNotes(notification).map((note) => escapeMrkdwn(clip(note, SLACK_LINE_MAX)));
       if (notes.length) blocks.push(section(notes.join('\n')));
-      const packed = packSections(lists, budget - (notes.length ? 1 : 0));
+      const packed = packSummary(lists, SLACK_BUDGET.blocks - 3 - (notes.length ? 1 : 0));
       blocks.push(...packed.blocks);
-      if (packed.omitted > 0) blocks.push(section(moreLine(packed.omitted, 'more change')));
+      const cut =
+        packed.omittedChanges > 0 || lists.some((list) => list.lines.some((line) => line.text.endsWith(MORE_MARK)));
+      if (cut) blocks.push(section(slackEveryChange(notification, packed.omittedChanges, packed.omittedGroups)));
       const excerpt = slackDocumentExcerpt(notification);
       if (excerpt && blocks.length < SLACK_LIMITS.blocks - 1) blocks.push(excerpt);
       blocks.push(context);
-      const allLines = [...notes, ...lists.flatMap((list) => list.lines)];
-      return { text: fallbackText(title, allLines, 'more change'), blocks };
+      const allLines = [...notes, ...lists.flatMap((list) => list.lines.map((line) => line.text))];
+      return { text: fallbackText(title, allLines, 'more line'), blocks };
     }
     case 'withheld': {
       const source = escapeMrkdwn(clip(oneLine(notification.source), 200));
@@ -640,7 +701,7 @@ export interface EmailContent {
   html: string;
 }
 
-export interface EmailFormatOptions extends FormatOptions {
+export interface EmailFormatOptions {
   /** Put before the subject ("[endpoint-watch]"); '' for none. */
   subjectPrefix?: string;
 }
@@ -671,11 +732,9 @@ export function emailSubject(notification: Notification, subjectPrefix = '[endpo
   const source = oneLine(notification.source);
   let rest: string;
   switch (notification.type) {
-    case 'changes': {
-      const action = notification.changeSet.summary.bySeverity?.action ?? 0;
-      rest = `${source}: ${countsShort(notification.changeSet.summary)}${action ? ' [action needed]' : ''}`;
+    case 'changes':
+      rest = `${source}: ${oneLine(changeHeadline(notification.changeSet.changes))}`;
       break;
-    }
     case 'baseline':
       rest = `${source}: now tracking ${plural(notification.entryCount, 'endpoint')}`;
       break;
@@ -690,7 +749,14 @@ export function emailSubject(notification: Notification, subjectPrefix = '[endpo
   return prefix ? `${prefix} ${rest}` : rest;
 }
 
-function emailHtml(notification: Notification, options: FormatOptions): string {
+/** A summary line in HTML: values in <code>, at most TEXT_LIMITS.valuesPerLine of them. */
+function htmlSummaryLine(line: SummaryLine): string {
+  if (!line.items.length)
+    return line.highlight ? htmlWithValue(line.lead, oneLine(line.highlight)) : escapeHtml(line.lead);
+  return `${escapeHtml(line.lead)}: ${itemsText(line.items, TEXT_LIMITS.valuesPerLine, (value) => `<code>${escapeHtml(oneLine(value))}</code>`)}`;
+}
+
+function emailHtml(notification: Notification): string {
   const parts: string[] = [];
   parts.push(`<h2>${escapeHtml(notificationTitle(notification))}</h2>`);
   switch (notification.type) {
@@ -702,24 +768,22 @@ function emailHtml(notification: Notification, options: FormatOptions): string {
       }
       const notes = changeNotes(notification);
       if (notes.length) parts.push(`<p>${notes.map(escapeHtml).join('<br>')}</p>`);
-      const groups = groupChanges(notification.changeSet.changes, options.compare);
-      const limited = limitGroups(groups.map((group) => ({ label: group.label, items: group.changes })));
+      const limited = limitSummary(summarizeChanges(notification.changeSet.changes), TEXT_LIMITS);
       for (const group of limited.groups) {
         parts.push(`<h3>${escapeHtml(group.label)}</h3>`, '<ul>');
-        for (const change of group.items) {
-          parts.push(
-            `<li>${escapeHtml(TYPE_MARK[change.type])} ${htmlWithValue(changeLine(change), change.value)}</li>`,
-          );
-        }
-        if (group.omitted) parts.push(`<li>${escapeHtml(moreHere(group.omitted))}</li>`);
+        for (const line of group.lines) parts.push(`<li>${escapeHtml(line.mark)} ${htmlSummaryLine(line)}</li>`);
+        if (group.omittedChanges) parts.push(`<li>${escapeHtml(moreHere(group.omittedChanges))}</li>`);
         parts.push('</ul>');
       }
       if (limited.omittedGroups)
-        parts.push(`<p>${escapeHtml(moreElsewhere(limited.omittedItems, limited.omittedGroups, 'more change'))}</p>`);
-      if (limited.omittedGroups || limited.groups.some((g) => g.omitted))
-        parts.push(
-          `<p>Every change: <code>${escapeHtml(`${HISTORY_COMMAND} ${oneLine(notification.source)}`)}</code></p>`,
-        );
+        parts.push(`<p>${escapeHtml(moreElsewhere(limited.omittedChanges, limited.omittedGroups, 'more change'))}</p>`);
+      if (limited.cut || listsCut(limited, TEXT_LIMITS.valuesPerLine)) {
+        const where: string[] = [];
+        if (notification.commitUrl && isWebUrl(oneLine(notification.commitUrl)))
+          where.push(htmlLink(notification.commitUrl, 'the commit'));
+        where.push(`<code>${escapeHtml(`${HISTORY_COMMAND} ${oneLine(notification.source)}`)}</code>`);
+        parts.push(`<p>Every change: ${where.join(' or ')}</p>`);
+      }
       break;
     }
     case 'withheld': {
@@ -771,7 +835,7 @@ function emailHtml(notification: Notification, options: FormatOptions): string {
 export function formatEmail(notification: Notification, options: EmailFormatOptions = {}): EmailContent {
   return {
     subject: emailSubject(notification, options.subjectPrefix ?? '[endpoint-watch]'),
-    text: formatText(notification, options),
-    html: emailHtml(notification, options),
+    text: formatText(notification),
+    html: emailHtml(notification),
   };
 }

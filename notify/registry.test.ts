@@ -30,6 +30,8 @@ const MINIMAL: Record<string, Record<string, unknown>> = {
     from: 'watch@example.com',
     to: ['netsec@example.com'],
   },
+  teams: { type: 'teams', webhookUrl: 'https://example.webhook.office.com/workflows/abc' },
+  webhook: { type: 'webhook', url: 'https://soar.example.com/hooks/endpoint-watch' },
 };
 
 /** One invalid config per type, and the key its error must name. */
@@ -40,6 +42,8 @@ const INVALID: Record<string, { config: Record<string, unknown>; key: string }> 
     config: { type: 'email', smtpUrl: 'smtp://mail.example.com', from: 'watch@example.com', to: ['not-an-email'] },
     key: 'to.0',
   },
+  teams: { config: { type: 'teams', webhookUrl: 'ftp://x' }, key: 'webhookUrl' },
+  webhook: { config: { type: 'webhook', url: 'https://x.example/h', secret: 'short' }, key: 'secret' },
 };
 
 /** A real peer for each registered type, and how to read what it received. */
@@ -52,6 +56,14 @@ async function peerFor(
       config: { type, webhookUrl: slack.url, retries: 0 },
       received: () => JSON.stringify(slack.delivered()),
       close: () => slack.close(),
+    };
+  }
+  if (type === 'teams' || type === 'webhook') {
+    const hook = await startSlackStub();
+    return {
+      config: { type, [type === 'teams' ? 'webhookUrl' : 'url']: hook.url, retries: 0 },
+      received: () => JSON.stringify(hook.delivered()),
+      close: () => hook.close(),
     };
   }
   if (type === 'email') {
@@ -68,7 +80,9 @@ async function peerFor(
 test('every registered type has a schema, builds from a minimal config, delivers to a real peer, and rejects an invalid one naming the key', {
   timeout: 30_000,
 }, async () => {
-  assert.deepEqual([...notifierModules.keys()].sort(), ['console', 'email', 'slack']);
+  // Every registered type has its minimal and invalid config here, and nothing else does.
+  assert.deepEqual(Object.keys(MINIMAL).sort(), [...notifierModules.keys()].sort());
+  assert.deepEqual(Object.keys(INVALID).sort(), [...notifierModules.keys()].sort());
   for (const [type, module] of notifierModules) {
     assert.equal(module.type, type);
     assert.ok(module.description.length > 0);
@@ -126,11 +140,11 @@ test('defaults are applied from the schemas', () => {
 
 test('unknown type: ConfigError naming the type and the known ones', () => {
   assert.throws(
-    () => createNotifiers([{ type: 'teams' }], bufferContext()),
+    () => createNotifiers([{ type: 'pager' }], bufferContext()),
     (error: unknown) =>
       error instanceof ConfigError &&
-      /unknown notifier type "teams"/.test(error.message) &&
-      /console, slack, email/.test(error.message),
+      /unknown notifier type "pager"/.test(error.message) &&
+      error.message.includes([...notifierModules.keys()].join(', ')),
   );
   assert.throws(() => createNotifiers([{} as { type: string }], bufferContext()), /type is missing/);
 });
@@ -161,7 +175,10 @@ test('default notifiers: the console, which prints the plain-text alert', async 
     ['console'],
   );
   await notifiers[0]!.send(changesNotification());
-  assert.match(context.output(), /^cloud-app-security: 2 added, 2 removed, 1 modified \(3 need action\)\n/);
+  assert.match(
+    context.output(),
+    /^cloud-app-security: \+1 IP, \+1 host, -2 IPs, ~1 ports in App connector access, Portal access \(action needed\)\n/,
+  );
   assert.match(context.output(), /\n {2}\+ IP added: 13\.95\.30\.47 \(TCP 443\)\n/);
 });
 

@@ -4,6 +4,8 @@ import { ConfigError } from '../errors/index.js';
 import { consoleNotifier } from './console.js';
 import { emailNotifier } from './email.js';
 import { slackNotifier } from './slack.js';
+import { teamsNotifier } from './teams.js';
+import { webhookNotifier } from './webhook.js';
 import type { Notifier, NotifierContext, NotifierModule } from './types.js';
 
 // biome-ignore lint/suspicious/noExplicitAny: each module validates its own settings type; the map holds them all
@@ -11,6 +13,8 @@ export const notifierModules: ReadonlyMap<string, NotifierModule<any>> = new Map
   [consoleNotifier.type, consoleNotifier],
   [slackNotifier.type, slackNotifier],
   [emailNotifier.type, emailNotifier],
+  [teamsNotifier.type, teamsNotifier],
+  [webhookNotifier.type, webhookNotifier],
 ]);
 
 /** "webhookUrl: Invalid URL; Unrecognized key: \"webhookURL\"" */

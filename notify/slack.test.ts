@@ -43,12 +43,18 @@ test('posts the Block Kit message through @slack/webhook to the stub', { timeout
   };
   assert.equal(body.channel, '#netsec');
   assert.equal(body.username, 'endpoint-watch');
-  assert.match(body.text, /^cloud-app-security: 2 added, 2 removed, 1 modified/);
+  assert.match(
+    body.text,
+    /^cloud-app-security: \+1 IP, \+1 host, -2 IPs, ~1 ports in App connector access, Portal access \(action needed\)/,
+  );
   assert.deepEqual(
     body.blocks.map((b) => b.type),
-    ['header', 'section', 'section', 'section', 'context'],
+    ['header', 'section', 'context'],
   );
-  assert.equal(body.blocks[0]!.text!.text, 'cloud-app-security: 2 added, 2 removed, 1 modified (3 need action)');
+  assert.equal(
+    body.blocks[0]!.text!.text,
+    'cloud-app-security: +1 IP, +1 host, -2 IPs, ~1 ports in App connector access, Portal access (action needed)',
+  );
   assert.match(body.blocks[1]!.text!.text, /^\*EU1 · App connector access\*\n• IP added: `13\.95\.30\.47`/);
 });
 

@@ -29,7 +29,10 @@ test('modified endpoints are counted under the attributes that changed, not as a
   ]);
   const changes = diffCatalogs(before, after);
   assert.equal(countsLabel(changes.changes), '+1 IP, ~3 ports, ~1 Required flag');
-  assert.equal(subject(changeCommitMessage(changes)), 'cloud-app-security: +1 IP, ~3 ports, ~1 Required flag');
+  assert.equal(
+    subject(changeCommitMessage(changes)),
+    'cloud-app-security: +1 IP, ~3 ports, ~1 Required flag in Portal access (action needed)',
+  );
 });
 
 test('a long subject is cut to 120 characters; a baseline says how many endpoints it tracks', () => {
@@ -48,7 +51,7 @@ test('a change of thousands of endpoints: the body lists the first of each place
     entry(`20.40.${i >> 8}.${i & 255}`, { region: ['US1', 'EU1', 'EU2'][i % 3]! }),
   );
   const message = changeCommitMessage(diffCatalogs(before, catalog([entry('13.80.22.71'), ...added])));
-  assert.equal(subject(message), 'cloud-app-security: +6000 IPs');
+  assert.equal(subject(message), 'cloud-app-security: +6000 IPs in Portal access (action needed)');
   const lines = message.split('\n');
   assert.ok(lines.length < BODY_LIMITS.total + 30, `${lines.length} lines`);
   assert.equal(lines.filter((l) => l.startsWith('- [action] ')).length, 3 * BODY_LIMITS.perGroup);

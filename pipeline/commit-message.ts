@@ -5,8 +5,17 @@
  * `endpoint-watch history` recomputes every line from the catalogs), layout changes said once,
  * and trailers that `history` and tools can read back.
  */
-import type { Change, ChangedField, ChangeSet } from '../catalog/changes.js';
-import { describeNetAddresses, describeRelabels, kindLabel, placeLabel } from '../catalog/messages.js';
+import type { Change, ChangeSet } from '../catalog/changes.js';
+import {
+  changeHeadline,
+  countsLabel,
+  describeNetAddresses,
+  describeRelabels,
+  placeLabel,
+} from '../catalog/messages.js';
+
+// Kept here too: the CLI and older callers import it from the commit message.
+export { countsLabel };
 
 const SUBJECT_MAX = 120;
 
@@ -27,43 +36,6 @@ export interface CommitNotes {
 
 function plural(count: number, label: string): string {
   return `${count} ${label}${count === 1 ? '' : 's'}`;
-}
-
-/** How a changed attribute is named in a subject ("~2 ports"). */
-const FIELD_LABELS: Record<ChangedField, string> = {
-  ports: 'ports',
-  required: 'Required flag',
-  expressRoute: 'ExpressRoute',
-  category: 'category',
-  role: 'role',
-};
-
-/**
- * "+2 IPs, +1 host, -1 CIDR, ~2 ports, ~1 Required flag, 1 moved, 1 re-shaped". A modified
- * endpoint counts once under each attribute that changed, so the subject says what changed.
- */
-export function countsLabel(changes: Change[]): string {
-  const buckets = new Map<string, number>();
-  const bump = (key: string) => buckets.set(key, (buckets.get(key) ?? 0) + 1);
-  for (const change of changes) {
-    if (change.type === 'added') bump(`+\u0000${kindLabel(change)}`);
-    else if (change.type === 'removed') bump(`-\u0000${kindLabel(change)}`);
-    else if (change.type === 'modified' && change.fields.length)
-      for (const field of change.fields) bump(`~\u0000${FIELD_LABELS[field]}`);
-    else bump(`${change.type}`);
-  }
-  const parts: string[] = [];
-  for (const sign of ['+', '-']) {
-    for (const [key, count] of buckets) {
-      if (!key.startsWith(`${sign}\u0000`)) continue;
-      parts.push(`${sign}${plural(count, key.slice(2))}`);
-    }
-  }
-  for (const [key, count] of buckets) if (key.startsWith('~\u0000')) parts.push(`~${count} ${key.slice(2)}`);
-  if (buckets.get('modified')) parts.push(`~${buckets.get('modified')} changed`);
-  if (buckets.get('moved')) parts.push(`${buckets.get('moved')} moved`);
-  if (buckets.get('reshaped')) parts.push(`${buckets.get('reshaped')} re-shaped`);
-  return parts.join(', ') || 'no endpoint change';
 }
 
 function clipSubject(subject: string): string {
@@ -129,9 +101,10 @@ export function changeCommitMessage(
     const more = relabels.length > 1 ? ` (+${relabels.length - 1} more)` : '';
     subject = `${changeSet.source}: relabelled: ${relabels[0]}${more}`;
   } else {
-    subject = `${changeSet.source}: ${counts}`;
     const only = changeSet.changes.length === 1 ? changeSet.changes[0] : undefined;
-    if (only) subject += ` (${placeLabel(only)} ${only.value})`;
+    subject = only
+      ? `${changeSet.source}: ${counts} (${placeLabel(only)} ${only.value})`
+      : `${changeSet.source}: ${changeHeadline(changeSet.changes)}`;
   }
   // changeSet.changes is already ordered action first (catalog/diff.ts).
   // Relabels change no address, but `export --region` filters on the new names: said, not alerted.

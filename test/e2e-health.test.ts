@@ -269,7 +269,7 @@ test('layout changes are said once and hold nothing; a lost table is withheld, a
     assert.equal(result.status, 'changed');
     assert.deepEqual(result.confirmed.map((r: { value: string }) => r.value).sort(), ['13.80.125.22', '52.183.75.62']);
     assert.equal(result.withheld, undefined);
-    assert.match(p.commits()[0]!, /^cas: -2 IPs$/);
+    assert.match(p.commits()[0]!, /^cas: -2 IPs in Authentication gateway$/);
     assert.equal(p.git('log', '-1', '--format=%aI').trim(), '2024-05-03T14:00:00+00:00');
     assert.match(
       p.git('log', '-1', '--format=%b'),
@@ -277,7 +277,7 @@ test('layout changes are said once and hold nothing; a lost table is withheld, a
     );
     const [alert, ...more] = postsSince(before);
     assert.deepEqual(more, []);
-    assert.match(alert!, /2 removed/);
+    assert.match(alert!, /-2 IPs in Authentication gateway/);
     assert.match(alert!, /Confirmed: 2 removals withheld earlier, now committed \(the page kept this state for 48h\)/);
     assert.deepEqual(
       await readdir(join(p.dir, 'snapshots', '.withheld')).then((n) => n.filter((f) => f.endsWith('.json'))),
@@ -323,7 +323,7 @@ test('--accept commits withheld removals at once; a page with no endpoint waits 
     const [alert, ...more] = postsSince(before + 1);
     assert.deepEqual(more, []);
     assert.match(alert!, /accepted with endpoint-watch run --accept/);
-    assert.match(p.commits()[0]!, /^cas: -2 IPs$/);
+    assert.match(p.commits()[0]!, /^cas: -2 IPs in Authentication gateway$/);
   });
 
   await t.test(
@@ -347,7 +347,7 @@ test('--accept commits withheld removals at once; a page with no endpoint waits 
       assert.equal(p.commits().length, commitsBefore);
       const accepted = await p.cli(at(4 + 24 * 30), 'run', '--accept', '--source', 'cas');
       assert.equal(accepted.code, 0, accepted.stderr);
-      assert.match(p.commits()[0]!, /^cas: -8 IPs$/);
+      assert.match(p.commits()[0]!, /^cas: -8 IPs in App connector, Portal access$/);
       assert.equal(slack.delivered().length, before + 2);
     },
   );

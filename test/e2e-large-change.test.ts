@@ -98,7 +98,7 @@ test('6,000 endpoints added, then all removed: committed and alerted at a readab
     const result = JSON.parse(run.stdout).results[0];
     assert.equal(result.status, 'changed');
     assert.equal(result.changeSet.changes.length, REGIONS.length * PER_REGION);
-    assert.equal(snapshotSubjects(join(dir, 'snapshots'))[0], 'cas: +6000 IPs');
+    assert.equal(snapshotSubjects(join(dir, 'snapshots'))[0], 'cas: +6000 IPs in Bulk ranges (action needed)');
     const message = git('log', '-1', '--format=%B');
     const lines = message.split('\n');
     assert.ok(lines.length < 300, `${lines.length} lines in the commit message`);
@@ -107,14 +107,16 @@ test('6,000 endpoints added, then all removed: committed and alerted at a readab
 
     assert.equal(slack.delivered().length, 2);
     assertReadableSlack(slack.delivered()[1]);
-    assert.match(JSON.stringify(slack.delivered()[1]), /\.\.\. and \d+ more changes/);
+    // 1,000 consecutive addresses per region: four ranges each, every one of them named.
+    const posted = JSON.stringify(slack.delivered()[1]);
+    assert.match(posted, /1000 IPs added: `20\.40\.0\.1 - 20\.40\.0\.250` \(250 addresses\)/);
+    assert.ok(posted.length < 20_000, `${posted.length} bytes posted to Slack`);
 
     assert.equal(smtp.messages.length, 2);
     const text = smtp.messages[1]!.text ?? '';
     const textLines = text.split('\n').length;
     assert.ok(textLines < 400, `${textLines} lines of email text`);
-    assert.match(text, /\.\.\. and 980 more here/);
-    assert.match(text, /Every change: endpoint-watch history --source cas/);
+    assert.match(text, /\n {2}\+ 1000 IPs added: 20\.40\.0\.1 - 20\.40\.0\.250 \(250 addresses\), 20\.40\.1\.1 - /);
     assert.ok((smtp.messages[1]!.html ?? '').length < 200_000);
 
     // The full list is one command away.
@@ -140,7 +142,7 @@ test('6,000 endpoints added, then all removed: committed and alerted at a readab
 
     const accepted = await cli('run', '--accept', '--source', 'cas');
     assert.equal(accepted.code, 0, accepted.stderr);
-    assert.equal(snapshotSubjects(join(dir, 'snapshots'))[0], 'cas: -6000 IPs');
+    assert.equal(snapshotSubjects(join(dir, 'snapshots'))[0], 'cas: -6000 IPs in Bulk ranges');
     assert.ok(git('log', '-1', '--format=%B').split('\n').length < 300);
     assert.equal(slack.delivered().length, 4);
     assertReadableSlack(slack.delivered()[3]);

@@ -215,7 +215,7 @@ test('baseline, no change, a change, a 500, an error page, recovery, outages, a 
     assert.match(slackTexts()[2]!, /13\.95\.30\.46/);
     assert.equal(smtp.messages.length, 3);
     assert.equal(commits().length, 3);
-    assert.match(commits()[0]!, /^cloud-app-security: \+1 IP, -1 IP$/);
+    assert.match(commits()[0]!, /^cloud-app-security: \+1 IP, -1 IP in App connector \(action needed\)$/);
   });
 
   await t.test(

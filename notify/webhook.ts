@@ -1,0 +1,148 @@
+/**
+ * Generic JSON webhook, for SOAR and ticketing tools: POSTs every notification as one JSON
+ * document of a stable, versioned schema (`schema: "endpoint-watch.alert/1"`, documented in the
+ * README). Changes carry everything the change set holds (type, kind, value, section, region,
+ * row, severity, impact, ports and Required flag of the entry, before/after of modified
+ * fields); `id` is the same for every delivery of one alert, so a receiver can drop a
+ * duplicate (a process killed between delivery and crossing it off the outbox re-sends).
+ *
+ * With `secret`, the body is signed: `X-Endpoint-Watch-Signature: sha256=<hex HMAC-SHA256 of the
+ * raw body>`. Custom `headers` (an API token for the receiver) are sent as given and redacted
+ * from errors like the URL and the secret.
+ */
+import { createHash, createHmac } from 'node:crypto';
+import { z } from 'zod';
+import type { Change } from '../catalog/changes.js';
+import { changeHeadline } from '../catalog/messages.js';
+import { notificationTitle } from './format.js';
+import { postJson, type PostDelays } from './post-json.js';
+import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
+
+export const WEBHOOK_SCHEMA = 'endpoint-watch.alert/1';
+export const SIGNATURE_HEADER = 'x-endpoint-watch-signature';
+
+export const webhookOptionsSchema = z.strictObject({
+  type: z.literal('webhook'),
+  url: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL' }),
+  /** HMAC-SHA256 key for the signature header (or `secretFile:`). */
+  secret: z.string().min(16, { error: 'must be at least 16 characters' }).optional(),
+  headers: z.record(z.string().regex(/^[A-Za-z0-9-]+$/, { error: 'must be a header name' }), z.string()).optional(),
+  /** Changes sent at most (the rest counted in `truncated`); `history --json` has them all. */
+  maxChanges: z.number().int().min(1).max(100_000).default(5000),
+  timeoutSeconds: z.number().positive().max(300).default(10),
+  retries: z.number().int().min(0).max(10).default(3),
+});
+
+export type WebhookOptions = z.output<typeof webhookOptionsSchema>;
+
+function changeJson(change: Change) {
+  return {
+    type: change.type,
+    kind: change.kind,
+    value: change.value,
+    section: change.section,
+    region: change.region,
+    group: change.group,
+    severity: change.severity ?? null,
+    impact: change.impact ?? null,
+    ports: change.entry.ports,
+    required: change.entry.required,
+    fields: change.fields,
+    ...(change.before ? { before: change.before } : {}),
+    ...(change.after ? { after: change.after } : {}),
+    ...(change.from ? { from: change.from } : {}),
+    ...(change.to ? { to: change.to } : {}),
+    message: change.message,
+  };
+}
+
+/** The JSON document for one notification (see the README for the schema). */
+export function webhookPayload(notification: Notification, maxChanges = 5000): Record<string, unknown> {
+  const base = {
+    schema: WEBHOOK_SCHEMA,
+    type: notification.type,
+    source: notification.source,
+    location: notification.location,
+    title: notificationTitle(notification),
+  };
+  switch (notification.type) {
+    case 'changes': {
+      const changes = notification.changeSet.changes;
+      return {
+        ...base,
+        id: alertId(notification),
+        headline: changeHeadline(changes),
+        commit: notification.commit,
+        commitUrl: notification.commitUrl ?? null,
+        summary: notification.changeSet.summary,
+        changes: changes.slice(0, maxChanges).map(changeJson),
+        truncated: Math.max(0, changes.length - maxChanges),
+        relabels: (notification.changeSet.relabels ?? []).map((r) => r.message),
+        layout: notification.layout ?? [],
+        withheldCount: notification.withheldCount ?? 0,
+      };
+    }
+    case 'baseline':
+      return {
+        ...base,
+        id: alertId(notification),
+        commit: notification.commit,
+        commitUrl: notification.commitUrl ?? null,
+        entryCount: notification.entryCount,
+      };
+    case 'withheld':
+      return {
+        ...base,
+        id: alertId(notification),
+        reasons: notification.reasons,
+        confirmAt: notification.confirmAt,
+        removals: notification.removals.slice(0, maxChanges),
+        truncated: Math.max(0, notification.removals.length - maxChanges),
+      };
+    case 'health':
+      return { ...base, id: alertId(notification), problems: notification.problems };
+  }
+}
+
+/** Same for every delivery of one alert: a hash of what it says. */
+function alertId(notification: Notification): string {
+  return createHash('sha256').update(JSON.stringify(notification)).digest('hex').slice(0, 32);
+}
+
+/** `sha256=<hex>`: what a receiver recomputes over the raw body with the shared secret. */
+export function signBody(body: string, secret: string): string {
+  return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+}
+
+export function createWebhookNotifier(options: WebhookOptions, delays: PostDelays = {}): Notifier {
+  const id = `webhook:${new URL(options.url).host}`;
+  const custom = options.headers ?? {};
+  return {
+    id,
+    async send(notification: Notification): Promise<void> {
+      const body = JSON.stringify(webhookPayload(notification, options.maxChanges));
+      const headers: Record<string, string> = { ...custom, 'x-endpoint-watch-event': notification.type };
+      if (options.secret) headers[SIGNATURE_HEADER] = signBody(body, options.secret);
+      await postJson(
+        {
+          notifier: id,
+          peer: 'webhook',
+          url: options.url,
+          body,
+          headers,
+          timeoutSeconds: options.timeoutSeconds,
+          retries: options.retries,
+          secrets: [...(options.secret ? [options.secret] : []), ...Object.values(custom)],
+        },
+        delays,
+      );
+    },
+  };
+}
+
+export const webhookNotifier: NotifierModule<WebhookOptions> = {
+  type: 'webhook',
+  description: 'POSTs each alert as versioned JSON (optionally HMAC-signed) for SOAR and ticketing tools.',
+  options: webhookOptionsSchema,
+  create: (options: WebhookOptions, _context: NotifierContext) => createWebhookNotifier(options),
+};

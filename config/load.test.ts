@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
@@ -509,9 +510,12 @@ test('the repository default endpoint-watch.yaml loads', async () => {
     config.sources[1]?.url ?? '',
     /^https:\/\/endpoints\.office\.com\/endpoints\/worldwide\?clientrequestid=[0-9a-f-]{36}$/,
   );
-  // Outside the clone, so snapshots are never committed into the tool's own repository.
-  assert.equal(config.snapshotDir, resolve(repoRoot, '../endpoint-watch-history'));
-  assert.ok(!config.snapshotDir.startsWith(`${repoRoot}/`));
+  // The top-level snapshots/ folder, which the clone ignores (but its README): store/git.ts
+  // gives it a repository of its own, so snapshots never land in the tool's repository.
+  assert.equal(config.snapshotDir, resolve(repoRoot, 'snapshots'));
+  const ignore = readFileSync(join(repoRoot, '.gitignore'), 'utf8').split('\n');
+  assert.ok(ignore.includes('/snapshots/*') && ignore.includes('!/snapshots/README.md'), ignore.join('|'));
+  assert.ok(existsSync(join(repoRoot, 'snapshots', 'README.md')));
   assert.deepEqual(config.notifiers, []);
   assert.equal(config.proxy.resolve(), null);
   const inContainer = await loadConfig(join(repoRoot, 'endpoint-watch.yaml'), {

@@ -7,7 +7,7 @@
  * process argument at 128 KiB (`spawn E2BIG`).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, realpath, stat } from 'node:fs/promises';
 import { StoreError } from '../errors/index.js';
 
 export interface GitResult {
@@ -32,7 +32,7 @@ export class GitRepo {
       throw new StoreError(`cannot create snapshot directory ${dir}: ${(err as Error).message}`, { cause: err });
     });
     const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
-    if (top) return new GitRepo(top.stdout.trim());
+    if (top && !(await ignoredByEnclosingTree(dir))) return new GitRepo(top.stdout.trim());
     await runGit(dir, ['init', '-q', '-b', 'main']);
     const created = await runGit(dir, ['rev-parse', '--show-toplevel']);
     return new GitRepo(created.stdout.trim());
@@ -45,7 +45,8 @@ export class GitRepo {
       .catch(() => false);
     if (!isDir) return null;
     const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
-    return top ? new GitRepo(top.stdout.trim()) : null;
+    if (!top || (await ignoredByEnclosingTree(dir))) return null;
+    return new GitRepo(top.stdout.trim());
   }
 
   async git(args: string[], env?: Record<string, string>, input?: string): Promise<GitResult> {
@@ -104,6 +105,25 @@ export class GitRepo {
   async hasCommits(): Promise<boolean> {
     return (await this.tryGit(['rev-parse', '--verify', '-q', 'HEAD'])) !== null;
   }
+}
+
+/**
+ * True when `dir` sits in a work tree that ignores what would be written there (the shipped
+ * `snapshots/` folder of the tool's own clone): such a folder gets a repository of its own
+ * instead of committing into a tree that chose not to track it. A folder with its own `.git`
+ * is the top of its tree and never counts as ignored.
+ */
+export async function ignoredByEnclosingTree(dir: string): Promise<boolean> {
+  const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
+  if (!top) return false;
+  const [here, root] = await Promise.all([realpath(dir), realpath(top.stdout.trim())]);
+  if (here === root) return false;
+  // A path that does not exist yet is enough: check-ignore applies the patterns to it.
+  const probe = await runGit(dir, ['check-ignore', '-q', '.endpoint-watch-probe/catalog.json']).then(
+    () => true,
+    () => false,
+  );
+  return probe;
 }
 
 interface RunOptions {

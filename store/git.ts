@@ -7,7 +7,8 @@
  * process argument at 128 KiB (`spawn E2BIG`).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, realpath, stat } from 'node:fs/promises';
+import { mkdir, realpath, rm, stat } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { StoreError } from '../errors/index.js';
 
 export interface GitResult {
@@ -69,6 +70,11 @@ export class GitRepo {
     return args;
   }
 
+  /** `-c user.*` arguments for a commit on a machine with no git identity (plumbing commits too). */
+  async commitIdentity(): Promise<string[]> {
+    return this.identity();
+  }
+
   /**
    * Commits exactly `paths` (relative to the root) with `message`; other staged or modified
    * files of a shared work tree are left alone. Returns the new commit id, or null when the
@@ -102,6 +108,22 @@ export class GitRepo {
     return result;
   }
 
+  /**
+   * Removes `.git/index.lock` when it is older than `minAgeMs`: called only under our snapshot
+   * lock, when no other git of ours can be running in this repository, so such a file is left
+   * by one we killed (a crash during `git commit`) and would block every later run. Returns its
+   * path when it was removed. A younger one is left alone (a person's git may be at work).
+   */
+  async clearStaleIndexLock(minAgeMs = 5_000): Promise<string | null> {
+    const where = await this.tryGit(['rev-parse', '--git-path', 'index.lock']);
+    if (!where) return null;
+    const path = resolvePath(this.root, where.stdout.trim());
+    const info = await stat(path).catch(() => null);
+    if (!info || Date.now() - info.mtimeMs < minAgeMs) return null;
+    await rm(path, { force: true });
+    return path;
+  }
+
   async hasCommits(): Promise<boolean> {
     return (await this.tryGit(['rev-parse', '--verify', '-q', 'HEAD'])) !== null;
   }
@@ -132,10 +154,28 @@ interface RunOptions {
   input?: string | undefined;
 }
 
+/**
+ * git's own words, shortened: its `fatal:` / `error:` lines first (they name the file, such as
+ * a stuck `.git/index.lock`), then its last lines, at most three in all.
+ */
+export function gitErrorDetail(text: string): string {
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const firm = lines.filter((l) => /^(fatal|error):/.test(l));
+  return [...new Set([...firm, ...lines.slice(-3)])].slice(0, 3).join(' ');
+}
+
 function gitError(cwd: string, args: string[], error: Error, stderr: string): StoreError {
-  const detail = (stderr || error.message).trim().split('\n').slice(-3).join(' ');
+  const detail = gitErrorDetail(stderr || error.message);
+  const lockFile = /'([^']*index\.lock)'/.exec(stderr)?.[1];
+  const hint = lockFile
+    ? ` (${lockFile} is left by a git that was killed, or another git is running in ${cwd}; remove it when none is)`
+    : '';
   const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : detail;
-  return new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${reason}`, { cause: error });
+  return new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${reason}${hint}`, { cause: error });
 }
 
 function gitEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {

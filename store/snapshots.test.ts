@@ -246,7 +246,7 @@ test('a lock held by a live process is waited for, and taken once that process i
     await once(holder, 'exit');
     const lock = await pending;
     assert.deepEqual(waitedFor, [holder.pid]);
-    assert.equal((await readFile(join(dir, '.lock'), 'utf8')).trim(), String(process.pid));
+    assert.equal(JSON.parse(await readFile(join(dir, '.lock'), 'utf8')).pid, process.pid);
     await lock.release();
   } finally {
     holder.kill();

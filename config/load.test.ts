@@ -84,6 +84,7 @@ test('a minimal config gets the defaults, and paths are resolved against the con
   assert.deepEqual(config, {
     snapshotDir: join(fixtures, 'snapshots'),
     commitUrl: null,
+    git: null,
     sources: [
       {
         id: 'local-doc',
@@ -377,7 +378,7 @@ test('unknown keys are rejected, at the top level and in a source', async () => 
   const top = await configError(() => parse(`${oneSource}snapshotdir: ./x\n`));
   assert.equal(
     top.message,
-    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, sources, notifiers, proxy, serve)',
+    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, sources, notifiers, proxy, serve, git)',
   );
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
   assert.match(
@@ -536,4 +537,24 @@ test('formatKeyPath', () => {
   assert.equal(formatKeyPath([]), '');
   assert.equal(formatKeyPath(['snapshotDir']), 'snapshotDir');
   assert.equal(formatKeyPath(['notifiers', 1, 'to', 0]), 'notifiers[1].to[0]');
+});
+
+test('git: a remote with defaults, a relative path resolved against the config, mistakes named', () => {
+  const sources = 'sources:\n  - id: a\n    url: ./a.md\n';
+  assert.deepEqual(parse(`git:\n  remote: git@git.example.com:netsec/history.git\n${sources}`).git, {
+    remote: 'git@git.example.com:netsec/history.git',
+    branch: 'main',
+    push: true,
+  });
+  assert.deepEqual(parse(`git:\n  remote: ../history.git\n  branch: snapshots\n  push: false\n${sources}`).git, {
+    remote: '/etc/history.git',
+    branch: 'snapshots',
+    push: false,
+  });
+  assert.equal(parse(sources).git, null);
+  assert.throws(() => parse(`git:\n  remote: origin\n  pushh: true\n${sources}`), /git\.pushh: unknown key/);
+  assert.throws(
+    () => parse(`git:\n  remote: origin\n  branch: endpoint-watch-state\n${sources}`),
+    /git\.branch: .*run state/,
+  );
 });

@@ -11,6 +11,7 @@ import { Outbox } from '../store/outbox.js';
 import { WithheldStore } from '../store/withheld.js';
 import { UsageError } from '../errors/index.js';
 import type { PipelineContext, SourceSpec } from '../pipeline/run.js';
+import { RemoteSync } from '../pipeline/sync.js';
 import type { CliIo } from './io.js';
 
 export const DEFAULT_CONFIG = 'endpoint-watch.yaml';
@@ -59,5 +60,6 @@ export async function pipelineContext(config: Config, notifiers: Notifier[], log
     notifiers,
     commitUrl: config.commitUrl ?? null,
     log,
+    ...(config.git ? { sync: new RemoteSync(config.git) } : {}),
   };
 }

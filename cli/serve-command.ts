@@ -11,6 +11,7 @@ import { startWatching } from '../pipeline/watch.js';
 import { CatalogReader } from '../serve/lists.js';
 import { RunQueue, ShuttingDown } from '../serve/runner.js';
 import { startServer } from '../serve/server.js';
+import { listWithheldVersions, WithheldStore } from '../store/withheld.js';
 import { RunStats } from '../serve/stats.js';
 import { buildNotifiers, pipelineContext, readConfig, sourceSpecs } from './context.js';
 import { writeLine, type CliIo } from './io.js';
@@ -78,8 +79,8 @@ export function registerServeCommand(
             outbox: ctx.outbox,
             notifierIds: notifiers.map((n) => n.id),
             schedules: new Map(config.sources.map((s) => [s.id, s.schedule])),
-            // The store does not list held versions yet: see ListWithheldVersions in serve/health.ts.
-            listWithheldVersions: null,
+            listWithheldVersions: () =>
+              listWithheldVersions(ctx.withheld ?? WithheldStore.forSnapshotDir(ctx.store.dir)),
           },
           log: warn,
         },

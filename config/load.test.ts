@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { dirname, join, resolve } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
@@ -83,6 +84,7 @@ test('a minimal config gets the defaults, and paths are resolved against the con
   assert.deepEqual(config, {
     snapshotDir: join(fixtures, 'snapshots'),
     commitUrl: null,
+    git: null,
     sources: [
       {
         id: 'local-doc',
@@ -376,7 +378,7 @@ test('unknown keys are rejected, at the top level and in a source', async () => 
   const top = await configError(() => parse(`${oneSource}snapshotdir: ./x\n`));
   assert.equal(
     top.message,
-    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, sources, notifiers, proxy, serve)',
+    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, sources, notifiers, proxy, serve, git)',
   );
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
   assert.match(
@@ -509,9 +511,12 @@ test('the repository default endpoint-watch.yaml loads', async () => {
     config.sources[1]?.url ?? '',
     /^https:\/\/endpoints\.office\.com\/endpoints\/worldwide\?clientrequestid=[0-9a-f-]{36}$/,
   );
-  // Outside the clone, so snapshots are never committed into the tool's own repository.
-  assert.equal(config.snapshotDir, resolve(repoRoot, '../endpoint-watch-history'));
-  assert.ok(!config.snapshotDir.startsWith(`${repoRoot}/`));
+  // The top-level snapshots/ folder, which the clone ignores (but its README): store/git.ts
+  // gives it a repository of its own, so snapshots never land in the tool's repository.
+  assert.equal(config.snapshotDir, resolve(repoRoot, 'snapshots'));
+  const ignore = readFileSync(join(repoRoot, '.gitignore'), 'utf8').split('\n');
+  assert.ok(ignore.includes('/snapshots/*') && ignore.includes('!/snapshots/README.md'), ignore.join('|'));
+  assert.ok(existsSync(join(repoRoot, 'snapshots', 'README.md')));
   assert.deepEqual(config.notifiers, []);
   assert.equal(config.proxy.resolve(), null);
   const inContainer = await loadConfig(join(repoRoot, 'endpoint-watch.yaml'), {
@@ -532,4 +537,24 @@ test('formatKeyPath', () => {
   assert.equal(formatKeyPath([]), '');
   assert.equal(formatKeyPath(['snapshotDir']), 'snapshotDir');
   assert.equal(formatKeyPath(['notifiers', 1, 'to', 0]), 'notifiers[1].to[0]');
+});
+
+test('git: a remote with defaults, a relative path resolved against the config, mistakes named', () => {
+  const sources = 'sources:\n  - id: a\n    url: ./a.md\n';
+  assert.deepEqual(parse(`git:\n  remote: git@git.example.com:netsec/history.git\n${sources}`).git, {
+    remote: 'git@git.example.com:netsec/history.git',
+    branch: 'main',
+    push: true,
+  });
+  assert.deepEqual(parse(`git:\n  remote: ../history.git\n  branch: snapshots\n  push: false\n${sources}`).git, {
+    remote: '/etc/history.git',
+    branch: 'snapshots',
+    push: false,
+  });
+  assert.equal(parse(sources).git, null);
+  assert.throws(() => parse(`git:\n  remote: origin\n  pushh: true\n${sources}`), /git\.pushh: unknown key/);
+  assert.throws(
+    () => parse(`git:\n  remote: origin\n  branch: endpoint-watch-state\n${sources}`),
+    /git\.branch: .*run state/,
+  );
 });

@@ -33,10 +33,11 @@ import {
   SOURCE_KEYS,
   TOP_LEVEL_KEYS,
   type NotifierConfig,
+  type GitRemoteSettings,
 } from './schema.js';
 import { proxySchema, serveSchema, type ProxySettings, type ServeSettings } from './sections.js';
 
-export type { NotifierConfig } from './schema.js';
+export type { GitRemoteSettings, NotifierConfig } from './schema.js';
 export type { Deferred } from './deferred.js';
 export type { Environment } from './env.js';
 export type { ProxySettings, ServeSettings } from './sections.js';
@@ -76,6 +77,8 @@ export interface Config {
   proxy: Deferred<ProxySettings | null>;
   /** `serve:`, with defaults when absent. */
   serve: Deferred<ServeSettings>;
+  /** `git:` (null: the snapshot repository is local only). A relative path remote is resolved here. */
+  git: GitRemoteSettings | null;
 }
 
 export interface LoadOptions {
@@ -212,6 +215,12 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
   return {
     snapshotDir: resolve(baseDir, config.snapshotDir),
     commitUrl: config.commitUrl,
+    git: config.git
+      ? {
+          ...config.git,
+          remote: /^\.\.?[\\/]/.test(config.git.remote) ? resolve(baseDir, config.git.remote) : config.git.remote,
+        }
+      : null,
     sources: config.sources.map((source) => ({
       id: source.id,
       url: resolveLocation(source.url, baseDir),

@@ -23,6 +23,7 @@ export const TOP_LEVEL_KEYS = [
   'notifiers',
   'proxy',
   'serve',
+  'git',
 ] as const;
 export const SOURCE_KEYS = ['id', 'url', 'schedule', 'format', 'timeoutSeconds', 'retries', 'confirmAfter'] as const;
 
@@ -125,6 +126,26 @@ export function requiredKeyMessage(issue: { code?: string; input?: unknown }): s
   return undefined;
 }
 
+/**
+ * `git:`: the team's git remote as the shared state (store/remote.ts). `remote` is a URL, a
+ * path, or the name of a remote of the snapshot repository.
+ */
+export const gitRemoteSchema = z
+  .strictObject({
+    remote: z.string().trim().min(1, { error: 'must not be empty' }),
+    branch: z
+      .string()
+      .trim()
+      .regex(/^[A-Za-z0-9._/-]+$/, { error: 'must be a branch name' })
+      .refine((b) => b !== 'endpoint-watch-state', { error: 'endpoint-watch-state holds the run state' })
+      .default('main'),
+    push: z.boolean().default(true),
+  })
+  .nullish()
+  .transform((value) => value ?? null);
+
+export type GitRemoteSettings = NonNullable<z.output<typeof gitRemoteSchema>>;
+
 export function buildConfigSchema(context: SchemaContext) {
   const formats = new Set(context.formats);
   const knownFormats = [...formats].join(', ') || 'none';
@@ -207,6 +228,7 @@ export function buildConfigSchema(context: SchemaContext) {
       .transform((value) => value ?? []),
     proxy: z.unknown().optional(),
     serve: z.unknown().optional(),
+    git: gitRemoteSchema,
   });
 }
 

@@ -27,6 +27,7 @@ import type { WithheldRemoval, WithheldState } from '../store/withheld.js';
 import { baselineCommitMessage, changeCommitMessage, rewriteCommitMessage } from './commit-message.js';
 import { commitLink, deliver, flushOutbox, withheldStoreOf } from './deliver.js';
 import { assessChange, type HealthAssessment } from './health.js';
+import { beginRun, finishRun, publishBeforeDelivery, runSourceSynced } from './sync.js';
 import type { PipelineContext, RunOptions, RunReport, SourceRunResult, SourceSpec, WithheldReport } from './types.js';
 import { DEFAULT_CONFIRM_AFTER_MS, decideWithheld, type WithheldDecision } from './withheld.js';
 
@@ -232,6 +233,7 @@ async function commitAndNotify(
   entry.state = 'ready';
   entry.notification = notification(commit);
   await ctx.outbox.save(entry);
+  await publishBeforeDelivery(ctx);
   return { commit, undelivered: await deliver(ctx.outbox, entry, ctx.notifiers) };
 }
 
@@ -384,6 +386,7 @@ async function commitAndNotifyStep(
     : { commit: null, undelivered: {} as Record<string, string> };
   await settleWithheld(ctx, source, plan, stored);
   if (withheldAlert) {
+    await publishBeforeDelivery(ctx);
     for (const [id, message] of Object.entries(await deliver(ctx.outbox, withheldAlert, ctx.notifiers)))
       undelivered[id] = undelivered[id] ? `${undelivered[id]}; ${message}` : message;
   }
@@ -455,9 +458,11 @@ export async function runSources(
   sources: SourceSpec[],
   options: RunOptions = {},
 ): Promise<RunReport> {
+  await beginRun(ctx, options);
   const outboxFailures = options.dryRun ? {} : await flushOutbox(ctx);
   const results: SourceRunResult[] = [];
-  for (const source of sources) results.push(await runSource(ctx, source, options));
+  for (const source of sources) results.push(await runSourceSynced(ctx, source, options, runSource));
+  await finishRun(ctx, options);
   const ok = results.every((r) => r.status !== 'failed' && !r.undelivered) && Object.keys(outboxFailures).length === 0;
   return { results, outboxFailures, ok };
 }

@@ -5,6 +5,7 @@ import type { Notifier, WithheldItem } from '../notify/types.js';
 import type { Outbox } from '../store/outbox.js';
 import type { SnapshotStore } from '../store/snapshots.js';
 import type { WithheldStore } from '../store/withheld.js';
+import type { RunSync } from './sync.js';
 
 /** What the pipeline needs to know about a source (a validated config entry). */
 export interface SourceSpec {
@@ -28,6 +29,8 @@ export interface PipelineContext {
   commitUrl?: string | null;
   /** Progress and error lines for people (stderr in the CLI). */
   log: Writable;
+  /** Keeps the snapshot repository in step with a git remote (pipeline/sync.ts); none: local only. */
+  sync?: RunSync;
   /** The time of the run: confirmAfter is measured with it and commits are dated with it (default: the clock). */
   now?: () => Date;
 }

@@ -20,9 +20,8 @@ export interface WithheldVersion {
 }
 
 /**
- * The hook for held versions. The store does not list them yet (they sit in a folder that
- * pipeline/run.ts manages); until it does, serve passes null and /healthz and /metrics say
- * `withheldVersions: null` ("not known") rather than guessing from another module's files.
+ * The hook for held versions: serve passes store/withheld.ts's listWithheldVersions; null (no
+ * store to ask) makes /healthz and /metrics say `withheldVersions: null` ("not known").
  */
 export type ListWithheldVersions = () => Promise<WithheldVersion[]>;
 

@@ -7,7 +7,8 @@
  * process argument at 128 KiB (`spawn E2BIG`).
  */
 import { execFile } from 'node:child_process';
-import { mkdir, stat } from 'node:fs/promises';
+import { mkdir, realpath, rm, stat } from 'node:fs/promises';
+import { resolve as resolvePath } from 'node:path';
 import { StoreError } from '../errors/index.js';
 
 export interface GitResult {
@@ -32,7 +33,7 @@ export class GitRepo {
       throw new StoreError(`cannot create snapshot directory ${dir}: ${(err as Error).message}`, { cause: err });
     });
     const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
-    if (top) return new GitRepo(top.stdout.trim());
+    if (top && !(await ignoredByEnclosingTree(dir))) return new GitRepo(top.stdout.trim());
     await runGit(dir, ['init', '-q', '-b', 'main']);
     const created = await runGit(dir, ['rev-parse', '--show-toplevel']);
     return new GitRepo(created.stdout.trim());
@@ -45,7 +46,8 @@ export class GitRepo {
       .catch(() => false);
     if (!isDir) return null;
     const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
-    return top ? new GitRepo(top.stdout.trim()) : null;
+    if (!top || (await ignoredByEnclosingTree(dir))) return null;
+    return new GitRepo(top.stdout.trim());
   }
 
   async git(args: string[], env?: Record<string, string>, input?: string): Promise<GitResult> {
@@ -66,6 +68,11 @@ export class GitRepo {
     if (!name?.stdout.trim()) args.push('-c', `user.name=${FALLBACK_IDENTITY.name}`);
     this.identityArgs = args;
     return args;
+  }
+
+  /** `-c user.*` arguments for a commit on a machine with no git identity (plumbing commits too). */
+  async commitIdentity(): Promise<string[]> {
+    return this.identity();
   }
 
   /**
@@ -101,9 +108,44 @@ export class GitRepo {
     return result;
   }
 
+  /**
+   * Removes `.git/index.lock` when it is older than `minAgeMs`: called only under our snapshot
+   * lock, when no other git of ours can be running in this repository, so such a file is left
+   * by one we killed (a crash during `git commit`) and would block every later run. Returns its
+   * path when it was removed. A younger one is left alone (a person's git may be at work).
+   */
+  async clearStaleIndexLock(minAgeMs = 5_000): Promise<string | null> {
+    const where = await this.tryGit(['rev-parse', '--git-path', 'index.lock']);
+    if (!where) return null;
+    const path = resolvePath(this.root, where.stdout.trim());
+    const info = await stat(path).catch(() => null);
+    if (!info || Date.now() - info.mtimeMs < minAgeMs) return null;
+    await rm(path, { force: true });
+    return path;
+  }
+
   async hasCommits(): Promise<boolean> {
     return (await this.tryGit(['rev-parse', '--verify', '-q', 'HEAD'])) !== null;
   }
+}
+
+/**
+ * True when `dir` sits in a work tree that ignores what would be written there (the shipped
+ * `snapshots/` folder of the tool's own clone): such a folder gets a repository of its own
+ * instead of committing into a tree that chose not to track it. A folder with its own `.git`
+ * is the top of its tree and never counts as ignored.
+ */
+export async function ignoredByEnclosingTree(dir: string): Promise<boolean> {
+  const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
+  if (!top) return false;
+  const [here, root] = await Promise.all([realpath(dir), realpath(top.stdout.trim())]);
+  if (here === root) return false;
+  // A path that does not exist yet is enough: check-ignore applies the patterns to it.
+  const probe = await runGit(dir, ['check-ignore', '-q', '.endpoint-watch-probe/catalog.json']).then(
+    () => true,
+    () => false,
+  );
+  return probe;
 }
 
 interface RunOptions {
@@ -112,10 +154,28 @@ interface RunOptions {
   input?: string | undefined;
 }
 
+/**
+ * git's own words, shortened: its `fatal:` / `error:` lines first (they name the file, such as
+ * a stuck `.git/index.lock`), then its last lines, at most three in all.
+ */
+export function gitErrorDetail(text: string): string {
+  const lines = text
+    .trim()
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const firm = lines.filter((l) => /^(fatal|error):/.test(l));
+  return [...new Set([...firm, ...lines.slice(-3)])].slice(0, 3).join(' ');
+}
+
 function gitError(cwd: string, args: string[], error: Error, stderr: string): StoreError {
-  const detail = (stderr || error.message).trim().split('\n').slice(-3).join(' ');
+  const detail = gitErrorDetail(stderr || error.message);
+  const lockFile = /'([^']*index\.lock)'/.exec(stderr)?.[1];
+  const hint = lockFile
+    ? ` (${lockFile} is left by a git that was killed, or another git is running in ${cwd}; remove it when none is)`
+    : '';
   const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : detail;
-  return new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${reason}`, { cause: error });
+  return new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${reason}${hint}`, { cause: error });
 }
 
 function gitEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync, spawn } from 'node:child_process';
+import { realpathSync } from 'node:fs';
 import { once } from 'node:events';
 import { SnapshotStore } from './snapshots.js';
 import { Outbox } from './outbox.js';
@@ -113,6 +114,40 @@ test('a fresh directory becomes a git repository; one commit per state; identica
   }
 });
 
+test('a snapshot folder the enclosing work tree ignores gets a repository of its own', {
+  timeout: 30_000,
+}, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-store-ignored-'));
+  try {
+    // The tool's own clone: snapshots/README.md tracked, the rest of snapshots/ ignored.
+    git(dir, 'init', '-q', '-b', 'main');
+    await mkdir(join(dir, 'snapshots'));
+    await writeFile(join(dir, '.gitignore'), '/snapshots/*\n!/snapshots/README.md\n');
+    await writeFile(join(dir, 'snapshots', 'README.md'), 'snapshots go here\n');
+    git(dir, 'add', '.');
+    git(dir, '-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'tool');
+    assert.equal(
+      await SnapshotStore.find(join(dir, 'snapshots')),
+      null,
+      'no repository of its own yet: nothing to read',
+    );
+    const store = await SnapshotStore.open(join(dir, 'snapshots'));
+    assert.equal(realpathSync(store.repo.root), realpathSync(join(dir, 'snapshots')));
+    await store.commit(
+      'cas',
+      { catalog: catalogOf(['13.91.91.243', 'US1']), document: Buffer.from('v1'), meta },
+      'cas: baseline',
+    );
+    assert.deepEqual(git(join(dir, 'snapshots'), 'log', '--format=%s').trim().split('\n'), ['cas: baseline']);
+    assert.deepEqual(git(dir, 'log', '--format=%s').trim().split('\n'), ['tool'], "the tool's clone got no commit");
+    assert.equal(git(dir, 'status', '--porcelain'), '', "the tool's clone stays clean");
+    const found = await SnapshotStore.find(join(dir, 'snapshots'));
+    assert.equal((await found?.latest('cas'))?.catalog.entries[0]?.value, '13.91.91.243');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('inside an existing work tree, only the snapshot files are committed; other staged work is left alone', {
   timeout: 30_000,
 }, async () => {
@@ -211,7 +246,7 @@ test('a lock held by a live process is waited for, and taken once that process i
     await once(holder, 'exit');
     const lock = await pending;
     assert.deepEqual(waitedFor, [holder.pid]);
-    assert.equal((await readFile(join(dir, '.lock'), 'utf8')).trim(), String(process.pid));
+    assert.equal(JSON.parse(await readFile(join(dir, '.lock'), 'utf8')).pid, process.pid);
     await lock.release();
   } finally {
     holder.kill();

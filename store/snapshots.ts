@@ -211,7 +211,7 @@ export class SnapshotStore {
     // withheld folders also ignore themselves, for repositories whose .gitignore predates them.
     const ignore = join(this.dir, '.gitignore');
     if (!(await readFile(ignore, 'utf8').catch(() => null))) {
-      await writeFile(ignore, '.lock\n.outbox/\n.withheld/\n*.tmp-*\n');
+      await writeFile(ignore, '.lock*\n.outbox/\n.withheld/\n*.tmp-*\n');
       paths.push(relative(this.repo.root, ignore).split('\\').join('/'));
     }
     // A document whose format changed (markdown -> html) must not leave the old file behind.

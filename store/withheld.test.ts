@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { WithheldStore, type WithheldRemoval } from './withheld.js';
+import { listWithheldVersions, WithheldStore, type WithheldRemoval } from './withheld.js';
 
 function removal(value: string, since: string): WithheldRemoval {
   return { key: `ip\u0000${value}`, kind: 'ip', value, section: 'Gateway', region: 'US1', group: null, since };
@@ -63,6 +63,30 @@ test('an unreadable withheld state names its file and what to do', async () => {
       WithheldStore.forSnapshotDir(dir).read('cas'),
       /withheld state .*cas\.json is unreadable: .*move it away/,
     );
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('listWithheldVersions names each source with removals withheld, its reasons and since when', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-withheld-list-'));
+  try {
+    const store = WithheldStore.forSnapshotDir(dir);
+    assert.deepEqual(await listWithheldVersions(store), [], 'no folder yet: nothing withheld');
+    await store.write({
+      source: 'cas',
+      removals: [
+        removal('52.183.75.62', '2024-05-02T10:00:00.000Z'),
+        removal('13.80.125.22', '2024-05-01T09:00:00.000Z'),
+      ],
+      announced: [],
+      reasons: ['section "Gateway" is gone'],
+      needsPerson: false,
+    });
+    await store.write({ source: 'quiet', removals: [], announced: [], reasons: [], needsPerson: false });
+    assert.deepEqual(await listWithheldVersions(store), [
+      { source: 'cas', problems: ['section "Gateway" is gone'], since: '2024-05-01T09:00:00.000Z' },
+    ]);
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -12,7 +12,7 @@
  * here as announced. A process killed between the two writes therefore neither loses the alert
  * (the entry is in the outbox) nor sends it twice (delivering it marks the set announced).
  */
-import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EndpointKind } from '../catalog/model.js';
 import { StoreError } from '../errors/index.js';
@@ -70,6 +70,17 @@ export class WithheldStore {
     }
   }
 
+  /** Every source with a stored withheld state, by source id. */
+  async list(): Promise<WithheldState[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const states: WithheldState[] = [];
+    for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
+      const state = await this.read(name.slice(0, -'.json'.length));
+      if (state) states.push(state);
+    }
+    return states;
+  }
+
   async write(state: WithheldState): Promise<void> {
     try {
       await mkdir(this.dir, { recursive: true });
@@ -106,4 +117,24 @@ export class WithheldStore {
     const next: WithheldState = { ...state, removals: [...byKey.values()], announced: [...announced].sort() };
     if (JSON.stringify(next) !== JSON.stringify(state)) await this.write(next);
   }
+}
+
+/** A source whose removals are withheld now, as serve's /healthz and /metrics list it. */
+export interface WithheldSummary {
+  source: string;
+  /** Why the removals look like breakage. */
+  problems: string[];
+  /** When the earliest of them was first found gone. */
+  since: string | null;
+}
+
+/** The sources with removals withheld now (a state with no removal left is not one). */
+export async function listWithheldVersions(store: WithheldStore): Promise<WithheldSummary[]> {
+  return (await store.list())
+    .filter((state) => state.removals.length > 0)
+    .map((state) => ({
+      source: state.source,
+      problems: [...state.reasons],
+      since: state.removals.map((r) => r.since).sort()[0] ?? null,
+    }));
 }

@@ -145,7 +145,7 @@ test('the ConfigMap holds a config that loads, with secrets read from mounted fi
   );
 });
 
-test('the CI workflow is scheduled, runs a real command and pushes the history', () => {
+test('the CI workflow is scheduled and runs a real command; endpoint-watch pushes, not a step of its own', () => {
   const [workflow] = documents(join(deploy, 'ci', 'github-actions.yml'));
   const on = workflow!.on as { schedule: Array<{ cron: string }>; workflow_dispatch?: unknown };
   assert.ok(validCron(on.schedule[0]!.cron), on.schedule[0]!.cron);
@@ -155,10 +155,11 @@ test('the CI workflow is scheduled, runs a real command and pushes the history',
   const invocations = lines.map(cliArgsOfShellLine).filter((a): a is string[] => a !== null);
   assert.equal(invocations.length, 1);
   assert.equal(assertRealCommandLine(invocations[0]!, 'ci workflow').name(), 'run');
-  assert.ok(
-    lines.some((l) => /^git push\b/.test(l.trim())),
-    'the new snapshots are pushed',
-  );
+  // A push of its own would publish snapshots without their delivery state (the git: remote pushes both).
+  assert.ok(!lines.some((l) => /^git push\b/.test(l.trim())), 'no git push step besides endpoint-watch');
+  const checkout = (workflow!.jobs as Record<string, { steps: Array<{ with?: Record<string, unknown> }> }>).run!
+    .steps[0];
+  assert.equal(checkout?.with?.['fetch-depth'], 0, 'the history is checked out whole, so runs can fast-forward');
 });
 
 test('the Dockerfile builds every compiled folder, runs as non-root with git, and starts the CLI', () => {

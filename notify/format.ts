@@ -14,6 +14,7 @@ import { SEVERITY_ORDER, type Change, type ChangeSummary } from '../catalog/chan
 import { describeNetAddresses, kindLabel, placeLabel } from '../catalog/messages.js';
 import { formatPorts, isEmptyPorts } from '../catalog/ports.js';
 import type { Notification, WithheldItem } from './types.js';
+import { sourceHealthParagraphs, sourceHealthSubject, sourceHealthTitle } from './format-source-health.js';
 
 /** Slack Block Kit limits we must stay under (a message over them is rejected with invalid_blocks). */
 export const SLACK_LIMITS = {
@@ -227,6 +228,11 @@ function plural(count: number, word: string): string {
 
 /** The one-line title of a notification, used by every medium. */
 export function notificationTitle(notification: Notification): string {
+  const title = kindTitle(notification);
+  return notification.possibleDuplicate ? `${title} (re-sent, may be a duplicate)` : title;
+}
+
+function kindTitle(notification: Notification): string {
   const source = oneLine(notification.source);
   switch (notification.type) {
     case 'changes': {
@@ -239,6 +245,9 @@ export function notificationTitle(notification: Notification): string {
       return `${source}: ${plural(notification.removals.length, 'removal')} withheld, ${notification.removals.length === 1 ? 'it looks' : 'they look'} like breakage`;
     case 'health':
       return `${source}: parser-health problem, new version held, nothing committed`;
+    case 'source-failing':
+    case 'source-recovered':
+      return sourceHealthTitle(notification);
   }
 }
 
@@ -375,6 +384,10 @@ export function formatText(notification: Notification, options: FormatOptions = 
       lines.push(HEALTH_INTRO, '', 'Problems:');
       for (const problem of notification.problems) lines.push(`  - ${oneLine(problem)}`);
       lines.push('', HEALTH_ACCEPT, `  ${ACCEPT_COMMAND} ${oneLine(notification.source)}`, '');
+      break;
+    case 'source-failing':
+    case 'source-recovered':
+      for (const paragraph of sourceHealthParagraphs(notification)) lines.push(paragraph, '');
       break;
   }
   return `${lines.join('\n').trimEnd()}\n`;
@@ -589,6 +602,13 @@ export function formatSlack(notification: Notification, options: FormatOptions =
       blocks.push(context);
       return { text: fallbackText(title, problemLines, 'more problem'), blocks };
     }
+    case 'source-failing':
+    case 'source-recovered': {
+      const paragraphs = sourceHealthParagraphs(notification).map((p) => escapeMrkdwn(p));
+      for (const paragraph of paragraphs) blocks.push(section(paragraph));
+      blocks.push(context);
+      return { text: fallbackText(title, paragraphs, 'more line'), blocks };
+    }
   }
 }
 
@@ -646,7 +666,12 @@ export function emailSubject(notification: Notification, subjectPrefix = '[endpo
     case 'health':
       rest = `${source}: parser-health problem, new version held`;
       break;
+    case 'source-failing':
+    case 'source-recovered':
+      rest = sourceHealthSubject(notification);
+      break;
   }
+  if (notification.possibleDuplicate) rest = `${rest} (re-sent, may be a duplicate)`;
   const prefix = oneLine(subjectPrefix);
   return prefix ? `${prefix} ${rest}` : rest;
 }
@@ -714,6 +739,10 @@ function emailHtml(notification: Notification, options: FormatOptions): string {
       parts.push('</ul>');
       parts.push(`<p>${escapeHtml(HEALTH_ACCEPT)}</p>`);
       parts.push(`<pre>${escapeHtml(`${ACCEPT_COMMAND} ${oneLine(notification.source)}`)}</pre>`);
+      break;
+    case 'source-failing':
+    case 'source-recovered':
+      for (const paragraph of sourceHealthParagraphs(notification)) parts.push(`<p>${escapeHtml(paragraph)}</p>`);
       break;
   }
   const footer = [`Document: ${htmlLink(notification.location, notification.location)}`];

@@ -23,8 +23,9 @@ import { parseDocument } from '../parsers/parse-document.js';
 import { gitDate, sha256, type StoredSnapshot } from '../store/snapshots.js';
 import type { WithheldRemoval, WithheldState } from '../store/withheld.js';
 import { baselineCommitMessage, changeCommitMessage, rewriteCommitMessage } from './commit-message.js';
-import { commitLink, deliver, flushOutbox, withheldStoreOf } from './deliver.js';
+import { commitLink, deliver, flushOutbox, recipientsOf, withheldStoreOf } from './deliver.js';
 import { assessChange, type HealthAssessment } from './health.js';
+import { trackSourceFailure } from './source-failures.js';
 import type { PipelineContext, RunOptions, RunReport, SourceRunResult, SourceSpec, WithheldReport } from './types.js';
 import { DEFAULT_CONFIRM_AFTER_MS, decideWithheld, type WithheldDecision } from './withheld.js';
 
@@ -200,7 +201,7 @@ async function commitAndNotify(
         state: 'prepared',
         catalogSha256: sha256(serializeCatalog(catalog)),
         notification: notification(null),
-        pending: ctx.notifiers.map((n) => n.id),
+        ...recipientsOf(ctx.notifiers),
       })
     : null;
   let commit: string | null;
@@ -270,7 +271,7 @@ async function queueWithheldAlert(ctx: PipelineContext, source: SourceSpec, doc:
       removals: decision.pending.map(toItem),
       confirmAt: decision.confirmAt,
     },
-    pending: ctx.notifiers.map((n) => n.id),
+    ...recipientsOf(ctx.notifiers),
     withheld: { removals: decision.pending, reasons: decision.reasons, needsPerson: assessment.needsPerson },
   });
 }
@@ -376,6 +377,13 @@ async function commitAndNotifyStep(
   };
 }
 
+function mergeUndelivered(result: SourceRunResult, more: Record<string, string>): SourceRunResult {
+  const undelivered = { ...result.undelivered };
+  for (const [id, message] of Object.entries(more))
+    undelivered[id] = undelivered[id] ? `${undelivered[id]}; ${message}` : message;
+  return { ...result, undelivered };
+}
+
 function undeliveredField(undelivered: Record<string, string>): { undelivered?: Record<string, string> } {
   return Object.keys(undelivered).length ? { undelivered } : {};
 }
@@ -432,7 +440,11 @@ export async function runSources(
 ): Promise<RunReport> {
   const outboxFailures = options.dryRun ? {} : await flushOutbox(ctx);
   const results: SourceRunResult[] = [];
-  for (const source of sources) results.push(await runSource(ctx, source, options));
+  for (const source of sources) {
+    const result = await runSource(ctx, source, options);
+    const undelivered = await trackSourceFailure(ctx, source, result);
+    results.push(Object.keys(undelivered).length ? mergeUndelivered(result, undelivered) : result);
+  }
   const ok = results.every((r) => r.status !== 'failed' && !r.undelivered) && Object.keys(outboxFailures).length === 0;
   return { results, outboxFailures, ok };
 }

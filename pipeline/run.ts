@@ -8,7 +8,9 @@
  *  - removals that look like breakage are withheld, the rest of the change goes through, and
  *    the withheld set is announced once and confirmed later (pipeline/health.ts, withheld.ts);
  *  - an alert is delivered once per notifier, even across notifier outages and crashes (outbox);
- *  - one failing source does not stop the others.
+ *  - one failing source does not stop the others, and one slow or hostile document fails alone
+ *    at its parse deadline (parsers/bounded-parse.ts);
+ *  - a source that keeps failing is announced, reminded daily and its recovery said (source-failures.ts).
  */
 import { canonicalEntries, entriesPerSection, entryKey, serializeCatalog } from '../catalog/canonical.js';
 import type { ChangeSet } from '../catalog/changes.js';
@@ -19,7 +21,7 @@ import { fetcherFor } from '../ingest/registry.js';
 import type { RawDocument } from '../ingest/types.js';
 import { readableTime } from '../notify/format.js';
 import type { Notification, WithheldItem } from '../notify/types.js';
-import { parseDocument } from '../parsers/parse-document.js';
+import { parseDocumentBounded } from '../parsers/bounded-parse.js';
 import { gitDate, sha256, type StoredSnapshot } from '../store/snapshots.js';
 import type { WithheldRemoval, WithheldState } from '../store/withheld.js';
 import { baselineCommitMessage, changeCommitMessage, rewriteCommitMessage } from './commit-message.js';
@@ -422,7 +424,10 @@ export async function runSource(
       ctx.log.write(`${source.id}: nothing withheld to accept; running it as usual\n`);
     const doc = await fetchStep(ctx, source, previous, withheld);
     if (!doc) return { source: source.id, status: 'unchanged', entryCount: previous?.catalog.entries.length ?? 0 };
-    const catalog = parseDocument(source.id, doc, source.format, previous?.catalog.format);
+    const catalog = await parseDocumentBounded(source.id, doc, source.format, previous?.catalog.format, {
+      ...(source.parseTimeoutSeconds !== undefined ? { timeoutSeconds: source.parseTimeoutSeconds } : {}),
+      ...(source.parseMemoryMb !== undefined ? { memoryMb: source.parseMemoryMb } : {}),
+    });
     if (!previous) return await baselineStep(ctx, source, catalog, doc, options);
     const plan = assessStep(ctx, source, previous, catalog, withheld, options);
     if (options.dryRun) return dryRunResult(source, plan);

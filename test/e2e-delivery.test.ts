@@ -172,17 +172,17 @@ test('Slack is crossed off before the SMTP server that hangs answers: nothing le
   await s.page(['52.174.56.180']);
   assert.equal((await s.run('run')).code, 0);
 
-  let duringHang: Promise<Array<{ pending: string[] }>> | null = null;
+  const seen: { duringHang?: Promise<Array<{ pending: string[] }>> } = {};
   smtp.hangNext(1, () => {
-    duringHang = s.outbox();
+    seen.duringHang = s.outbox();
   });
   const slackBefore = slack.delivered().length;
   await s.page(['52.174.56.180', '52.174.56.187']);
   const run = await s.run('run');
   assert.equal(run.code, 1, 'the email timed out');
-  assert.ok(duringHang, 'the SMTP server received the message and hung');
+  assert.ok(seen.duringHang, 'the SMTP server received the message and hung');
   assert.deepEqual(
-    (await duringHang!).map((e) => e.pending),
+    (await seen.duringHang!).map((e) => e.pending),
     [['email:netsec@example.com']],
     'while SMTP hangs, the outbox no longer lists Slack: a kill now re-sends nothing to it',
   );

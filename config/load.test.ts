@@ -533,3 +533,35 @@ test('formatKeyPath', () => {
   assert.equal(formatKeyPath(['snapshotDir']), 'snapshotDir');
   assert.equal(formatKeyPath(['notifiers', 1, 'to', 0]), 'notifiers[1].to[0]');
 });
+
+test('failure alerts and parse bounds: top level, per source, every form of failureAlertAfter', () => {
+  const config = parse(
+    [
+      'failureAlertAfter: 6h',
+      'failureRepeatAfter: 2d',
+      'parseTimeoutSeconds: 10',
+      'sources:',
+      '  - id: a',
+      '    url: https://docs.example.com/a.md',
+      '  - id: b',
+      '    url: https://docs.example.com/b.md',
+      '    failureAlertAfter: { runs: 2, time: 1h }',
+      '    parseMemoryMb: 256',
+      '  - id: c',
+      '    url: https://docs.example.com/c.md',
+      '    failureAlertAfter: 5',
+      '',
+    ].join('\n'),
+  );
+  const [a, b, c] = config.sources;
+  assert.deepEqual(a!.failureAlertAfter, { runs: null, ms: 6 * 3_600_000 });
+  assert.equal(a!.failureRepeatAfterMs, 2 * 86_400_000);
+  assert.equal(a!.parseTimeoutSeconds, 10);
+  assert.equal(a!.parseMemoryMb, undefined);
+  assert.deepEqual(b!.failureAlertAfter, { runs: 2, ms: 3_600_000 });
+  assert.equal(b!.parseMemoryMb, 256);
+  assert.deepEqual(c!.failureAlertAfter, { runs: 5, ms: null });
+  assert.equal(parse(oneSource).sources[0]!.failureAlertAfter, undefined, 'absent: the pipeline default');
+  assert.throws(() => parse(`failureAlertAfter: soon\n${oneSource}`), /failureAlertAfter/);
+  assert.throws(() => parse(`parseTimeoutSeconds: 0\n${oneSource}`), /parseTimeoutSeconds/);
+});

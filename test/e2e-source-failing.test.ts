@@ -190,3 +190,23 @@ test('a page nested too deeply and a page past its parse deadline fail alone and
     /Last error \(PARSE\): .*nested too deeply/,
   );
 });
+
+test('a failing alert is neither lost nor repeated when the run dies between its outbox entry and the failure state', {
+  timeout: 120_000,
+}, async () => {
+  await config(source('crashy', '/crashy.md', ['    failureAlertAfter: 1']));
+  site.set('/crashy.md', reply.document(TABLE));
+  assert.equal((await run('2026-06-01T10:00:00Z')).code, 0);
+  site.set('/crashy.md', reply.status(503));
+  const start = mark();
+  slack.respond({ status: 500 });
+  assert.equal((await run('2026-06-01T11:00:00Z')).code, 1);
+  assert.deepEqual(said('crashy', start).slack, [], 'Slack was down');
+  // What a kill right after writing the outbox entry leaves: the entry, and no failure state.
+  await rm(join(dir, 'snapshots', '.failures', 'crashy.json'));
+  assert.equal((await run('2026-06-01T12:00:00Z')).code, 1);
+  assert.deepEqual(said('crashy', start).slack, ['crashy: failing since 2026-06-01 11:00 UTC (1 run)']);
+  assert.equal(said('crashy', start).email.length, 1, 'email had it from the first run only');
+  assert.equal((await run('2026-06-01T13:00:00Z')).code, 1);
+  assert.equal(said('crashy', start).slack.length, 1, 'announced exactly once');
+});

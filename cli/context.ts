@@ -36,6 +36,10 @@ export function sourceSpecs(config: Config, only?: string): SourceSpec[] {
     timeoutSeconds: s.timeoutSeconds,
     retries: s.retries,
     confirmAfterMs: s.confirmAfterMs,
+    ...(s.failureAlertAfter ? { failureAlertAfter: s.failureAlertAfter } : {}),
+    ...(s.failureRepeatAfterMs !== undefined ? { failureRepeatAfterMs: s.failureRepeatAfterMs } : {}),
+    ...(s.parseTimeoutSeconds !== undefined ? { parseTimeoutSeconds: s.parseTimeoutSeconds } : {}),
+    ...(s.parseMemoryMb !== undefined ? { parseMemoryMb: s.parseMemoryMb } : {}),
   }));
   if (!only) return all;
   const picked = all.filter((s) => s.id === only);

@@ -6,12 +6,12 @@ import { Option, type Command } from 'commander';
 import { readFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Catalog, WarningCounts } from '../catalog/model.js';
-import { buildCatalog, parseStoredCatalog } from '../catalog/canonical.js';
+import { parseStoredCatalog } from '../catalog/canonical.js';
 import { EndpointWatchError, ParseError } from '../errors/index.js';
 import { fetcherFor } from '../ingest/registry.js';
 import type { RawDocument } from '../ingest/types.js';
-import { decodeDocument } from '../parsers/decode.js';
-import { parsers, parseWith } from '../parsers/registry.js';
+import { parsers } from '../parsers/registry.js';
+import { parseDetailedBounded } from '../parsers/bounded-parse.js';
 import { writeJson, writeLine, type CliIo } from './io.js';
 import { printCatalogTo } from './print.js';
 
@@ -54,20 +54,17 @@ async function parseArgument(io: CliIo, location: string, format?: string): Prom
   if ('catalog' in argument)
     return { catalog: argument.catalog, warnings: [], warningCounts: { uncatalogued: 0, recovered: 0, other: 0 } };
   const { document } = argument;
-  const text = decodeDocument(document.body);
-  const { parser, result } = parseWith(
-    { location: document.location, text, contentType: document.contentType },
-    format,
-  );
-  if (result.entries.length === 0)
+  // In a worker with the default deadline and heap limit: a hostile page fails clearly, fast.
+  const parsed = await parseDetailedBounded(argument.name, document, format);
+  if (parsed.entryCount === 0)
     throw new ParseError(
-      `${document.location}: no endpoint found in the document (format ${parser.id}); an error page or an empty page?`,
+      `${document.location}: no endpoint found in the document (format ${parsed.parser}); an error page or an empty page?`,
     );
   return {
-    catalog: buildCatalog(argument.name, result),
-    warnings: result.warnings,
+    catalog: parsed.catalog,
+    warnings: parsed.warnings,
     // A parser that does not sort its warnings: all of them count as "other".
-    warningCounts: result.warningCounts ?? { uncatalogued: 0, recovered: 0, other: result.warnings.length },
+    warningCounts: parsed.warningCounts ?? { uncatalogued: 0, recovered: 0, other: parsed.warnings.length },
   };
 }
 

@@ -378,12 +378,12 @@ test('unknown keys are rejected, at the top level and in a source', async () => 
   const top = await configError(() => parse(`${oneSource}snapshotdir: ./x\n`));
   assert.equal(
     top.message,
-    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, sources, notifiers, proxy, serve, git)',
+    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, sources, notifiers, proxy, serve, git)',
   );
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
   assert.match(
     inSource.message,
-    /^test\.yaml: sources\[0\]\.timeout: unknown key \(allowed: id, url, schedule, format, timeoutSeconds, retries, confirmAfter\)$/,
+    /^test\.yaml: sources\[0\]\.timeout: unknown key \(allowed: id, url, schedule, format, timeoutSeconds, retries, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb\)$/,
   );
   const inNotifier = await configError(() =>
     parse(`${oneSource}notifiers:\n  - type: slack\n    webhookUrl: https://hooks.example.com/x\n    chanel: x\n`),
@@ -557,4 +557,36 @@ test('git: a remote with defaults, a relative path resolved against the config, 
     () => parse(`git:\n  remote: origin\n  branch: endpoint-watch-state\n${sources}`),
     /git\.branch: .*run state/,
   );
+});
+
+test('failure alerts and parse bounds: top level, per source, every form of failureAlertAfter', () => {
+  const config = parse(
+    [
+      'failureAlertAfter: 6h',
+      'failureRepeatAfter: 2d',
+      'parseTimeoutSeconds: 10',
+      'sources:',
+      '  - id: a',
+      '    url: https://docs.example.com/a.md',
+      '  - id: b',
+      '    url: https://docs.example.com/b.md',
+      '    failureAlertAfter: { runs: 2, time: 1h }',
+      '    parseMemoryMb: 256',
+      '  - id: c',
+      '    url: https://docs.example.com/c.md',
+      '    failureAlertAfter: 5',
+      '',
+    ].join('\n'),
+  );
+  const [a, b, c] = config.sources;
+  assert.deepEqual(a!.failureAlertAfter, { runs: null, ms: 6 * 3_600_000 });
+  assert.equal(a!.failureRepeatAfterMs, 2 * 86_400_000);
+  assert.equal(a!.parseTimeoutSeconds, 10);
+  assert.equal(a!.parseMemoryMb, undefined);
+  assert.deepEqual(b!.failureAlertAfter, { runs: 2, ms: 3_600_000 });
+  assert.equal(b!.parseMemoryMb, 256);
+  assert.deepEqual(c!.failureAlertAfter, { runs: 5, ms: null });
+  assert.equal(parse(oneSource).sources[0]!.failureAlertAfter, undefined, 'absent: the pipeline default');
+  assert.throws(() => parse(`failureAlertAfter: soon\n${oneSource}`), /failureAlertAfter/);
+  assert.throws(() => parse(`parseTimeoutSeconds: 0\n${oneSource}`), /parseTimeoutSeconds/);
 });

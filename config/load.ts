@@ -32,6 +32,7 @@ import {
   urlScheme,
   SOURCE_KEYS,
   TOP_LEVEL_KEYS,
+  type FailureAlertAfter,
   type NotifierConfig,
   type GitRemoteSettings,
 } from './schema.js';
@@ -42,6 +43,11 @@ export type { Deferred } from './deferred.js';
 export type { Environment } from './env.js';
 export type { ProxySettings, ServeSettings } from './sections.js';
 export { formatKeyPath, substituteEnv } from './env.js';
+
+/** `{key: value}` when the value is set, `{}` otherwise (optional fields stay absent). */
+function optional<K extends string, V>(key: K, value: V | null): { [P in K]?: V } {
+  return value === null ? {} : ({ [key]: value } as { [P in K]?: V });
+}
 
 export const DEFAULT_CONFIG_PATH = './endpoint-watch.yaml';
 
@@ -58,6 +64,13 @@ export interface SourceConfig {
   retries: number;
   /** Milliseconds a page keeps a withheld state before its removals are confirmed (its own, or the top-level one); absent: 48h. */
   confirmAfterMs?: number;
+  /** When a failing source is announced (its own, or the top-level one); absent: 3 runs or 6h. */
+  failureAlertAfter?: FailureAlertAfter;
+  /** How often a still-failing source is announced again; absent: daily. */
+  failureRepeatAfterMs?: number;
+  /** Parse bounds (its own, or the top-level ones); absent: 30 s, 1024 MB. */
+  parseTimeoutSeconds?: number;
+  parseMemoryMb?: number;
 }
 
 /** A notifier entry of the file; `resolve()` gives its validated settings (secrets read then). */
@@ -231,6 +244,10 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
       ...((source.confirmAfter ?? config.confirmAfter) !== null
         ? { confirmAfterMs: (source.confirmAfter ?? config.confirmAfter)! }
         : {}),
+      ...optional('failureAlertAfter', source.failureAlertAfter ?? config.failureAlertAfter),
+      ...optional('failureRepeatAfterMs', source.failureRepeatAfter ?? config.failureRepeatAfter),
+      ...optional('parseTimeoutSeconds', source.parseTimeoutSeconds ?? config.parseTimeoutSeconds),
+      ...optional('parseMemoryMb', source.parseMemoryMb ?? config.parseMemoryMb),
     })),
     notifiers: config.notifiers.map((entry, index) => {
       const section = new DeferredSection(entry, ['notifiers', index], entrySchema, null, context, () => {

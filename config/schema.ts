@@ -19,13 +19,29 @@ export const TOP_LEVEL_KEYS = [
   'snapshotDir',
   'commitUrl',
   'confirmAfter',
+  'failureAlertAfter',
+  'failureRepeatAfter',
+  'parseTimeoutSeconds',
+  'parseMemoryMb',
   'sources',
   'notifiers',
   'proxy',
   'serve',
   'git',
 ] as const;
-export const SOURCE_KEYS = ['id', 'url', 'schedule', 'format', 'timeoutSeconds', 'retries', 'confirmAfter'] as const;
+export const SOURCE_KEYS = [
+  'id',
+  'url',
+  'schedule',
+  'format',
+  'timeoutSeconds',
+  'retries',
+  'confirmAfter',
+  'failureAlertAfter',
+  'failureRepeatAfter',
+  'parseTimeoutSeconds',
+  'parseMemoryMb',
+] as const;
 
 const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -48,6 +64,37 @@ const duration = z.string({ error: 'must be a duration such as "48h", "90m" or "
   }
   return ms;
 });
+
+/**
+ * `failureAlertAfter`: when a failing source is announced. A number of consecutive failed runs
+ * (`3`), a duration since the first failure (`"6h"`), or both (`{runs: 3, time: "6h"}`: whichever
+ * comes first). A value given alone replaces both defaults.
+ */
+export interface FailureAlertAfter {
+  runs: number | null;
+  ms: number | null;
+}
+
+const failureAlertAfter = z.union(
+  [
+    z
+      .number()
+      .int()
+      .min(1)
+      .max(1000)
+      .transform((runs): FailureAlertAfter => ({ runs, ms: null })),
+    duration.transform((ms): FailureAlertAfter => ({ runs: null, ms })),
+    z
+      .strictObject({ runs: z.number().int().min(1).max(1000).optional(), time: duration.optional() })
+      .refine((value) => value.runs !== undefined || value.time !== undefined, { error: 'give runs, time or both' })
+      .transform((value): FailureAlertAfter => ({ runs: value.runs ?? null, ms: value.time ?? null })),
+  ],
+  { error: 'must be a number of runs (3), a duration ("6h") or {runs: 3, time: "6h"}' },
+);
+
+/** Parse bounds: seconds per document and the worker's heap, in MB. */
+const parseTimeoutSeconds = z.number().positive().max(3600);
+const parseMemoryMb = z.number().int().min(64).max(16_384);
 
 /** What the caller registers: parser ids for `format`, one options schema per notifier `type`. */
 export interface SchemaContext {
@@ -186,6 +233,10 @@ export function buildConfigSchema(context: SchemaContext) {
     retries: z.number().int().min(0).max(10).default(DEFAULT_RETRIES),
     /** Milliseconds; null: the top-level value. */
     confirmAfter: duration.nullish().transform((value) => value ?? null),
+    failureAlertAfter: failureAlertAfter.nullish().transform((value) => value ?? null),
+    failureRepeatAfter: duration.nullish().transform((value) => value ?? null),
+    parseTimeoutSeconds: parseTimeoutSeconds.nullish().transform((value) => value ?? null),
+    parseMemoryMb: parseMemoryMb.nullish().transform((value) => value ?? null),
   });
 
   return z.strictObject({
@@ -200,6 +251,12 @@ export function buildConfigSchema(context: SchemaContext) {
       .transform((value) => value ?? null),
     /** Milliseconds, for every source that does not set its own; null: the pipeline's default (48h). */
     confirmAfter: duration.nullish().transform((value) => value ?? null),
+    /** For every source that does not set its own; null: the pipeline's defaults (3 runs or 6h; daily reminders). */
+    failureAlertAfter: failureAlertAfter.nullish().transform((value) => value ?? null),
+    failureRepeatAfter: duration.nullish().transform((value) => value ?? null),
+    /** Parse bounds for every source that does not set its own; null: 30 s and 1024 MB. */
+    parseTimeoutSeconds: parseTimeoutSeconds.nullish().transform((value) => value ?? null),
+    parseMemoryMb: parseMemoryMb.nullish().transform((value) => value ?? null),
     sources: z
       .array(source, {
         error: (issue) =>

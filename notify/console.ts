@@ -2,17 +2,25 @@
 import { z } from 'zod';
 import { NotifyError, errorMessage } from '../errors/index.js';
 import { formatText } from './format.js';
-import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
+import {
+  notifierIdSchema,
+  type Notification,
+  type Notifier,
+  type NotifierContext,
+  type NotifierModule,
+} from './types.js';
 
 export const consoleOptionsSchema = z.strictObject({
   type: z.literal('console'),
+  id: notifierIdSchema,
 });
 
 export type ConsoleOptions = z.output<typeof consoleOptionsSchema>;
 
-export function createConsoleNotifier(context: NotifierContext): Notifier {
+export function createConsoleNotifier(context: NotifierContext, id = 'console'): Notifier {
   return {
-    id: 'console',
+    id,
+    type: 'console',
     send(notification: Notification): Promise<void> {
       const text = formatText(notification);
       // Resolve only once the stream took the text, so a closed pipe is a NotifyError, not a lost alert.
@@ -34,5 +42,5 @@ export const consoleNotifier: NotifierModule<ConsoleOptions> = {
   type: 'console',
   description: 'Prints each notification as plain text to standard output.',
   options: consoleOptionsSchema,
-  create: (_options: ConsoleOptions, context: NotifierContext) => createConsoleNotifier(context),
+  create: (options: ConsoleOptions, context: NotifierContext) => createConsoleNotifier(context, options.id),
 };

@@ -25,6 +25,7 @@ import {
   type SummaryLine,
 } from './summary.js';
 import type { Notification, WithheldItem } from './types.js';
+import { sourceHealthParagraphs, sourceHealthSubject, sourceHealthTitle } from './format-source-health.js';
 
 export { changeLine, groupLabel, oneLine };
 
@@ -197,6 +198,11 @@ function plural(count: number, word: string): string {
 
 /** The one-line title of a notification, used by every medium. */
 export function notificationTitle(notification: Notification): string {
+  const title = kindTitle(notification);
+  return notification.possibleDuplicate ? `${title} (re-sent, may be a duplicate)` : title;
+}
+
+function kindTitle(notification: Notification): string {
   const source = oneLine(notification.source);
   switch (notification.type) {
     case 'changes':
@@ -207,6 +213,9 @@ export function notificationTitle(notification: Notification): string {
       return `${source}: ${plural(notification.removals.length, 'removal')} withheld, ${notification.removals.length === 1 ? 'it looks' : 'they look'} like breakage`;
     case 'health':
       return `${source}: parser-health problem, new version held, nothing committed`;
+    case 'source-failing':
+    case 'source-recovered':
+      return sourceHealthTitle(notification);
   }
 }
 
@@ -376,6 +385,10 @@ export function formatText(notification: Notification): string {
       lines.push(HEALTH_INTRO, '', 'Problems:');
       for (const problem of notification.problems) lines.push(`  - ${oneLine(problem)}`);
       lines.push('', HEALTH_ACCEPT, `  ${ACCEPT_COMMAND} ${oneLine(notification.source)}`, '');
+      break;
+    case 'source-failing':
+    case 'source-recovered':
+      for (const paragraph of sourceHealthParagraphs(notification)) lines.push(paragraph, '');
       break;
   }
   lines.push(...documentTextLines(notification));
@@ -689,6 +702,13 @@ export function formatSlack(notification: Notification): SlackMessage {
       blocks.push(context);
       return { text: fallbackText(title, problemLines, 'more problem'), blocks };
     }
+    case 'source-failing':
+    case 'source-recovered': {
+      const paragraphs = sourceHealthParagraphs(notification).map((p) => escapeMrkdwn(p));
+      for (const paragraph of paragraphs) blocks.push(section(paragraph));
+      blocks.push(context);
+      return { text: fallbackText(title, paragraphs, 'more line'), blocks };
+    }
   }
 }
 
@@ -744,7 +764,12 @@ export function emailSubject(notification: Notification, subjectPrefix = '[endpo
     case 'health':
       rest = `${source}: parser-health problem, new version held`;
       break;
+    case 'source-failing':
+    case 'source-recovered':
+      rest = sourceHealthSubject(notification);
+      break;
   }
+  if (notification.possibleDuplicate) rest = `${rest} (re-sent, may be a duplicate)`;
   const prefix = oneLine(subjectPrefix);
   return prefix ? `${prefix} ${rest}` : rest;
 }
@@ -817,6 +842,10 @@ function emailHtml(notification: Notification): string {
       parts.push('</ul>');
       parts.push(`<p>${escapeHtml(HEALTH_ACCEPT)}</p>`);
       parts.push(`<pre>${escapeHtml(`${ACCEPT_COMMAND} ${oneLine(notification.source)}`)}</pre>`);
+      break;
+    case 'source-failing':
+    case 'source-recovered':
+      for (const paragraph of sourceHealthParagraphs(notification)) parts.push(`<p>${escapeHtml(paragraph)}</p>`);
       break;
   }
   parts.push(...htmlDocumentText(notification));

@@ -7,6 +7,7 @@ import { startSlackStub } from '../test/helpers/slack-stub.js';
 import { createSlackNotifier, slackOptionsSchema, type SlackDelays } from './slack.js';
 import { changesNotification } from './__fixtures__/notifications.js';
 import { rejection } from '../test/helpers/rejection.js';
+import { MaybeDeliveredError } from './types.js';
 
 /** Records the waits instead of sleeping. */
 function fakeDelays(): SlackDelays & { waits: number[] } {
@@ -161,22 +162,45 @@ test('connection refused: retried, then a clear NotifyError without the URL', { 
   assert.equal(delays.waits.length, 1);
 });
 
-test('a webhook that never answers times out and is retried', { timeout: 30_000 }, async (t) => {
+test('a webhook that never answers times out once and is not retried: it may have posted', {
+  timeout: 30_000,
+}, async (t) => {
   const slack = await startSlackStub();
   t.after(() => slack.close());
   slack.respond({ status: 0, hang: true });
-  await createSlackNotifier(options(slack.url, { timeoutSeconds: 0.2 }), fakeDelays()).send(changesNotification());
-  assert.deepEqual(
-    slack.requests.map((r) => r.status),
-    [null, 200],
-  );
-  assert.equal(slack.delivered().length, 1);
-
-  slack.respond({ status: 0, hang: true }, { status: 0, hang: true });
   const error = await sendError(
-    createSlackNotifier(options(slack.url, { timeoutSeconds: 0.2, retries: 1 }), fakeDelays()).send(
+    createSlackNotifier(options(slack.url, { timeoutSeconds: 0.2, retries: 3 }), fakeDelays()).send(
       changesNotification(),
     ),
   );
-  assert.match(error.message, /cannot reach the Slack webhook: timed out after 0.2 s \(gave up after 2 attempts\)/);
+  assert.ok(error instanceof MaybeDeliveredError, 'a timeout after the body was sent is "maybe delivered"');
+  assert.match(
+    error.message,
+    /timed out after 0.2 s after the request was sent; it may have been delivered \(not retried\)/,
+  );
+  assert.equal(slack.requests.length, 1, 'one POST, no blind retry');
+});
+
+test('a Slack that answers 200 after the timeout gets one copy, not one per retry', { timeout: 30_000 }, async (t) => {
+  const slack = await startSlackStub();
+  t.after(() => slack.close());
+  slack.respond({ status: 200, delayMs: 1500 });
+  const error = await sendError(
+    createSlackNotifier(options(slack.url, { timeoutSeconds: 0.3, retries: 4 }), fakeDelays()).send(
+      changesNotification(),
+    ),
+  );
+  assert.ok(error instanceof MaybeDeliveredError);
+  assert.equal(slack.requests.length, 1);
+});
+
+test('a refused connection is still retried: nothing was sent', { timeout: 30_000 }, async () => {
+  const slack = await startSlackStub();
+  const url = slack.url;
+  await slack.close();
+  const error = await sendError(
+    createSlackNotifier(options(url, { timeoutSeconds: 0.5, retries: 2 }), fakeDelays()).send(changesNotification()),
+  );
+  assert.ok(!(error instanceof MaybeDeliveredError));
+  assert.match(error.message, /gave up after 3 attempts/);
 });

@@ -26,7 +26,14 @@ import { OutboundError, sendRequest } from '../outbound/request.js';
 import { isRetryableStatus, type RetryPolicy } from '../outbound/retry.js';
 import { formatSlack } from './format.js';
 import { redact } from './redact.js';
-import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
+import {
+  MaybeDeliveredError,
+  notifierIdSchema,
+  type Notification,
+  type Notifier,
+  type NotifierContext,
+  type NotifierModule,
+} from './types.js';
 
 /** What a FetchFunction resolves with (the library does not export the type by name). */
 type FetchResponse = Awaited<ReturnType<FetchFunction>>;
@@ -34,6 +41,8 @@ type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 export const slackOptionsSchema = z.strictObject({
   type: z.literal('slack'),
   webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL (the incoming-webhook URL from Slack)' }),
+  /** The name the outbox knows it by; default `slack:<channel>` or `slack` (see notifierIdSchema). */
+  id: notifierIdSchema,
   channel: z.string().min(1).optional(),
   username: z.string().min(1).optional(),
   timeoutSeconds: z.number().positive().max(300).default(10),
@@ -82,7 +91,7 @@ function fetchResponse(url: string, status: number, headers: Record<string, stri
 }
 
 export function createSlackNotifier(options: SlackOptions, delays: SlackDelays = {}): Notifier {
-  const id = options.channel ? `slack:${options.channel}` : 'slack';
+  const id = options.id ?? (options.channel ? `slack:${options.channel}` : 'slack');
   const secrets = [options.webhookUrl, options.webhookUrl.replace(/\/+$/, ''), safePath(options.webhookUrl)];
   const timeoutMs = Math.round(options.timeoutSeconds * 1000);
   const maxDelayMs = delays.maxDelayMs ?? 60_000;
@@ -148,11 +157,15 @@ export function createSlackNotifier(options: SlackOptions, delays: SlackDelays =
       }
     }
     // No `cause`: library errors may quote the URL, and causes get logged whole.
+    const original = error instanceof IncomingWebhookRequestError ? error.original : error;
+    if (original instanceof OutboundError && original.maybeDelivered)
+      return new MaybeDeliveredError(id, redact(message, secrets));
     return new NotifyError('slack', redact(message, secrets));
   }
 
   return {
     id,
+    type: 'slack',
     async send(notification: Notification): Promise<void> {
       const message = formatSlack(notification);
       await post({ text: message.text, blocks: message.blocks });

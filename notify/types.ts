@@ -1,5 +1,7 @@
+import { z } from 'zod';
 import type { ChangeSet } from '../catalog/changes.js';
 import type { EndpointKind } from '../catalog/model.js';
+import { NotifyError } from '../errors/index.js';
 
 /** A removal withheld because it looks like breakage (pipeline/health.ts), as an alert lists it. */
 export interface WithheldItem {
@@ -16,7 +18,7 @@ export interface WithheldItem {
  * What the pipeline asks notifiers to tell people. Exactly one notification per source run that
  * has something to say; an unchanged source produces none.
  */
-export type Notification =
+export type Notification = (
   | {
       type: 'changes';
       source: string;
@@ -67,11 +69,78 @@ export type Notification =
       source: string;
       location: string;
       problems: string[];
-    };
+    }
+  | SourceFailingNotification
+  | SourceRecoveredNotification
+) & {
+  /**
+   * Set on a re-send after an attempt whose answer timed out once the message was sent: it may
+   * have arrived already (pipeline/deliver.ts). The title says so.
+   */
+  possibleDuplicate?: boolean;
+};
+
+/**
+ * A source that keeps failing (fetch error, HTTP 500, an error page, a parse failure, a commit
+ * that git refused): sent once it has failed for `failureAlertAfter`, again at most every
+ * `failureRepeatAfter` while it lasts (pipeline/source-failures.ts).
+ */
+export interface SourceFailingNotification {
+  type: 'source-failing';
+  source: string;
+  location: string;
+  /** The last error, as `run` printed it, and its code (FETCH, PARSE, STORE, ...). */
+  error: { code: string; message: string };
+  /** ISO time of the first failure of this streak. */
+  since: string;
+  /** Consecutive failed runs so far. */
+  failures: number;
+  /** ISO time of the run that sent this alert. */
+  at: string;
+  /** False for the first alert of a streak, true for the reminders. */
+  reminder: boolean;
+}
+
+/** A source that had been announced as failing works again. */
+export interface SourceRecoveredNotification {
+  type: 'source-recovered';
+  source: string;
+  location: string;
+  /** ISO time of the first failure of the streak that ended. */
+  since: string;
+  /** ISO time of the run that worked. */
+  recoveredAt: string;
+  /** Failed runs in the streak. */
+  failures: number;
+  /** The last error of the streak. */
+  lastError: string;
+}
+
+/**
+ * The optional `id:` of a notifier entry: the name the outbox records deliveries under. Given
+ * explicitly, changing the channel or reordering recipients keeps it, so no pending alert is
+ * orphaned. Absent, it is derived (`slack:<channel>`, `email:<first recipient>`).
+ */
+export const notifierIdSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:@#+-]{0,99}$/, {
+    error: 'must be 1-100 characters: letters, digits and _ . : @ # + - (starting with a letter or digit)',
+  })
+  .optional();
+
+/**
+ * A notifier that may have delivered: the message was sent and the answer timed out. The outbox
+ * keeps the alert, but it is not sent again in the same run (pipeline/deliver.ts).
+ */
+export class MaybeDeliveredError extends NotifyError {
+  readonly maybeDelivered = true;
+}
 
 export interface Notifier {
-  /** Stable id used in the outbox ("slack", "email:netsec@example.com", "console"). */
+  /** Stable id used in the outbox ("slack", "email:netsec@example.com", "console", or the config's `id:`). */
   readonly id: string;
+  /** Its config `type` ("slack", "email"): a pending alert of a notifier renamed in the config goes to its successor of the same type. */
+  readonly type?: string;
   /** Delivers one notification; throws NotifyError when it could not (after its own retries). */
   send(notification: Notification): Promise<void>;
 }

@@ -5,7 +5,13 @@ import { NotifyError } from '../errors/index.js';
 import { startSlackStub } from '../test/helpers/slack-stub.js';
 import { rejection } from '../test/helpers/rejection.js';
 import type { PostDelays } from './post-json.js';
-import { SIGNATURE_HEADER, WEBHOOK_SCHEMA, createWebhookNotifier, webhookOptionsSchema } from './webhook.js';
+import {
+  SIGNATURE_HEADER,
+  WEBHOOK_SCHEMA,
+  createWebhookNotifier,
+  webhookOptionsSchema,
+  webhookPayload,
+} from './webhook.js';
 import { changesNotification, manyAdds } from './__fixtures__/notifications.js';
 
 function fakeDelays(): PostDelays & { waits: number[] } {
@@ -133,4 +139,32 @@ test('options: a short secret and a bad header name are rejected', () => {
       .success,
     false,
   );
+});
+
+test('a failing source and its recovery are posted with every field a receiver needs', () => {
+  const failing = webhookPayload({
+    type: 'source-failing',
+    source: 'cas',
+    location: 'https://docs.example.com/cas.md',
+    error: { code: 'FETCH', message: 'HTTP 500' },
+    since: '2024-05-01T10:00:00Z',
+    failures: 3,
+    at: '2024-05-01T13:00:00Z',
+    reminder: false,
+  });
+  assert.equal(failing.type, 'source-failing');
+  assert.deepEqual(failing.error, { code: 'FETCH', message: 'HTTP 500' });
+  assert.equal(failing.failures, 3);
+  assert.equal(typeof failing.id, 'string');
+  const recovered = webhookPayload({
+    type: 'source-recovered',
+    source: 'cas',
+    location: 'https://docs.example.com/cas.md',
+    since: '2024-05-01T10:00:00Z',
+    recoveredAt: '2024-05-02T10:00:00Z',
+    failures: 8,
+    lastError: 'HTTP 500',
+  });
+  assert.equal(recovered.recoveredAt, '2024-05-02T10:00:00Z');
+  assert.equal(recovered.lastError, 'HTTP 500');
 });

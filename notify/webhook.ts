@@ -101,6 +101,12 @@ export function webhookPayload(notification: Notification, maxChanges = 5000): R
       };
     case 'health':
       return { ...base, id: alertId(notification), problems: notification.problems };
+    case 'source-failing':
+    case 'source-recovered': {
+      // Every field of these small notifications as it is: error, since, failures, ...
+      const { type: _type, source: _source, location: _location, ...fields } = notification;
+      return { ...base, id: alertId(notification), ...fields };
+    }
   }
 }
 

@@ -46,14 +46,33 @@ export class OutboundError extends Error {
     readonly kind: OutboundFailureKind,
     message: string,
     readonly attempts: number,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; maybeDelivered?: boolean },
   ) {
     super(message, options);
     this.name = 'OutboundError';
+    this.maybeDelivered = options?.maybeDelivered ?? false;
   }
+  /**
+   * A POST whose body was sent and whose answer did not come in time: the server may well have
+   * acted on it (a Slack that answers 200 after 12 s). It is not retried (see `sendRequest`).
+   */
+  readonly maybeDelivered: boolean;
 }
 
 const TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT', 'UND_ERR_CONNECT_TIMEOUT']);
+
+/** Timeouts that start once the request, body included, was written: the server has it. */
+const ANSWER_TIMEOUT_CODES = new Set(['UND_ERR_HEADERS_TIMEOUT', 'UND_ERR_BODY_TIMEOUT']);
+
+/**
+ * Whether a failed attempt may have reached the server and been acted on: a POST whose answer
+ * timed out. Repeating it would post the same message again (5 copies for 5 attempts), so it is
+ * not retried; the caller decides what to do with an alert that may have arrived.
+ */
+export function maybeDelivered(method: OutboundRequest['method'], err: unknown): boolean {
+  const code = codeOf(err);
+  return method === 'POST' && code !== undefined && ANSWER_TIMEOUT_CODES.has(code);
+}
 
 /** The proxy answered the CONNECT with something other than 200 (undici's wording). */
 const TUNNEL_REFUSED = /^Proxy response \((\d{3})\)/;
@@ -139,7 +158,7 @@ export async function sendRequest(url: URL, options: OutboundRequest): Promise<O
       if (!isRetryableStatus(status)) return done(err);
       const retryAfter = (err as { headers?: IncomingHttpHeaders }).headers?.['retry-after'];
       requested = requestedDelay(status, Array.isArray(retryAfter) ? retryAfter[0] : retryAfter);
-    } else if (!retryableError(err)) {
+    } else if (!retryableError(err) || maybeDelivered(options.method, err)) {
       return done(err);
     }
     if (state.counter > policy.retries || signal?.aborted) return done(err);
@@ -178,6 +197,10 @@ export async function sendRequest(url: URL, options: OutboundRequest): Promise<O
     return { statusCode: response.statusCode, headers: response.headers, body: response.body, attempts };
   } catch (err) {
     const failure = describeFailure(err, options.timeoutMs, signal?.aborted ?? false);
-    throw new OutboundError(failure.kind, failure.message, attempts, { cause: err });
+    const uncertain = !(signal?.aborted ?? false) && maybeDelivered(options.method, err);
+    const message = uncertain
+      ? `${failure.message} after the request was sent; it may have been delivered (not retried)`
+      : failure.message;
+    throw new OutboundError(failure.kind, message, attempts, { cause: err, maybeDelivered: uncertain });
   }
 }

@@ -8,7 +8,9 @@
  *  - removals that look like breakage are withheld, the rest of the change goes through, and
  *    the withheld set is announced once and confirmed later (pipeline/health.ts, withheld.ts);
  *  - an alert is delivered once per notifier, even across notifier outages and crashes (outbox);
- *  - one failing source does not stop the others.
+ *  - one failing source does not stop the others, and one slow or hostile document fails alone
+ *    at its parse deadline (parsers/bounded-parse.ts);
+ *  - a source that keeps failing is announced, reminded daily and its recovery said (source-failures.ts).
  */
 import { canonicalEntries, entriesPerSection, entryKey, serializeCatalog } from '../catalog/canonical.js';
 import type { ChangeSet } from '../catalog/changes.js';
@@ -21,12 +23,13 @@ import { fetcherFor } from '../ingest/registry.js';
 import type { RawDocument } from '../ingest/types.js';
 import { readableTime } from '../notify/format.js';
 import type { Notification, WithheldItem } from '../notify/types.js';
-import { parseDocument } from '../parsers/parse-document.js';
+import { parseDocumentBounded } from '../parsers/bounded-parse.js';
 import { gitDate, sha256, type StoredSnapshot } from '../store/snapshots.js';
 import type { WithheldRemoval, WithheldState } from '../store/withheld.js';
 import { baselineCommitMessage, changeCommitMessage, rewriteCommitMessage } from './commit-message.js';
-import { commitLink, deliver, flushOutbox, withheldStoreOf } from './deliver.js';
+import { commitLink, deliver, flushOutbox, recipientsOf, withheldStoreOf } from './deliver.js';
 import { assessChange, type HealthAssessment } from './health.js';
+import { trackSourceFailure } from './source-failures.js';
 import { beginRun, finishRun, publishBeforeDelivery, runSourceSynced } from './sync.js';
 import type { PipelineContext, RunOptions, RunReport, SourceRunResult, SourceSpec, WithheldReport } from './types.js';
 import { DEFAULT_CONFIRM_AFTER_MS, decideWithheld, type WithheldDecision } from './withheld.js';
@@ -203,7 +206,7 @@ async function commitAndNotify(
         state: 'prepared',
         catalogSha256: sha256(serializeCatalog(catalog)),
         notification: notification(null),
-        pending: ctx.notifiers.map((n) => n.id),
+        ...recipientsOf(ctx.notifiers),
       })
     : null;
   let commit: string | null;
@@ -293,7 +296,7 @@ async function queueWithheldAlert(ctx: PipelineContext, source: SourceSpec, doc:
       confirmAt: decision.confirmAt,
       ...(documentText ? { documentText } : {}),
     },
-    pending: ctx.notifiers.map((n) => n.id),
+    ...recipientsOf(ctx.notifiers),
     withheld: { removals: decision.pending, reasons: decision.reasons, needsPerson: assessment.needsPerson },
   });
 }
@@ -404,6 +407,13 @@ async function commitAndNotifyStep(
   };
 }
 
+function mergeUndelivered(result: SourceRunResult, more: Record<string, string>): SourceRunResult {
+  const undelivered = { ...result.undelivered };
+  for (const [id, message] of Object.entries(more))
+    undelivered[id] = undelivered[id] ? `${undelivered[id]}; ${message}` : message;
+  return { ...result, undelivered };
+}
+
 function undeliveredField(undelivered: Record<string, string>): { undelivered?: Record<string, string> } {
   return Object.keys(undelivered).length ? { undelivered } : {};
 }
@@ -442,7 +452,10 @@ export async function runSource(
       ctx.log.write(`${source.id}: nothing withheld to accept; running it as usual\n`);
     const doc = await fetchStep(ctx, source, previous, withheld);
     if (!doc) return { source: source.id, status: 'unchanged', entryCount: previous?.catalog.entries.length ?? 0 };
-    const catalog = parseDocument(source.id, doc, source.format, previous?.catalog.format);
+    const catalog = await parseDocumentBounded(source.id, doc, source.format, previous?.catalog.format, {
+      ...(source.parseTimeoutSeconds !== undefined ? { timeoutSeconds: source.parseTimeoutSeconds } : {}),
+      ...(source.parseMemoryMb !== undefined ? { memoryMb: source.parseMemoryMb } : {}),
+    });
     if (!previous) return await baselineStep(ctx, source, catalog, doc, options);
     const plan = assessStep(ctx, source, previous, catalog, withheld, options);
     if (options.dryRun) return dryRunResult(source, plan);
@@ -461,7 +474,13 @@ export async function runSources(
   await beginRun(ctx, options);
   const outboxFailures = options.dryRun ? {} : await flushOutbox(ctx);
   const results: SourceRunResult[] = [];
-  for (const source of sources) results.push(await runSourceSynced(ctx, source, options, runSource));
+  for (const source of sources) {
+    const result = await runSourceSynced(ctx, source, options, runSource);
+    // A source failing run after run must reach a person (pipeline/source-failures.ts).
+    const undelivered = await trackSourceFailure(ctx, source, result);
+    results.push(Object.keys(undelivered).length ? mergeUndelivered(result, undelivered) : result);
+  }
+  // Last: the delivery results, failure alerts included, go to the remote with the state.
   await finishRun(ctx, options);
   const ok = results.every((r) => r.status !== 'failed' && !r.undelivered) && Object.keys(outboxFailures).length === 0;
   return { results, outboxFailures, ok };

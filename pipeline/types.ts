@@ -4,6 +4,7 @@ import type { ChangeSet } from '../catalog/changes.js';
 import type { Notifier, WithheldItem } from '../notify/types.js';
 import type { Outbox } from '../store/outbox.js';
 import type { SnapshotStore } from '../store/snapshots.js';
+import type { FailureStore } from '../store/failures.js';
 import type { WithheldStore } from '../store/withheld.js';
 import type { RunSync } from './sync.js';
 
@@ -17,6 +18,13 @@ export interface SourceSpec {
   retries: number;
   /** How long a page must keep a withheld state before its removals are confirmed (default 48 h). */
   confirmAfterMs?: number;
+  /** When a failing source is announced: after `runs` consecutive failures or `ms` since the first, whichever first (default 3 runs or 6 h). */
+  failureAlertAfter?: { runs: number | null; ms: number | null };
+  /** How often a still-failing source is announced again (default 24 h). */
+  failureRepeatAfterMs?: number;
+  /** Parse deadline, in seconds (default 30), and the parse worker's heap limit in MB (default 1024). */
+  parseTimeoutSeconds?: number;
+  parseMemoryMb?: number;
 }
 
 export interface PipelineContext {
@@ -24,6 +32,8 @@ export interface PipelineContext {
   outbox: Outbox;
   /** Withheld removals per source (default: under the snapshot directory). */
   withheld?: WithheldStore;
+  /** Failing sources (default: under the snapshot directory). */
+  failures?: FailureStore;
   notifiers: Notifier[];
   /** Template with {commit}, for links in alerts. */
   commitUrl?: string | null;

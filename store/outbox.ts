@@ -15,6 +15,7 @@ import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promise
 import { join } from 'node:path';
 import type { Notification } from '../notify/types.js';
 import { StoreError } from '../errors/index.js';
+import type { SourceFailureState } from './failures.js';
 import type { WithheldRemoval, WithheldState } from './withheld.js';
 
 export interface OutboxEntry {
@@ -36,6 +37,22 @@ export interface OutboxEntry {
    * state neither loses the alert nor repeats it.
    */
   withheld?: { removals: WithheldRemoval[] } & Pick<WithheldState, 'reasons' | 'needsPerson'>;
+  /**
+   * Every notifier id the entry was written for, and each one's type: a pending id the config
+   * no longer has is handed to the one new notifier of its type (pipeline/deliver.ts). Absent in
+   * entries written before; `pending` and the id's prefix stand in.
+   */
+  notifiers?: string[];
+  types?: Record<string, string>;
+  /**
+   * Notifiers whose last attempt may have delivered (the message was sent, the answer timed
+   * out), with when: re-sent once at a later run, marked as a possible duplicate.
+   */
+  uncertain?: Record<string, string>;
+  /** For a source-health alert: the failure state it records when delivered (store/failures.ts). */
+  sourceFailure?:
+    | { kind: 'failing'; state: SourceFailureState & { alertedAt: string } }
+    | { kind: 'recovered'; since: string };
 }
 
 export class Outbox {
@@ -47,6 +64,11 @@ export class Outbox {
 
   private path(id: string): string {
     return join(this.dir, `${id}.json`);
+  }
+
+  /** Where an entry is kept, for messages that tell a person how to drop it. */
+  entryLocation(id: string): string {
+    return this.path(id);
   }
 
   async save(entry: OutboxEntry): Promise<void> {

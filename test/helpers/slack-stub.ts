@@ -22,6 +22,8 @@ export interface SlackStubResponse {
   headers?: Record<string, string>;
   /** Never answer (the client must time out); the socket is destroyed on close(). */
   hang?: boolean;
+  /** Answer only after this many milliseconds (a slow Slack that still posts the message). */
+  delayMs?: number;
 }
 
 /** One POST the stub received, answered or not. */
@@ -47,7 +49,10 @@ export interface SlackStub {
   readonly secretPath: string;
   /** Every request received, in order (including rejected ones). */
   readonly requests: SlackStubRequest[];
-  /** Parsed bodies of the requests answered with 2xx: what Slack would have shown. */
+  /**
+   * Parsed bodies of the requests answered with 2xx: what Slack would have shown. A delayed
+   * answer counts as soon as it is scheduled: Slack posts before it answers.
+   */
   delivered(): unknown[];
   /** Queues answers for the next requests, in order; after they run out, 200 `ok`. */
   respond(...responses: SlackStubResponse[]): void;
@@ -98,8 +103,13 @@ export async function startSlackStub(): Promise<SlackStub> {
       record.status = next.hang ? null : next.status;
       // A hung request is left open; close() destroys its socket.
       if (next.hang) return;
-      res.writeHead(next.status, { 'content-type': 'text/plain', ...next.headers });
-      res.end(next.body ?? defaultBody(next.status));
+      const answer = () => {
+        if (res.destroyed) return;
+        res.writeHead(next.status, { 'content-type': 'text/plain', ...next.headers });
+        res.end(next.body ?? defaultBody(next.status));
+      };
+      if (next.delayMs) setTimeout(answer, next.delayMs);
+      else answer();
     });
   });
   server.on('connection', (socket) => {

@@ -49,6 +49,11 @@ export interface SmtpStub {
   readonly logins: Array<{ username: string; password: string }>;
   /** Answers the next `count` messages with `code` (451: try later, 550: refused) instead of accepting. */
   rejectNext(count: number, code: number, text?: string): void;
+  /**
+   * Takes the next `count` messages in and never answers them (an SMTP server that hangs after
+   * DATA); `onHang` runs when one arrives. They are not in `messages`.
+   */
+  hangNext(count: number, onHang?: () => void): void;
   /** Stops listening (clients get connection refused) until `recover()`. */
   outage(): Promise<void>;
   /** Listens again on the same port. */
@@ -153,6 +158,8 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
   const logins: Array<{ username: string; password: string }> = [];
   const rejections: Array<{ code: number; text: string }> = [];
   let attempts = 0;
+  let hangs = 0;
+  let onHang: (() => void) | undefined;
 
   const server = new SMTPServer({
     authOptional: true,
@@ -178,6 +185,11 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
       stream.on('data', (chunk: Buffer) => chunks.push(chunk));
       stream.on('end', () => {
         attempts += 1;
+        if (hangs > 0) {
+          hangs -= 1;
+          onHang?.();
+          return; // no callback: the client waits for an answer that never comes
+        }
         const rejection = rejections.shift();
         if (rejection) {
           callback(Object.assign(new Error(rejection.text), { responseCode: rejection.code }));
@@ -243,6 +255,10 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
     rejectNext(count, code, text) {
       const reply = text ?? (code >= 500 ? 'Message refused' : 'Try again later');
       for (let i = 0; i < count; i += 1) rejections.push({ code, text: reply });
+    },
+    hangNext(count, callback) {
+      hangs += count;
+      onHang = callback;
     },
     outage,
     async recover() {

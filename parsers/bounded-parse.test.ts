@@ -1,0 +1,91 @@
+/**
+ * Bounded parsing: the worker gives the same catalog as parsing in place, and pathological
+ * documents (generated here, never committed) fail with a clear ParseError at the deadline, the
+ * heap limit, or the stack limit, instead of running for minutes or taking gigabytes.
+ */
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { ParseError } from '../errors/index.js';
+import type { RawDocument } from '../ingest/types.js';
+import { parseDetailedBounded, parseDocumentBounded } from './bounded-parse.js';
+import { parseDocument } from './parse-document.js';
+
+const FIXTURE = fileURLToPath(new URL('./markdown/__fixtures__/docfx-blocks.md', import.meta.url));
+const TABLE = '## Portal access\n\n|----|----|\n|US1 data center|13.91.91.243|\n\n';
+
+function doc(text: string, location = '/tmp/generated.md'): RawDocument {
+  return { location, body: Buffer.from(text), contentType: 'text/markdown', etag: null, lastModified: null };
+}
+
+async function parseError(promise: Promise<unknown>): Promise<ParseError> {
+  const error = await promise.then(
+    () => null,
+    (err: unknown) => err,
+  );
+  assert.ok(error instanceof ParseError, `expected a ParseError, got ${String(error)}`);
+  return error;
+}
+
+test('the worker gives the catalog parsing in place gives', { timeout: 60_000 }, async () => {
+  const fixture = doc(await readFile(FIXTURE, 'utf8'), FIXTURE);
+  const bounded = await parseDocumentBounded('fixture', fixture, null, undefined);
+  assert.deepEqual(bounded, parseDocument('fixture', fixture, null));
+  assert.ok(bounded.entries.length > 0);
+  const detailed = await parseDetailedBounded('fixture', fixture, null);
+  assert.equal(detailed.parser, 'markdown');
+  assert.deepEqual(detailed.catalog, bounded);
+});
+
+test('errors keep their class: no endpoint is a ParseError naming the document', { timeout: 60_000 }, async () => {
+  const error = await parseError(
+    parseDocumentBounded('empty', doc('# Nothing here\n\nJust prose.\n'), null, undefined),
+  );
+  assert.match(error.message, /generated\.md: no endpoint found in the document/);
+});
+
+test('a 200 KB line of *a*a... stops at the deadline with a clear error', { timeout: 120_000 }, async () => {
+  const text = `${TABLE}${'x'.repeat(25_000)}\n\n${'*a'.repeat(100_000)}\n`;
+  const error = await parseError(parseDocumentBounded('stars', doc(text), null, undefined, { timeoutSeconds: 2 }));
+  assert.match(error.message, /parsing took longer than 2 s \(parseTimeoutSeconds\) and was stopped/);
+});
+
+test('509 KB of [::1] stops at the deadline', { timeout: 120_000 }, async () => {
+  const text = `${TABLE}${'[::1]'.repeat(101_800)}\n`;
+  const error = await parseError(parseDocumentBounded('v6', doc(text), null, undefined, { timeoutSeconds: 2 }));
+  assert.match(error.message, /took longer than 2 s/);
+});
+
+test('a 5 MB line of <br> stops at the heap limit', { timeout: 120_000 }, async () => {
+  const text = `## Portal\n\n|----|----|\n|US1|13.91.91.243${'<br>'.repeat(1_250_000)}|\n`;
+  const error = await parseError(
+    parseDocumentBounded('br', doc(text), null, undefined, { timeoutSeconds: 100, memoryMb: 128 }),
+  );
+  assert.match(error.message, /parsing needed more than 128 MB \(parseMemoryMb\) and was stopped/);
+});
+
+test('blockquotes nested 20,000 deep are a parse error, not a crash', { timeout: 120_000 }, async () => {
+  const text = `${TABLE}${'> '.repeat(20_000)}deep\n`;
+  const error = await parseError(parseDocumentBounded('deep', doc(text), null, undefined, { timeoutSeconds: 100 }));
+  assert.match(error.message, /nested too deeply to parse \(Maximum call stack size exceeded\)/);
+});
+
+const DIST_BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
+
+test('the compiled CLI parses in its worker too (dist/, after npm run build)', { timeout: 60_000 }, async (t) => {
+  if (!existsSync(DIST_BIN)) {
+    t.skip('dist/ is absent: run `npm run build` first');
+    return;
+  }
+  const { stdout } = await promisify(execFile)(process.execPath, [DIST_BIN, 'parse', '--json', FIXTURE], {
+    env: {},
+  });
+  const printed = JSON.parse(stdout) as { format: string; entries: unknown[] };
+  const fixture = doc(await readFile(FIXTURE, 'utf8'), FIXTURE);
+  assert.equal(printed.format, 'markdown');
+  assert.equal(printed.entries.length, parseDocument('docfx-blocks', fixture, null).entries.length);
+});

@@ -1,0 +1,45 @@
+/**
+ * The worker-thread side of a bounded parse (parsers/bounded-parse.ts starts it): parses the one
+ * document it is given and posts the result, or the error in a form that survives the thread
+ * boundary. Parsing stays pure; this file is its I/O edge.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { buildCatalog } from '../catalog/canonical.js';
+import { decodeDocument } from './decode.js';
+import { parseDocument } from './parse-document.js';
+import { parseWith } from './registry.js';
+import type { ParseJob, ParseReply, SerializedError } from './bounded-parse.js';
+
+function serialize(err: unknown): SerializedError {
+  const e = err as { name?: unknown; message?: unknown; code?: unknown; format?: unknown } | null;
+  return {
+    name: typeof e?.name === 'string' ? e.name : 'Error',
+    message: typeof e?.message === 'string' ? e.message : String(err),
+    ...(typeof e?.code === 'string' ? { code: e.code } : {}),
+    ...(typeof e?.format === 'string' ? { format: e.format } : {}),
+  };
+}
+
+function run(job: ParseJob): ParseReply {
+  const doc = { ...job.doc, body: Buffer.from(job.doc.body) };
+  if (job.kind === 'catalog')
+    return { ok: true, catalog: parseDocument(job.source, doc, job.format, job.allowEmptyAs ?? undefined) };
+  const text = decodeDocument(doc.body);
+  const { parser, result } = parseWith({ location: doc.location, text, contentType: doc.contentType }, job.format);
+  return {
+    ok: true,
+    parser: parser.id,
+    entryCount: result.entries.length,
+    catalog: buildCatalog(job.source, result),
+    warnings: result.warnings,
+    warningCounts: result.warningCounts ?? null,
+  };
+}
+
+let reply: ParseReply;
+try {
+  reply = run(workerData as ParseJob);
+} catch (err) {
+  reply = { ok: false, error: serialize(err) };
+}
+parentPort!.postMessage(reply);

@@ -10,6 +10,7 @@
  * `Deferred` values (config/deferred.ts): their `${VAR}`s and files are read when a command
  * uses them, so a command that sends nothing needs none of their secrets.
  */
+import type { CatalogFilter } from '../catalog/filter.js';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -57,6 +58,8 @@ export interface SourceConfig {
   retries: number;
   /** Milliseconds a page keeps a withheld state before its removals are confirmed (its own, or the top-level one); absent: 48h. */
   confirmAfterMs?: number;
+  /** The slice of the document watched: `include` / `exclude` rules (catalog/filter.ts); absent: all of it. */
+  filter?: CatalogFilter;
 }
 
 /** A notifier entry of the file; `resolve()` gives its validated settings (secrets read then). */
@@ -219,6 +222,9 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
       format: source.format,
       timeoutSeconds: source.timeoutSeconds,
       retries: source.retries,
+      ...(source.include.length || source.exclude.length
+        ? { filter: { include: source.include, exclude: source.exclude } }
+        : {}),
       ...((source.confirmAfter ?? config.confirmAfter) !== null
         ? { confirmAfterMs: (source.confirmAfter ?? config.confirmAfter)! }
         : {}),

@@ -19,6 +19,7 @@ import { fetcherFor } from '../ingest/registry.js';
 import type { RawDocument } from '../ingest/types.js';
 import { readableTime } from '../notify/format.js';
 import type { Notification, WithheldItem } from '../notify/types.js';
+import { filterCatalog } from '../catalog/filter.js';
 import { parseDocument } from '../parsers/parse-document.js';
 import { gitDate, sha256, type StoredSnapshot } from '../store/snapshots.js';
 import type { WithheldRemoval, WithheldState } from '../store/withheld.js';
@@ -414,7 +415,10 @@ export async function runSource(
       ctx.log.write(`${source.id}: nothing withheld to accept; running it as usual\n`);
     const doc = await fetchStep(ctx, source, previous, withheld);
     if (!doc) return { source: source.id, status: 'unchanged', entryCount: previous?.catalog.entries.length ?? 0 };
-    const catalog = parseDocument(source.id, doc, source.format, previous?.catalog.format);
+    const catalog = filterCatalog(
+      parseDocument(source.id, doc, source.format, previous?.catalog.format),
+      source.filter,
+    );
     if (!previous) return await baselineStep(ctx, source, catalog, doc, options);
     const plan = assessStep(ctx, source, previous, catalog, withheld, options);
     if (options.dryRun) return dryRunResult(source, plan);

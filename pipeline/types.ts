@@ -1,4 +1,5 @@
 /** What the pipeline takes (sources, context, options) and what one run reports. */
+import type { CatalogFilter } from '../catalog/filter.js';
 import type { Writable } from 'node:stream';
 import type { ChangeSet } from '../catalog/changes.js';
 import type { Notifier, WithheldItem } from '../notify/types.js';
@@ -16,6 +17,8 @@ export interface SourceSpec {
   retries: number;
   /** How long a page must keep a withheld state before its removals are confirmed (default 48 h). */
   confirmAfterMs?: number;
+  /** Only the entries these rules keep are diffed, stored and alerted (catalog/filter.ts). */
+  filter?: CatalogFilter;
 }
 
 export interface PipelineContext {

@@ -173,5 +173,5 @@ test('decimal IPv4 values are read as ipaddr.js reads them; other forms go to ip
   assert.deepEqual(rangeOf('010.0.0.1').start, viaIpaddr('010.0.0.1').start);
   assert.equal(rangeOf(' 13.64.0.0/24 ').start, rangeOf('13.64.0.0/24').start);
   for (const bad of ['256.1.1.1', '1.2.3.4/33', '1.2.3.4/', '1.2.3.4/2x', '1..2.3'])
-    assert.throws(() => rangeOf(bad), undefined, bad);
+    assert.throws(() => rangeOf(bad), Error, bad);
 });

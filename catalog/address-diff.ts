@@ -33,11 +33,11 @@ import {
   difference,
   emptySpace,
   intersection,
+  rangeIndex,
   rangeOf,
-  spaceOf,
+  spaceOfRanges,
   spacesEqual,
   totalAddresses,
-  tryRangeOf,
   union,
   type AddressRange,
   type AddressSpace,
@@ -72,25 +72,70 @@ export function compareIpValues(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-function isIpEntry(entry: CatalogEntry): boolean {
-  return entry.kind === 'ip' && tryRangeOf(entry.value) !== null;
+/** The range of a value, each value parsed once per diff (see rangeIndex); null for a non-IP. */
+type Ranges = (value: string) => AddressRange | null;
+
+/** An IP entry with the range it covers. */
+interface IpEntry {
+  entry: CatalogEntry;
+  range: AddressRange;
 }
 
-function ipEntriesByScope(entries: CatalogEntry[]): Map<string, CatalogEntry[]> {
-  const byScope = new Map<string, CatalogEntry[]>();
+/** The IP entries of one catalog by scope, each with its range, read once per diff. */
+function ipEntriesByScope(entries: CatalogEntry[], ranges: Ranges): Map<string, IpEntry[]> {
+  const byScope = new Map<string, IpEntry[]>();
+  // Entries come in canonical order, section by section: the key of the last entry is reused
+  // while the scope stays the same, instead of joining four strings for every entry.
+  let last: CatalogEntry | null = null;
+  let bucket: IpEntry[] = [];
   for (const entry of entries) {
     // A value that is not an address (a hand-edited snapshot) has no space; it is skipped, not fatal.
-    if (!isIpEntry(entry)) continue;
-    const key = scopeKey(entry);
-    const bucket = byScope.get(key) ?? [];
-    bucket.push(entry);
-    byScope.set(key, bucket);
+    const range = entry.kind === 'ip' ? ranges(entry.value) : null;
+    if (!range) continue;
+    if (
+      !last ||
+      last.section !== entry.section ||
+      last.region !== entry.region ||
+      last.groupKey !== entry.groupKey ||
+      last.role !== entry.role
+    ) {
+      const key = scopeKey(entry);
+      bucket = byScope.get(key) ?? [];
+      byScope.set(key, bucket);
+    }
+    bucket.push({ entry, range });
+    last = entry;
   }
   return byScope;
 }
 
-function spaceOfEntries(entries: CatalogEntry[] | undefined): AddressSpace {
-  return entries ? spaceOf(entries.map((e) => e.value)) : emptySpace();
+function spaceOfEntries(entries: IpEntry[] | undefined): AddressSpace {
+  return entries ? spaceOfRanges(entries.map((e) => e.range)) : emptySpace();
+}
+
+/** Every range of `byScope`, whatever its scope. */
+function allRanges(byScope: Map<string, IpEntry[]>): AddressRange[] {
+  const out: AddressRange[] = [];
+  for (const bucket of byScope.values()) for (const { range } of bucket) out.push(range);
+  return out;
+}
+
+/** The space of one IP value (empty for a value that is not one). */
+function spaceOfValue(value: string, ranges: Ranges): AddressSpace {
+  const range = ranges(value);
+  return range ? spaceOfRanges([range]) : emptySpace();
+}
+
+/** Entries of a scope but those `side` of `items` names (compared by identity, as entryKey). */
+function keptEntries(entries: IpEntry[] | undefined, items: Item[], side: Item['side']): IpEntry[] | undefined {
+  const values = new Set<string>();
+  const keys = new Set<string>();
+  for (const i of items) {
+    if (i.side !== side) continue;
+    values.add(i.entry.value);
+    keys.add(entryKey(i.entry));
+  }
+  return entries?.filter(({ entry }) => !values.has(entry.value) || !keys.has(entryKey(entry)));
 }
 
 function netOf(added: AddressSpace, removed: AddressSpace): NetAddressCount {
@@ -181,9 +226,10 @@ export function applyAddressDiff(
   matched: MatchedChange[],
   oldEntries: CatalogEntry[],
   newEntries: CatalogEntry[],
-): ChangeDraft[] {
-  const oldScopes = ipEntriesByScope(oldEntries);
-  const newScopes = ipEntriesByScope(newEntries);
+): { drafts: ChangeDraft[]; netAddresses: NetAddressSummary } {
+  const ranges = rangeIndex();
+  const oldScopes = ipEntriesByScope(oldEntries, ranges);
+  const newScopes = ipEntriesByScope(newEntries, ranges);
 
   // Added and removed IP entries per scope.
   const itemsByScope = new Map<string, Item[]>();
@@ -191,7 +237,7 @@ export function applyAddressDiff(
     if (m.change.kind !== 'ip') continue;
     const side = m.change.type === 'removed' ? 'removed' : m.change.type === 'added' ? 'added' : null;
     const entry = side === 'removed' ? m.before : side === 'added' ? m.after : null;
-    if (!side || !entry || !isIpEntry(entry)) continue;
+    if (!side || !entry || ranges(entry.value) === null) continue;
     const key = scopeKey(entry);
     const bucket = itemsByScope.get(key) ?? [];
     bucket.push({ matched: m, entry, side, effective: emptySpace() });
@@ -201,12 +247,10 @@ export function applyAddressDiff(
   // Per scope: which items are address-neutral, and the reshaped change that replaces them.
   const replaced = new Map<MatchedChange, ChangeDraft | null>();
   for (const [key, items] of itemsByScope) {
-    const removedKeys = new Set(items.filter((i) => i.side === 'removed').map((i) => entryKey(i.entry)));
-    const addedKeys = new Set(items.filter((i) => i.side === 'added').map((i) => entryKey(i.entry)));
-    const keptBefore = spaceOfEntries(oldScopes.get(key)?.filter((e) => !removedKeys.has(entryKey(e))));
-    const keptAfter = spaceOfEntries(newScopes.get(key)?.filter((e) => !addedKeys.has(entryKey(e))));
+    const keptBefore = spaceOfEntries(keptEntries(oldScopes.get(key), items, 'removed'));
+    const keptAfter = spaceOfEntries(keptEntries(newScopes.get(key), items, 'added'));
     const kept = intersection(keptBefore, keptAfter);
-    for (const item of items) item.effective = difference(spaceOf([item.entry.value]), kept);
+    for (const item of items) item.effective = difference(spaceOfValue(item.entry.value, ranges), kept);
 
     const neutral: Item[] = [];
     for (const cluster of clusters(items)) {
@@ -225,7 +269,7 @@ export function applyAddressDiff(
   }
 
   const scopeSpace = new Map<string, AddressSpace>();
-  const spaceIn = (scopes: Map<string, CatalogEntry[]>, key: string, tag: string): AddressSpace => {
+  const spaceIn = (scopes: Map<string, IpEntry[]>, key: string, tag: string): AddressSpace => {
     const cacheKey = `${tag}\u0001${key}`;
     let space = scopeSpace.get(cacheKey);
     if (!space) {
@@ -245,11 +289,11 @@ export function applyAddressDiff(
       continue;
     }
     const { change, before, after } = m;
-    if (change.kind !== 'ip' || tryRangeOf(change.value) === null) {
+    if (change.kind !== 'ip' || ranges(change.value) === null) {
       out.push(change);
       continue;
     }
-    const own = spaceOf([change.value]);
+    const own = spaceOfValue(change.value, ranges);
     let net = ZERO;
     if (change.type === 'added' && after) net = netOf(difference(own, oldSpace(after)), emptySpace());
     else if (change.type === 'removed' && before) net = netOf(emptySpace(), difference(own, newSpace(before)));
@@ -257,14 +301,22 @@ export function applyAddressDiff(
       net = netOf(difference(own, oldSpace(after)), difference(own, newSpace(before)));
     out.push({ ...change, netAddresses: { ...net } });
   }
-  return out;
+  return {
+    drafts: out,
+    netAddresses: netOfSpaces(spaceOfRanges(allRanges(oldScopes)), spaceOfRanges(allRanges(newScopes))),
+  };
 }
 
 /** Net change of the covered space of all IP entries of a source, IPv4 and IPv6 apart (decimal strings). */
 export function netAddressSummary(oldEntries: CatalogEntry[], newEntries: CatalogEntry[]): NetAddressSummary {
-  const ips = (entries: CatalogEntry[]) => spaceOf(entries.filter(isIpEntry).map((e) => e.value));
-  const before = ips(oldEntries);
-  const after = ips(newEntries);
+  const ranges = rangeIndex();
+  return netOfSpaces(
+    spaceOfRanges(allRanges(ipEntriesByScope(oldEntries, ranges))),
+    spaceOfRanges(allRanges(ipEntriesByScope(newEntries, ranges))),
+  );
+}
+
+function netOfSpaces(before: AddressSpace, after: AddressSpace): NetAddressSummary {
   const added = countAddresses(difference(after, before));
   const removed = countAddresses(difference(before, after));
   return {

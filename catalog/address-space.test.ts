@@ -155,3 +155,23 @@ test('parseIpQuery accepts addresses and CIDRs people type, and nothing else', (
     assert.equal(parseIpQuery(bad), null, bad);
   }
 });
+
+test('decimal IPv4 values are read as ipaddr.js reads them; other forms go to ipaddr.js', async () => {
+  const ipaddr = (await import('ipaddr.js')).default;
+  const viaIpaddr = (text: string) => {
+    const [address, prefix] = text.includes('/') ? ipaddr.IPv4.parseCIDR(text) : [ipaddr.IPv4.parse(text), 32];
+    const n = address.toByteArray().reduce((acc, b) => acc * 256 + b, 0);
+    const size = 2 ** (32 - prefix);
+    return { start: BigInt(n - (n % size)), end: BigInt(n - (n % size) + size - 1) };
+  };
+  for (const text of ['0.0.0.0/0', '255.255.255.255', '13.64.1.7/24', '10.0.0.1/31', '1.2.3.4/32', '52.108.0.0/14']) {
+    const range = rangeOf(text);
+    assert.equal(range.family, 'ipv4');
+    assert.deepEqual({ start: range.start, end: range.end }, viaIpaddr(text), text);
+  }
+  // A leading zero is octal to ipaddr.js: it decides, not the decimal reader.
+  assert.deepEqual(rangeOf('010.0.0.1').start, viaIpaddr('010.0.0.1').start);
+  assert.equal(rangeOf(' 13.64.0.0/24 ').start, rangeOf('13.64.0.0/24').start);
+  for (const bad of ['256.1.1.1', '1.2.3.4/33', '1.2.3.4/', '1.2.3.4/2x', '1..2.3'])
+    assert.throws(() => rangeOf(bad), Error, bad);
+});

@@ -12,6 +12,36 @@ export function entryKey(entry: CatalogEntry): string {
   return `${entry.kind}\u0000${entry.value}\u0000${entry.role}\u0000${entry.section}\u0000${entry.region ?? ''}\u0000${entry.groupKey ?? ''}`;
 }
 
+/**
+ * Finds, for an entry, the entry of `entries` with the same identity (the last one, as a Map
+ * keyed by entryKey would), without building an entryKey string for every entry: entries are
+ * looked up by value (a string that exists already, hashed once) and compared field by field
+ * among the few of that value. Diffing two 100k-entry catalogs spent most of its first pass
+ * making 200k keys.
+ */
+export function identityIndex(entries: readonly CatalogEntry[]): (entry: CatalogEntry) => CatalogEntry | undefined {
+  const byValue = new Map<string, CatalogEntry | CatalogEntry[]>();
+  for (const e of entries) {
+    const seen = byValue.get(e.value);
+    if (seen === undefined) byValue.set(e.value, e);
+    else if (Array.isArray(seen)) seen.push(e);
+    else byValue.set(e.value, [seen, e]);
+  }
+  const same = (a: CatalogEntry, b: CatalogEntry) =>
+    a.kind === b.kind &&
+    a.role === b.role &&
+    a.section === b.section &&
+    (a.region ?? '') === (b.region ?? '') &&
+    (a.groupKey ?? '') === (b.groupKey ?? '');
+  return (entry) => {
+    const seen = byValue.get(entry.value);
+    if (seen === undefined) return undefined;
+    if (!Array.isArray(seen)) return same(seen, entry) ? seen : undefined;
+    for (let i = seen.length - 1; i >= 0; i -= 1) if (same(seen[i]!, entry)) return seen[i];
+    return undefined;
+  };
+}
+
 /** Makes a group key from a row's purpose text: no row number, no link targets, no markup, lower case. */
 export function groupKeyOf(purpose: string | null): string | null {
   if (purpose === null) return null;
@@ -35,18 +65,23 @@ function compareNullable(a: string | null, b: string | null): number {
   return collator.compare(a ?? '', b ?? '');
 }
 
-const ipSortKeys = new Map<string, string>();
+const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
 /** Family, address bytes and prefix as one fixed-width string, so IPs compare numerically as text. */
+function ipSortKeyOf(value: string): string {
+  const ip = parseIpValue(value);
+  let key = ip.family === 'ipv4' ? '4' : '6';
+  for (const b of ip.address.toByteArray()) key += HEX[b];
+  return `${key}/${ip.prefix < 10 ? '00' : ip.prefix < 100 ? '0' : ''}${ip.prefix}`;
+}
+
+const ipSortKeys = new Map<string, string>();
+
+/** ipSortKeyOf, remembered for the comparator (sortEntries reads each value once itself). */
 function ipSortKey(value: string): string {
   let key = ipSortKeys.get(value);
   if (key === undefined) {
-    const ip = parseIpValue(value);
-    const bytes = ip.address
-      .toByteArray()
-      .map((b) => b.toString(16).padStart(2, '0'))
-      .join('');
-    key = `${ip.family === 'ipv4' ? '4' : '6'}${bytes}/${String(ip.prefix).padStart(3, '0')}`;
+    key = ipSortKeyOf(value);
     // Bounded: a long-running `watch` must not grow this without limit.
     if (ipSortKeys.size > 100_000) ipSortKeys.clear();
     ipSortKeys.set(value, key);
@@ -87,16 +122,19 @@ export function canonicalEntries(entries: CatalogEntry[]): CatalogEntry[] {
   // an entryKey is a new string to hash for every entry, a value one string hashed once. Equal
   // keys mean equal values (the value sits between the first two NULs), unless a value holds a
   // NUL itself; such a value is looked up by its whole key.
-  const byValue = new Map<string, { key: string | null; entry: CatalogEntry }[]>();
+  // A value seen once (nearly all) maps to its entry alone: no bucket is made for it.
+  const byValue = new Map<string, CatalogEntry | { key: string | null; entry: CatalogEntry }[]>();
   const unique: CatalogEntry[] = [];
   for (const entry of entries) {
     const bucketKey = entry.value.includes('\u0000') ? entryKey(entry) : entry.value;
-    const bucket = byValue.get(bucketKey);
-    if (!bucket) {
-      byValue.set(bucketKey, [{ key: null, entry }]);
+    const found = byValue.get(bucketKey);
+    if (!found) {
+      byValue.set(bucketKey, entry);
       unique.push(entry);
       continue;
     }
+    let bucket = found;
+    if (!Array.isArray(bucket)) byValue.set(bucketKey, (bucket = [{ key: null, entry: bucket }]));
     // Keys are made only where a value repeats.
     const key = entryKey(entry);
     const seen = bucket.find((b) => (b.key ??= entryKey(b.entry)) === key)?.entry;
@@ -157,14 +195,17 @@ function sortEntries(entries: CatalogEntry[]): CatalogEntry[] {
     texts: new Set<string>(),
     roles: new Set<string>(),
   };
+  let last: CatalogEntry | null = null;
   for (let i = 0; i < n; i += 1) {
     const e = entries[i]!;
-    distinct.sections.add(e.section);
-    distinct.groups.add(e.groupKey ?? '');
-    distinct.regions.add(e.region ?? '');
-    distinct.roles.add(e.role);
+    // Parsers emit entries place by place: a place like the last one's is in the sets already.
+    if (last === null || last.section !== e.section) distinct.sections.add(e.section);
+    if (last === null || last.groupKey !== e.groupKey) distinct.groups.add(e.groupKey ?? '');
+    if (last === null || last.region !== e.region) distinct.regions.add(e.region ?? '');
+    if (last === null || last.role !== e.role) distinct.roles.add(e.role);
+    last = e;
     // IPs and other values are only ever compared among their own kind (kind comes first).
-    if (e.kind === 'ip') distinct.ips.add((values[i] = ipSortKey(e.value)));
+    if (e.kind === 'ip') distinct.ips.add((values[i] = ipSortKeyOf(e.value)));
     else distinct.texts.add((values[i] = e.value));
   }
   const sections = ranksOf(distinct.sections, byCollator);
@@ -181,12 +222,23 @@ function sortEntries(entries: CatalogEntry[]): CatalogEntry[] {
   const sizes = [sections.size, groups.size, regions.size, 3, valueCount, roles.size, n] as const;
   if (sizes.reduce((product, size) => product * size, 1) < Number.MAX_SAFE_INTEGER) {
     const keys = new Float64Array(n);
+    // The place part of the key, kept while entries stay in the same place (see above).
+    let placeOf: CatalogEntry | null = null;
+    let place = 0;
     for (let i = 0; i < n; i += 1) {
       const e = entries[i]!;
-      let key = sections.get(e.section)!;
-      key = key * sizes[1] + groups.get(e.groupKey ?? '')!;
-      key = key * sizes[2] + regions.get(e.region ?? '')!;
-      key = key * sizes[3] + KIND_ORDER[e.kind];
+      if (
+        placeOf === null ||
+        placeOf.section !== e.section ||
+        placeOf.groupKey !== e.groupKey ||
+        placeOf.region !== e.region
+      ) {
+        place = sections.get(e.section)!;
+        place = place * sizes[1] + groups.get(e.groupKey ?? '')!;
+        place = place * sizes[2] + regions.get(e.region ?? '')!;
+        placeOf = e;
+      }
+      let key = place * sizes[3] + KIND_ORDER[e.kind];
       key = key * sizes[4] + rankOfValue(e, i);
       key = key * sizes[5] + roles.get(e.role)!;
       keys[i] = key * sizes[6] + i;
@@ -342,7 +394,8 @@ const storedEntrySchema = z.looseObject({
 const storedCatalogSchema = z.looseObject({
   source: z.string(),
   format: z.string(),
-  entries: z.array(storedEntrySchema),
+  // Entries are checked one by one (see parseStoredCatalog), not copied here.
+  entries: z.array(z.unknown()),
   shape: z.looseObject({
     format: z.string(),
     tables: z.number(),
@@ -351,6 +404,11 @@ const storedCatalogSchema = z.looseObject({
     entriesPerSection: z.record(z.string(), z.number()),
   }),
 });
+
+function notACatalog(issue: z.core.$ZodIssue, at: PropertyKey[] = []): Error {
+  const path = [...at, ...issue.path].map(String).join('.');
+  return new Error(`not a catalog: ${path || '(top level)'}: ${issue.message}`);
+}
 
 /**
  * Reads catalog.json as any version wrote it: the current form, or the older pretty-printed
@@ -366,15 +424,17 @@ export function parseStoredCatalog(text: string): Catalog {
     throw new Error(`not valid JSON: ${(err as Error).message}`, { cause: err });
   }
   const result = storedCatalogSchema.safeParse(json);
-  if (!result.success) {
-    const issue = result.error.issues[0]!;
-    throw new Error(`not a catalog: ${issue.path.join('.') || '(top level)'}: ${issue.message}`);
-  }
+  if (!result.success) throw notACatalog(result.error.issues[0]!);
   const catalog = result.data as unknown as Catalog;
-  for (const entry of catalog.entries) {
+  // Each entry is checked and kept as JSON.parse made it: zod returns a copy of every object it
+  // parses, which for a 100k-entry catalog was another 100 MB and a second of collection.
+  catalog.entries.forEach((entry, index) => {
+    const checked = storedEntrySchema.safeParse(entry);
+    if (!checked.success) throw notACatalog(checked.error.issues[0]!, ['entries', index]);
     const stored = entry.provenance as Partial<CatalogEntry['provenance']> | undefined;
-    entry.provenance = { ...stored, line: typeof stored?.line === 'number' ? stored.line : 0 };
-  }
+    if (stored === undefined) entry.provenance = { line: 0 };
+    else if (typeof stored.line !== 'number') stored.line = 0;
+  });
   return catalog;
 }
 

@@ -175,3 +175,26 @@ test('an endpoint removed from one section but still listed in another of its re
   assert.deepEqual(set.changes[2]?.listedElsewhere, [{ section: 'App connector', region: 'EU1', group: null }]);
   assert.equal(set.changes[3]?.listedElsewhere, undefined);
 });
+
+test('two 20k-entry feeds a few prefixes apart: exactly those prefixes change, with their net addresses', () => {
+  const values = (n: number) => Array.from({ length: n }, (_, i) => `20.${(i >> 8) & 255}.${i & 255}.0/24`);
+  const v6 = Array.from({ length: 2000 }, (_, i) => `2603:10${(i >> 8).toString(16)}:${(i & 255).toString(16)}::/48`);
+  const place = (i: number) => ({ section: `Tag${i % 40}`, region: i % 3 ? `region${i % 7}` : null, group: null });
+  const make = (list: string[]) => catalog(list.map((v, i) => entry(v, place(i))));
+  const oldValues = [...values(18_000), ...v6];
+  const newValues = [...oldValues];
+  newValues[100] = '198.51.100.0/24'; // replaces one IPv4 /24 in the same place
+  newValues[18_500] = '2001:db8:1::/48'; // and one IPv6 /48
+  const set = diffCatalogs(make(oldValues), make(newValues));
+  const seen = set.changes.map((c) => `${c.type} ${c.value}`).sort();
+  assert.deepEqual(seen, [
+    `added 198.51.100.0/24`,
+    `added 2001:db8:1::/48`,
+    `removed ${oldValues[100]}`,
+    `removed ${oldValues[18_500]}`,
+  ]);
+  assert.deepEqual(set.summary.netAddresses, {
+    ipv4: { added: '256', removed: '256' },
+    ipv6: { added: String(2n ** 80n), removed: String(2n ** 80n) },
+  });
+});

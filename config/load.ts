@@ -10,6 +10,7 @@
  * `Deferred` values (config/deferred.ts): their `${VAR}`s and files are read when a command
  * uses them, so a command that sends nothing needs none of their secrets.
  */
+import type { CatalogFilter } from '../catalog/filter.js';
 import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
@@ -71,6 +72,8 @@ export interface SourceConfig {
   /** Parse bounds (its own, or the top-level ones); absent: 30 s, 1024 MB. */
   parseTimeoutSeconds?: number;
   parseMemoryMb?: number;
+  /** The slice of the document watched: `include` / `exclude` rules (catalog/filter.ts); absent: all of it. */
+  filter?: CatalogFilter;
 }
 
 /** A notifier entry of the file; `resolve()` gives its validated settings (secrets read then). */
@@ -241,6 +244,9 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
       format: source.format,
       timeoutSeconds: source.timeoutSeconds,
       retries: source.retries,
+      ...(source.include.length || source.exclude.length
+        ? { filter: { include: source.include, exclude: source.exclude } }
+        : {}),
       ...((source.confirmAfter ?? config.confirmAfter) !== null
         ? { confirmAfterMs: (source.confirmAfter ?? config.confirmAfter)! }
         : {}),

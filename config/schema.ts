@@ -41,6 +41,8 @@ export const SOURCE_KEYS = [
   'failureRepeatAfter',
   'parseTimeoutSeconds',
   'parseMemoryMb',
+  'include',
+  'exclude',
 ] as const;
 
 const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -193,6 +195,24 @@ export const gitRemoteSchema = z
 
 export type GitRemoteSettings = NonNullable<z.output<typeof gitRemoteSchema>>;
 
+/** One value or a list of them, read as a list; a value may hold `*` (catalog/filter.ts). */
+const filterValues = z
+  .union([z.string().min(1), z.array(z.string().min(1)).min(1)])
+  .transform((value) => (typeof value === 'string' ? [value] : value));
+
+/** An `include` / `exclude` rule: the entries of these sections, regions and services. */
+const filterRule = z
+  .strictObject({ section: filterValues.optional(), region: filterValues.optional(), service: filterValues.optional() })
+  .refine((rule) => rule.section || rule.region || rule.service, {
+    error: 'name at least one of section, region, service',
+  });
+
+/** `include:` / `exclude:`: one rule or a list of rules; none: every entry. */
+const filterRules = z
+  .union([filterRule, z.array(filterRule)])
+  .nullish()
+  .transform((value) => (value ? (Array.isArray(value) ? value : [value]) : []));
+
 export function buildConfigSchema(context: SchemaContext) {
   const formats = new Set(context.formats);
   const knownFormats = [...formats].join(', ') || 'none';
@@ -237,6 +257,9 @@ export function buildConfigSchema(context: SchemaContext) {
     failureRepeatAfter: duration.nullish().transform((value) => value ?? null),
     parseTimeoutSeconds: parseTimeoutSeconds.nullish().transform((value) => value ?? null),
     parseMemoryMb: parseMemoryMb.nullish().transform((value) => value ?? null),
+    /** The slice of the document to watch (catalog/filter.ts). */
+    include: filterRules,
+    exclude: filterRules,
   });
 
   return z.strictObject({

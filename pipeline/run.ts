@@ -23,6 +23,7 @@ import { fetcherFor } from '../ingest/registry.js';
 import type { RawDocument } from '../ingest/types.js';
 import { readableTime } from '../notify/format.js';
 import type { Notification, WithheldItem } from '../notify/types.js';
+import { filterCatalog } from '../catalog/filter.js';
 import { parseDocumentBounded } from '../parsers/bounded-parse.js';
 import { gitDate, sha256, type StoredSnapshot } from '../store/snapshots.js';
 import type { WithheldRemoval, WithheldState } from '../store/withheld.js';
@@ -452,10 +453,11 @@ export async function runSource(
       ctx.log.write(`${source.id}: nothing withheld to accept; running it as usual\n`);
     const doc = await fetchStep(ctx, source, previous, withheld);
     if (!doc) return { source: source.id, status: 'unchanged', entryCount: previous?.catalog.entries.length ?? 0 };
-    const catalog = await parseDocumentBounded(source.id, doc, source.format, previous?.catalog.format, {
+    const parsed = await parseDocumentBounded(source.id, doc, source.format, previous?.catalog.format, {
       ...(source.parseTimeoutSeconds !== undefined ? { timeoutSeconds: source.parseTimeoutSeconds } : {}),
       ...(source.parseMemoryMb !== undefined ? { memoryMb: source.parseMemoryMb } : {}),
     });
+    const catalog = filterCatalog(parsed, source.filter);
     if (!previous) return await baselineStep(ctx, source, catalog, doc, options);
     const plan = assessStep(ctx, source, previous, catalog, withheld, options);
     if (options.dryRun) return dryRunResult(source, plan);

@@ -1,4 +1,5 @@
 /** What the pipeline takes (sources, context, options) and what one run reports. */
+import type { CatalogFilter } from '../catalog/filter.js';
 import type { Writable } from 'node:stream';
 import type { ChangeSet } from '../catalog/changes.js';
 import type { Notifier, WithheldItem } from '../notify/types.js';
@@ -25,6 +26,8 @@ export interface SourceSpec {
   /** Parse deadline, in seconds (default 30), and the parse worker's heap limit in MB (default 1024). */
   parseTimeoutSeconds?: number;
   parseMemoryMb?: number;
+  /** Only the entries these rules keep are diffed, stored and alerted (catalog/filter.ts). */
+  filter?: CatalogFilter;
 }
 
 export interface PipelineContext {

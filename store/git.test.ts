@@ -48,3 +48,42 @@ test('file bytes are read back as committed, also when they are not UTF-8', asyn
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+test('a file that cannot be read is an error, not "no such file"; a missing one is null', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-git-'));
+  try {
+    const repo = await GitRepo.open(dir);
+    assert.equal(await repo.show('HEAD', 'catalog.json'), null, 'no commit yet: nothing there');
+    await writeFile(join(dir, 'catalog.json'), '{"entries": []}\n');
+    await repo.commitPaths(['catalog.json'], 'baseline');
+    assert.equal(await repo.show('HEAD', 'catalog.json'), '{"entries": []}\n');
+    assert.equal(await repo.show('HEAD', 'missing.json'), null);
+    assert.equal(await repo.show('0000000000000000000000000000000000000000', 'catalog.json'), null);
+    // The blob's object goes missing (a damaged repository): reading it must fail loudly.
+    const object = execFileSync('git', ['rev-parse', 'HEAD:catalog.json'], { cwd: dir, encoding: 'utf8' }).trim();
+    await rm(join(dir, '.git', 'objects', object.slice(0, 2), object.slice(2)));
+    await assert.rejects(repo.show('HEAD', 'catalog.json'), /git cat-file failed in .*bad file/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a file far larger than a pipe buffer is read whole, byte for byte', { timeout: 60_000 }, async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'ew-git-'));
+  try {
+    const repo = await GitRepo.open(dir);
+    // 40 MB of distinct lines (git compresses, so the repository stays small).
+    const lines = Array.from(
+      { length: 500_000 },
+      (_, i) => `{"kind":"ip","value":"10.${i >> 16}.${(i >> 8) & 255}.${i & 255}","n":${i}}`,
+    );
+    const text = `${lines.join(',\n')}\n`;
+    await writeFile(join(dir, 'catalog.json'), text);
+    await repo.commitPaths(['catalog.json'], 'big');
+    const read = await repo.show('HEAD', 'catalog.json');
+    assert.equal(read?.length, text.length);
+    assert.ok(read === text);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});

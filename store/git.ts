@@ -6,7 +6,7 @@
  * as a commit message listing thousands of changes, goes through stdin, because Linux caps one
  * process argument at 128 KiB (`spawn E2BIG`).
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdir, realpath, rm, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
 import { StoreError } from '../errors/index.js';
@@ -96,16 +96,19 @@ export class GitRepo {
     return head.stdout.trim();
   }
 
-  /** The file at `rev` (a commit id or HEAD), or null when it does not exist there. */
+  /**
+   * The file at `rev` (a commit id or HEAD), or null when it does not exist there. Any other
+   * failure (a corrupt object, git missing) is an error: read as "no file", it would make the
+   * next run record a new baseline and never diff again.
+   */
   async show(rev: string, path: string): Promise<string | null> {
-    const result = await this.tryGit(['show', `${rev}:${path}`]);
-    return result ? result.stdout : null;
+    const bytes = await this.showBytes(rev, path);
+    return bytes === null ? null : bytes.toString('utf8');
   }
 
   /** The bytes of the file at `rev`, or null when it does not exist there (documents need not be UTF-8). */
   async showBytes(rev: string, path: string): Promise<Buffer | null> {
-    const result = await runGitBytes(this.root, ['cat-file', 'blob', `${rev}:${path}`]).catch(() => null);
-    return result;
+    return readBlob(this.root, `${rev}:${path}`);
   }
 
   /**
@@ -203,20 +206,28 @@ function runGit(cwd: string, args: string[], options: RunOptions = {}): Promise<
   });
 }
 
-function runGitBytes(cwd: string, args: string[]): Promise<Buffer> {
+/** What git says when the path or the revision is not there: the file does not exist, no failure. */
+const NOT_THERE = /does not exist in '|exists on disk, but not in '|invalid object name|Not a valid object name/;
+
+/**
+ * `git cat-file blob REV:PATH`, read as it streams, with no size limit: a catalog of 490k
+ * entries overflowed the 256 MB buffer of execFile, and that error read as "no snapshot".
+ * Null only when git says the file or revision is not there.
+ */
+function readBlob(cwd: string, object: string): Promise<Buffer | null> {
   return new Promise((resolve, reject) => {
-    const child = execFile(
-      'git',
-      args,
-      { cwd, maxBuffer: 256 * 1024 * 1024, env: gitEnv(), encoding: 'buffer' },
-      (error, stdout, stderr) => {
-        if (error) {
-          reject(gitError(cwd, args, error, stderr.toString('utf8')));
-          return;
-        }
-        resolve(stdout);
-      },
-    );
-    child.stdin?.end();
+    const args = ['cat-file', 'blob', object];
+    const child = spawn('git', args, { cwd, env: gitEnv(), stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    const errors: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => errors.push(chunk));
+    child.on('error', (error) => reject(gitError(cwd, args, error, '')));
+    child.on('close', (code, signal) => {
+      const stderr = Buffer.concat(errors).toString('utf8');
+      if (code === 0) resolve(Buffer.concat(chunks));
+      else if (code === 128 && NOT_THERE.test(stderr)) resolve(null);
+      else reject(gitError(cwd, args, new Error(`exit ${code ?? signal}`), stderr));
+    });
   });
 }

@@ -89,3 +89,18 @@ test('the compiled CLI parses in its worker too (dist/, after npm run build)', {
   assert.equal(printed.format, 'markdown');
   assert.equal(printed.entries.length, parseDocument('docfx-blocks', fixture, null).entries.length);
 });
+
+test('a warm worker serves one document after another; one stopped at its deadline is not reused', {
+  timeout: 120_000,
+}, async () => {
+  const good = doc(`${TABLE}`);
+  const first = await parseDocumentBounded('a', good, null, undefined);
+  // Errors of the document are answers: the same worker goes on, with nothing left of the last job.
+  await parseError(parseDocumentBounded('empty', doc('# Nothing\n'), null, undefined));
+  assert.deepEqual(await parseDocumentBounded('a', good, null, undefined), first);
+  await parseError(
+    parseDocumentBounded('stars', doc(`${TABLE}${'*a'.repeat(100_000)}\n`), null, undefined, { timeoutSeconds: 1 }),
+  );
+  // The stopped worker is gone; the next document gets a fresh one and parses as before.
+  assert.deepEqual(await parseDocumentBounded('a', good, null, undefined), first);
+});

@@ -6,8 +6,8 @@
  * minutes or gigabytes of the one process that runs every source. The worker is terminated at
  * the deadline, which stops even a regular expression that backtracks forever.
  *
- * A fresh worker per document costs some tens of milliseconds (loading the parsers); an hourly
- * run parses a handful of documents. Works from the TypeScript sources (under tsx, whose loader
+ * Starting a worker costs loading the parsers (seconds under tsx), so one warm worker is kept
+ * and reused for the next document; a worker stopped at its deadline or limit is discarded. Works from the TypeScript sources (under tsx, whose loader
  * the worker inherits through execArgv) and from the compiled dist/.
  */
 import { Worker } from 'node:worker_threads';
@@ -88,25 +88,48 @@ function rebuild(location: string, error: SerializedError): Error {
   );
 }
 
+/**
+ * One idle worker per heap limit, kept between parses: a warm worker parses the next document
+ * at once. A worker that missed its deadline, ran out of memory or crashed is never reused;
+ * an idle one does not keep the process alive (unref).
+ */
+const idle = new Map<number, Worker>();
+
+function workerFor(job: ParseJob, memoryMb: number): Worker {
+  const warm = idle.get(memoryMb);
+  if (warm) {
+    idle.delete(memoryMb);
+    warm.ref();
+    warm.postMessage(job);
+    return warm;
+  }
+  return startWorker({
+    workerData: job,
+    resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, memoryMb / 4) },
+    stdout: false,
+    stderr: false,
+  });
+}
+
 function runJob(job: ParseJob, bounds: ParseBounds): Promise<ParseReply & { ok: true }> {
   const timeoutSeconds = bounds.timeoutSeconds ?? DEFAULT_PARSE_TIMEOUT_SECONDS;
   const memoryMb = bounds.memoryMb ?? DEFAULT_PARSE_MEMORY_MB;
   const location = job.doc.location;
   return new Promise((resolve, reject) => {
     let settled = false;
-    const worker = startWorker({
-      workerData: job,
-      resourceLimits: { maxOldGenerationSizeMb: memoryMb, maxYoungGenerationSizeMb: Math.min(64, memoryMb / 4) },
-      stdout: false,
-      stderr: false,
-    });
-    const finish = (outcome: () => void) => {
+    const worker = workerFor(job, memoryMb);
+    const finish = (outcome: () => void, reusable = false) => {
       if (settled) return;
       settled = true;
       clearTimeout(timer);
+      worker.off('message', onMessage);
+      worker.off('error', onError);
+      worker.off('exit', onExit);
       outcome();
-      // The thread's reply is in; end it now rather than waiting for it to wind down.
-      void worker.terminate();
+      if (reusable && !idle.has(memoryMb)) {
+        worker.unref();
+        idle.set(memoryMb, worker);
+      } else void worker.terminate();
     };
     const timer = setTimeout(
       () =>
@@ -119,10 +142,10 @@ function runJob(job: ParseJob, bounds: ParseBounds): Promise<ParseReply & { ok: 
         ),
       timeoutSeconds * 1000,
     );
-    worker.once('message', (reply: ParseReply) =>
-      finish(() => (reply.ok ? resolve(reply) : reject(rebuild(location, reply.error)))),
-    );
-    worker.once('error', (err: Error & { code?: string }) =>
+    // A parser error is an answer like any other: the worker is sound and stays warm.
+    const onMessage = (reply: ParseReply) =>
+      finish(() => (reply.ok ? resolve(reply) : reject(rebuild(location, reply.error))), true);
+    const onError = (err: Error & { code?: string }) =>
       finish(() =>
         reject(
           err.code === 'ERR_WORKER_OUT_OF_MEMORY'
@@ -131,11 +154,12 @@ function runJob(job: ParseJob, bounds: ParseBounds): Promise<ParseReply & { ok: 
               )
             : rebuild(location, { name: err.name, message: err.message }),
         ),
-      ),
-    );
-    worker.once('exit', (code) =>
-      finish(() => reject(new ParseError(`${location}: the parse worker exited (code ${code}) without an answer`))),
-    );
+      );
+    const onExit = (code: number) =>
+      finish(() => reject(new ParseError(`${location}: the parse worker exited (code ${code}) without an answer`)));
+    worker.on('message', onMessage);
+    worker.once('error', onError);
+    worker.once('exit', onExit);
   });
 }
 

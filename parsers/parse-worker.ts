@@ -1,5 +1,5 @@
 /**
- * The worker-thread side of a bounded parse (parsers/bounded-parse.ts starts it): parses the one
+ * The worker-thread side of a bounded parse (parsers/bounded-parse.ts starts it): parses each
  * document it is given and posts the result, or the error in a form that survives the thread
  * boundary. Parsing stays pure; this file is its I/O edge.
  */
@@ -36,10 +36,18 @@ function run(job: ParseJob): ParseReply {
   };
 }
 
-let reply: ParseReply;
-try {
-  reply = run(workerData as ParseJob);
-} catch (err) {
-  reply = { ok: false, error: serialize(err) };
+function answer(job: ParseJob): void {
+  let reply: ParseReply;
+  try {
+    reply = run(job);
+  } catch (err) {
+    reply = { ok: false, error: serialize(err) };
+  }
+  parentPort!.postMessage(reply);
 }
-parentPort!.postMessage(reply);
+
+// The first job comes with the worker; later ones by message, so one warm worker serves a run's
+// documents one after another (loading the parsers, under tsx compiling them, takes longer
+// than most parses).
+if (workerData) answer(workerData as ParseJob);
+parentPort!.on('message', (job: ParseJob) => answer(job));

@@ -4,7 +4,7 @@
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { scanTokenCounts, scanTokens } from './helpers/token-scan.js';
+import { rangeTokens, scanTokenCounts, scanTokens } from './helpers/token-scan.js';
 import {
   alertKind,
   type CorpusVersion,
@@ -191,4 +191,10 @@ test('the judge: a lasting change not named is missed, a short-lived one is not 
   });
   assert.deepEqual(excused.missed, []);
   assert.deepEqual(excused.falseAlerts, []);
+});
+
+test('an alert naming a range names every address in it; other dashes are not ranges', () => {
+  const tokens = rangeTokens('+ 27 IPs added: 13.86.219.224 - 13.86.219.226, and 10.0.0.9 - 10.0.0.1 (backwards)');
+  assert.deepEqual([...tokens], ['ip:13.86.219.224', 'ip:13.86.219.225', 'ip:13.86.219.226']);
+  assert.equal(rangeTokens('20.9.9.19 -20.9.9.20 and v1.2.3.4 - 5').size, 0);
 });

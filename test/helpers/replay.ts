@@ -20,7 +20,7 @@ import { join } from 'node:path';
 import { notifiersYaml, runCli } from './cli-run.js';
 import { reply, startDocServer } from './doc-server.js';
 import { startSlackStub } from './slack-stub.js';
-import { decodeText, scanTokenCounts, scanTokens } from './token-scan.js';
+import { decodeText, rangeTokens, scanTokenCounts, scanTokens } from './token-scan.js';
 
 const HOUR = 3_600_000;
 
@@ -368,10 +368,12 @@ export interface AlertReading {
 
 export function readAlert(alert: SentAlert, snapshotDir: string): AlertReading {
   const kind = alertKind(alert.text);
-  const direct = scanTokens(alert.text);
+  // A range ("13.86.219.224 - 13.86.219.250") names every address in it.
+  const direct = new Set([...scanTokens(alert.text), ...rangeTokens(alert.text)]);
   const named = new Set(direct);
   const commit = /history\.example\/commit\/([0-9a-f]{40})/.exec(alert.text)?.[1] ?? null;
-  const summarised = /\.\.\. and \d+ more|… and \d+ more/.test(alert.text);
+  // Cut short: "... and 12 more changes in 3 places", "a, b and 40 more".
+  const summarised = /\band \d+ more\b/.test(alert.text);
   if (summarised && commit) for (const token of scanTokens(commitMessage(snapshotDir, commit))) named.add(token);
   return { alert, kind, named, direct, summarised, commit };
 }

@@ -165,3 +165,19 @@ export function scanTokenCounts(text: string): Map<string, number> {
 export function scanTokens(text: string): Set<string> {
   return new Set(scanTokenCounts(text).keys());
 }
+
+/**
+ * The IPv4 addresses an alert names as a range ("13.86.219.224 - 13.86.219.250"): every one of
+ * them is named. Ranges of more than 65,536 addresses are not expanded (no alert writes one).
+ */
+export function rangeTokens(text: string): Set<string> {
+  const out = new Set<string>();
+  const toNumber = (a: string) => a.split('.').reduce((n, part) => n * 256 + Number(part), 0);
+  const toAddress = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join('.');
+  for (const m of text.matchAll(/(?<![\d.])(\d{1,3}(?:\.\d{1,3}){3}) - (\d{1,3}(?:\.\d{1,3}){3})(?![\d.]*\d)/g)) {
+    const [first, last] = [toNumber(m[1]!), toNumber(m[2]!)];
+    if (last < first || last - first > 65_535) continue;
+    for (let n = first; n <= last; n += 1) out.add(`ip:${toAddress(n)}`);
+  }
+  return out;
+}

@@ -163,6 +163,16 @@ function everyChangeText(notification: Extract<Notification, { type: 'changes' }
   return lines;
 }
 
+/** The groups an alert lists: none when the notifier's routing asked for the summary only. */
+export function shownGroups(notification: Extract<Notification, { type: 'changes' }>) {
+  return notification.summaryOnly ? [] : summarizeChanges(notification.changeSet.changes);
+}
+
+/** For a summary-only alert: "Changes: 3 added, 1 removed (summary only)"; else null. */
+export function summaryOnlyLine(notification: Extract<Notification, { type: 'changes' }>): string | null {
+  return notification.summaryOnly ? `Changes: ${countsText(notification.changeSet.summary)} (summary only)` : null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lines and counts
 
@@ -335,7 +345,9 @@ export function formatText(notification: Notification): string {
         );
       const notes = changeNotes(notification);
       if (notes.length) lines.push(...notes, '');
-      const limited = limitSummary(summarizeChanges(notification.changeSet.changes), TEXT_LIMITS);
+      const limited = limitSummary(shownGroups(notification), TEXT_LIMITS);
+      const summaryOnly = summaryOnlyLine(notification);
+      if (summaryOnly) lines.push(summaryOnly, ...everyChangeText(notification), '');
       for (const group of limited.groups) {
         lines.push(group.label);
         for (const line of group.lines) lines.push(`  ${line.mark} ${lineText(line, TEXT_LIMITS.valuesPerLine)}`);
@@ -618,7 +630,10 @@ export function formatSlack(notification: Notification): SlackMessage {
 
   switch (notification.type) {
     case 'changes': {
-      const groups = summarizeChanges(notification.changeSet.changes);
+      const groups = shownGroups(notification);
+      const summaryOnly = summaryOnlyLine(notification);
+      if (summaryOnly)
+        blocks.push(section(escapeMrkdwn(`${summaryOnly}\n${everyChangeText(notification).join('\n')}`)));
       const lists = groups.map((group) => ({
         heading: `*${escapeMrkdwn(clip(group.label, SLACK_HEADING_MAX))}*`,
         lines: group.lines.map((line) => ({ text: `• ${slackSummaryLine(line)}`, changes: line.changes.length })),
@@ -768,7 +783,10 @@ function emailHtml(notification: Notification): string {
       }
       const notes = changeNotes(notification);
       if (notes.length) parts.push(`<p>${notes.map(escapeHtml).join('<br>')}</p>`);
-      const limited = limitSummary(summarizeChanges(notification.changeSet.changes), TEXT_LIMITS);
+      const limited = limitSummary(shownGroups(notification), TEXT_LIMITS);
+      const summaryOnly = summaryOnlyLine(notification);
+      if (summaryOnly)
+        parts.push(`<p>${[summaryOnly, ...everyChangeText(notification)].map(escapeHtml).join('<br>')}</p>`);
       for (const group of limited.groups) {
         parts.push(`<h3>${escapeHtml(group.label)}</h3>`, '<ul>');
         for (const line of group.lines) parts.push(`<li>${escapeHtml(line.mark)} ${htmlSummaryLine(line)}</li>`);

@@ -10,9 +10,19 @@
  */
 import { z } from 'zod';
 import { describeNetAddresses } from '../catalog/messages.js';
-import { HISTORY_COMMAND, changeNotes, clip, formatText, isWebUrl, notificationTitle, shortCommit } from './format.js';
+import {
+  HISTORY_COMMAND,
+  changeNotes,
+  clip,
+  formatText,
+  isWebUrl,
+  notificationTitle,
+  shortCommit,
+  shownGroups,
+  summaryOnlyLine,
+} from './format.js';
 import { postJson, type PostDelays } from './post-json.js';
-import { itemsText, limitSummary, oneLine, summarizeChanges } from './summary.js';
+import { itemsText, limitSummary, oneLine } from './summary.js';
 import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
 
 export const teamsOptionsSchema = z.strictObject({
@@ -79,7 +89,12 @@ function changeBody(notification: Extract<Notification, { type: 'changes' }>): T
   const body: TextBlock[] = [];
   for (const note of changeNotes(notification))
     body.push(block(escapeCardMarkdown(clip(note, 500)), { isSubtle: true }));
-  const limited = limitSummary(summarizeChanges(notification.changeSet.changes), TEAMS_BUDGET);
+  const limited = limitSummary(shownGroups(notification), TEAMS_BUDGET);
+  const summaryOnly = summaryOnlyLine(notification);
+  if (summaryOnly)
+    body.push(
+      block(escapeCardMarkdown(`${summaryOnly}. Every change: ${HISTORY_COMMAND} ${oneLine(notification.source)}`)),
+    );
   let valuesCut = false;
   for (const group of limited.groups) {
     body.push(block(escapeCardMarkdown(clip(group.label, 200)), { weight: 'Bolder', spacing: 'Medium' }));

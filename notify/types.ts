@@ -35,6 +35,8 @@ export type Notification =
       withheldCount?: number;
       /** With a layout change: the document's text around the changed endpoints (catalog/document-context.ts). */
       documentText?: string;
+      /** Set by a notifier's routing (notify/routing.ts): say the headline and counts, not every line. */
+      summaryOnly?: boolean;
     }
   | {
       /** First snapshot of a source: one short notice, never N "added" alerts. */

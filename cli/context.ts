@@ -35,6 +35,7 @@ export function sourceSpecs(config: Config, only?: string): SourceSpec[] {
     timeoutSeconds: s.timeoutSeconds,
     retries: s.retries,
     confirmAfterMs: s.confirmAfterMs,
+    pageUrl: s.pageUrl ?? null,
   }));
   if (!only) return all;
   const picked = all.filter((s) => s.id === only);

@@ -57,6 +57,8 @@ export interface SourceConfig {
   retries: number;
   /** Milliseconds a page keeps a withheld state before its removals are confirmed (its own, or the top-level one); absent: 48h. */
   confirmAfterMs?: number;
+  /** The page people read, when `url` is not it (raw markdown, a feed); alerts link it. */
+  pageUrl?: string | null;
 }
 
 /** A notifier entry of the file; `resolve()` gives its validated settings (secrets read then). */
@@ -219,6 +221,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
       format: source.format,
       timeoutSeconds: source.timeoutSeconds,
       retries: source.retries,
+      ...(source.pageUrl ? { pageUrl: source.pageUrl } : {}),
       ...((source.confirmAfter ?? config.confirmAfter) !== null
         ? { confirmAfterMs: (source.confirmAfter ?? config.confirmAfter)! }
         : {}),

@@ -24,7 +24,16 @@ export const TOP_LEVEL_KEYS = [
   'proxy',
   'serve',
 ] as const;
-export const SOURCE_KEYS = ['id', 'url', 'schedule', 'format', 'timeoutSeconds', 'retries', 'confirmAfter'] as const;
+export const SOURCE_KEYS = [
+  'id',
+  'url',
+  'schedule',
+  'format',
+  'timeoutSeconds',
+  'retries',
+  'confirmAfter',
+  'pageUrl',
+] as const;
 
 const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
 
@@ -165,6 +174,11 @@ export function buildConfigSchema(context: SchemaContext) {
     retries: z.number().int().min(0).max(10).default(DEFAULT_RETRIES),
     /** Milliseconds; null: the top-level value. */
     confirmAfter: duration.nullish().transform((value) => value ?? null),
+    /** The page people read (alerts link it; `url` may be its raw markdown). */
+    pageUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL (the page people read)' })
+      .nullish()
+      .transform((value) => value ?? null),
   });
 
   return z.strictObject({

@@ -324,10 +324,21 @@ function htmlDocumentText(notification: Notification): string[] {
   return text ? [`<h3>${escapeHtml(DOCUMENT_TEXT_HEADING)}</h3>`, `<pre>${escapeHtml(text)}</pre>`] : [];
 }
 
+/** The page people read, one line, when the source gives one (`pageUrl`). */
+export function pageUrlOf(notification: Notification): string | null {
+  return 'pageUrl' in notification && notification.pageUrl ? oneLine(notification.pageUrl) : null;
+}
+
+/** "Document", or "Document (raw)" beside a page link: the raw file is not what a person reads. */
+export function documentLabel(notification: Notification): string {
+  return pageUrlOf(notification) ? 'Document (raw)' : 'Document';
+}
+
 /** Plain text (console, the email text part), summed up past TEXT_LIMITS lines. */
 export function formatText(notification: Notification): string {
   const lines: string[] = [notificationTitle(notification)];
-  lines.push(`Document: ${oneLine(notification.location)}`);
+  if (pageUrlOf(notification)) lines.push(`Page: ${pageUrlOf(notification)}`);
+  lines.push(`${documentLabel(notification)}: ${oneLine(notification.location)}`);
   if (notification.type === 'changes' || notification.type === 'baseline') {
     const commit = notification.commit
       ? `Commit: ${shortCommit(notification.commit)}${notification.commitUrl ? ` (${oneLine(notification.commitUrl)})` : ''}`
@@ -444,7 +455,12 @@ function slackLink(url: string, label: string): string {
 function slackContext(notification: Notification): SlackContextBlock {
   const elements: SlackContextBlock['elements'] = [];
   const location = oneLine(notification.location);
-  elements.push({ type: 'mrkdwn', text: `Document: ${slackLink(location, clip(location, 500))}` });
+  const page = pageUrlOf(notification);
+  if (page) elements.push({ type: 'mrkdwn', text: `Page: ${slackLink(page, clip(page, 500))}` });
+  elements.push({
+    type: 'mrkdwn',
+    text: `${documentLabel(notification)}: ${slackLink(location, clip(location, 500))}`,
+  });
   if (notification.type === 'changes' || notification.type === 'baseline') {
     let commit = 'Commit: none (dry run)';
     if (notification.commit) {
@@ -838,7 +854,11 @@ function emailHtml(notification: Notification): string {
       break;
   }
   parts.push(...htmlDocumentText(notification));
-  const footer = [`Document: ${htmlLink(notification.location, notification.location)}`];
+  const page = pageUrlOf(notification);
+  const footer = [
+    ...(page ? [`Page: ${htmlLink(page, page)}`] : []),
+    `${escapeHtml(documentLabel(notification))}: ${htmlLink(notification.location, notification.location)}`,
+  ];
   if (notification.type === 'changes' || notification.type === 'baseline') {
     if (!notification.commit) footer.push('Commit: none (dry run)');
     else {

@@ -14,9 +14,11 @@ import {
   HISTORY_COMMAND,
   changeNotes,
   clip,
+  documentLabel,
   formatText,
   isWebUrl,
   notificationTitle,
+  pageUrlOf,
   shortCommit,
   shownGroups,
   summaryOnlyLine,
@@ -125,11 +127,17 @@ function changeBody(notification: Extract<Notification, { type: 'changes' }>): T
 /** The card for any notification: changes from the summary, the other kinds from their text. */
 export function formatTeams(notification: Notification): TeamsMessage {
   const facts: FactSet['facts'] = [
-    { title: 'Document', value: escapeCardMarkdown(clip(oneLine(notification.location), 300)) },
+    { title: documentLabel(notification), value: escapeCardMarkdown(clip(oneLine(notification.location), 300)) },
   ];
   const actions: AdaptiveCard['actions'] = [];
+  const page = pageUrlOf(notification);
+  if (page && isWebUrl(page)) actions.push({ type: 'Action.OpenUrl', title: 'Open the page', url: page });
   if (isWebUrl(oneLine(notification.location)))
-    actions.push({ type: 'Action.OpenUrl', title: 'Open the document', url: oneLine(notification.location) });
+    actions.push({
+      type: 'Action.OpenUrl',
+      title: page ? 'Document (raw)' : 'Open the document',
+      url: oneLine(notification.location),
+    });
   let body: TextBlock[];
   if (notification.type === 'changes') {
     if (notification.changeSet.summary.netAddresses)

@@ -22,6 +22,8 @@ export type Notification =
       source: string;
       /** URL or path the document was read from. */
       location: string;
+      /** The page people read (the source's `pageUrl`), when it is not `location`. */
+      pageUrl?: string;
       changeSet: ChangeSet;
       /** Snapshot commit holding the new state (null in --dry-run). */
       commit: string | null;
@@ -43,6 +45,7 @@ export type Notification =
       type: 'baseline';
       source: string;
       location: string;
+      pageUrl?: string;
       entryCount: number;
       commit: string | null;
       commitUrl?: string | null;
@@ -55,6 +58,7 @@ export type Notification =
       type: 'withheld';
       source: string;
       location: string;
+      pageUrl?: string;
       /** Why they look like breakage. */
       reasons: string[];
       removals: WithheldItem[];

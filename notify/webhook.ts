@@ -63,6 +63,7 @@ export function webhookPayload(notification: Notification, maxChanges = 5000): R
     type: notification.type,
     source: notification.source,
     location: notification.location,
+    pageUrl: ('pageUrl' in notification && notification.pageUrl) || null,
     title: notificationTitle(notification),
   };
   switch (notification.type) {

@@ -187,6 +187,11 @@ function withheldReport(plan: RunPlan): WithheldReport | undefined {
   };
 }
 
+/** The source's human page, for the alerts that link it. */
+function pageField(source: SourceSpec): { pageUrl?: string } {
+  return source.pageUrl ? { pageUrl: source.pageUrl } : {};
+}
+
 /** Records the notification, commits the snapshot, then delivers: see store/outbox.ts for why in this order. */
 async function commitAndNotify(
   ctx: PipelineContext,
@@ -250,6 +255,7 @@ async function baselineStep(
     type: 'baseline',
     source: source.id,
     location: doc.location,
+    ...pageField(source),
     entryCount,
     commit: c,
     commitUrl: commitLink(ctx.commitUrl, c),
@@ -286,6 +292,7 @@ async function queueWithheldAlert(ctx: PipelineContext, source: SourceSpec, doc:
       type: 'withheld',
       source: source.id,
       location: doc.location,
+      ...pageField(source),
       reasons: decision.reasons,
       removals: decision.pending.map(toItem),
       confirmAt: decision.confirmAt,
@@ -342,6 +349,7 @@ async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawD
           type: 'changes',
           source: source.id,
           location: doc.location,
+          ...pageField(source),
           changeSet,
           commit: c,
           commitUrl: commitLink(ctx.commitUrl, c),

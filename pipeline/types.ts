@@ -16,6 +16,8 @@ export interface SourceSpec {
   retries: number;
   /** How long a page must keep a withheld state before its removals are confirmed (default 48 h). */
   confirmAfterMs?: number;
+  /** The page people read; alerts link it beside the raw document. */
+  pageUrl?: string | null;
 }
 
 export interface PipelineContext {

@@ -6,7 +6,7 @@ import type { Catalog, CatalogEntry } from '../catalog/model.js';
 import { entryKey } from '../catalog/canonical.js';
 import { formatPorts } from '../catalog/ports.js';
 import { listedUntil, lookupValue, type DatedCatalog, type ListedUntil, type LookupCatalog } from '../lookup/match.js';
-import { exportFormats, renderExport, DEFAULT_PAC_FALLBACK } from '../export/formats.js';
+import { exportFormats, renderExport, PAC_FALLBACK_EXAMPLE } from '../export/formats.js';
 import { selectEntries } from '../export/select.js';
 import { SnapshotStore } from '../store/snapshots.js';
 import { UsageError } from '../errors/index.js';
@@ -127,7 +127,10 @@ export function registerCatalogCommands(program: Command, io: CliIo, setExit: (c
     .option('--region <region>', 'only this region (plus entries that have no region)')
     .option('--required-only', 'leave out endpoints the document marks Optional')
     .option('--aggregate', 'merge adjacent and contained CIDRs (covered addresses unchanged)')
-    .option('--pac-fallback <directive>', `pac: what to return for everything else (default "${DEFAULT_PAC_FALLBACK}")`)
+    .option(
+      '--pac-fallback <directive>',
+      `pac (required): what to return for everything not catalogued, e.g. ${PAC_FALLBACK_EXAMPLE}`,
+    )
     .option('--config <file>', 'config file', 'endpoint-watch.yaml')
     .addHelpText('after', `\nFormats:\n${formatHelp}\n`)
     .action(
@@ -140,6 +143,10 @@ export function registerCatalogCommands(program: Command, io: CliIo, setExit: (c
         pacFallback?: string;
         config: string;
       }) => {
+        if (opts.format === 'pac' && !opts.pacFallback?.trim())
+          throw new UsageError(
+            `--format pac needs --pac-fallback: what the script returns for everything not catalogued, e.g. --pac-fallback ${PAC_FALLBACK_EXAMPLE}`,
+          );
         const { catalogs } = await latestCatalogs(io, opts.config, opts.source);
         const entries = selectEntries(catalogs, {
           ...(opts.source ? { source: opts.source } : {}),

@@ -249,7 +249,8 @@ async function baselineStep(
 ): Promise<SourceRunResult> {
   const entryCount = catalog.entries.length;
   if (options.dryRun)
-    return { source: source.id, status: 'dry-run', entryCount, changeSet: diffCatalogs(null, catalog) };
+    // A first snapshot is one baseline, never N additions: the dry run says so and lists none.
+    return { source: source.id, status: 'dry-run', entryCount, baseline: true };
   const message = baselineCommitMessage(source.id, entryCount);
   const { commit, undelivered } = await commitAndNotify(ctx, source, catalog, doc, message, (c) => ({
     type: 'baseline',

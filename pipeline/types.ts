@@ -60,6 +60,8 @@ export interface SourceRunResult {
   entryCount?: number;
   /** What was committed and alerted (for `dry-run`: what would be). */
   changeSet?: ChangeSet;
+  /** `dry-run` of a source with no snapshot yet: a baseline of entryCount endpoints would be recorded. */
+  baseline?: boolean;
   commit?: string | null;
   /** Layout changes, said once. */
   layout?: string[];

@@ -109,7 +109,7 @@ test('id: names a notifier, so two of a kind coexist; the routing keys are valid
     [
       { type: 'teams', webhookUrl: hook, id: 'teams-eu', regions: ['EU1'] },
       { type: 'teams', webhookUrl: `${hook}2`, id: 'teams-us' },
-    ] as Array<{ type: string }>,
+    ] as Array<{ type: string } & Record<string, unknown>>,
     context,
   );
   assert.deepEqual(

@@ -366,9 +366,33 @@ export interface AlertReading {
   falseBecause?: string;
 }
 
+/** IPv4 as a number, or null. */
+function ipv4Number(text: string): number | null {
+  const parts = text.split('.').map(Number);
+  if (parts.length !== 4 || parts.some((p) => !Number.isInteger(p) || p < 0 || p > 255)) return null;
+  return parts.reduce((n, p) => n * 256 + p, 0);
+}
+
+/**
+ * Every address of each run an alert writes as a range ("13.86.219.224 - 13.86.219.250, 27
+ * addresses", notify/summary.ts): the alert names them all. Runs over 65,536 are not expanded.
+ */
+function rangeTokens(text: string): string[] {
+  const tokens: string[] = [];
+  for (const match of text.matchAll(/(\d{1,3}(?:\.\d{1,3}){3}) - (\d{1,3}(?:\.\d{1,3}){3})(?![\d./])/g)) {
+    const first = ipv4Number(match[1]!);
+    const last = ipv4Number(match[2]!);
+    if (first === null || last === null || last < first || last - first > 65_536) continue;
+    for (let n = first; n <= last; n += 1)
+      tokens.push(`ip:${[n >>> 24, (n >>> 16) & 255, (n >>> 8) & 255, n & 255].join('.')}`);
+  }
+  return tokens;
+}
+
 export function readAlert(alert: SentAlert, snapshotDir: string): AlertReading {
   const kind = alertKind(alert.text);
   const direct = scanTokens(alert.text);
+  for (const token of rangeTokens(alert.text)) direct.add(token);
   const named = new Set(direct);
   const commit = /history\.example\/commit\/([0-9a-f]{40})/.exec(alert.text)?.[1] ?? null;
   const summarised = /\.\.\. and \d+ more|… and \d+ more/.test(alert.text);

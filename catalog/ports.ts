@@ -69,12 +69,14 @@ export function parsePorts(text: string): PortSpec {
  */
 export function portsFromProse(text: string): PortSpec {
   const spec = emptyPorts();
-  // A statement needs the word "port"; plain() only turns markup into spaces, so it cannot
-  // make one up. Most prose above a table or list has none.
-  if (!/port/i.test(text)) return normalizePortSpec(spec);
+  // A statement needs the word "port", or TCP/UDP right before the numbers ("TCP 443 & 8443");
+  // plain() only turns markup into spaces, so it cannot make one up. Most prose above a table
+  // or list has neither.
+  if (!/port|tcp|udp/i.test(text)) return normalizePortSpec(spec);
   const re =
-    /\b(?:(tcp|udp)\s+)?ports?\s*:?\s+((?:\d{1,5}(?:\s*-\s*\d{1,5})?)(?:\s*(?:,|and|or|&)\s*\d{1,5}(?:\s*-\s*\d{1,5})?)*)(?![\d.]*\w)/gi;
-  for (const match of plain(text).matchAll(re)) {
+    /\b(?:(tcp|udp)\s+(?:ports?\s*:?\s+)?|ports?\s*:?\s+)((?:\d{1,5}(?:\s*-\s*\d{1,5})?)(?:\s*(?:,|and|or|&)\s*\d{1,5}(?:\s*-\s*\d{1,5})?)*)(?![\d.]*\w)/gi;
+  // `&amp;` is how HTML and some markdown write "&".
+  for (const match of plain(text).replace(/&amp;/gi, '&').matchAll(re)) {
     const proto = (match[1]?.toLowerCase() ?? 'any') as 'tcp' | 'udp' | 'any';
     const found = parsePorts(match[2] ?? '');
     spec[proto].push(...found.any);

@@ -4,8 +4,9 @@
 import { Option, type Command } from 'commander';
 import type { Catalog, CatalogEntry } from '../catalog/model.js';
 import { entryKey } from '../catalog/canonical.js';
-import { lookupValue, type LookupCatalog } from '../lookup/match.js';
-import { exportFormats, renderExport, DEFAULT_PAC_FALLBACK } from '../export/formats.js';
+import { formatPorts } from '../catalog/ports.js';
+import { listedUntil, lookupValue, type DatedCatalog, type ListedUntil, type LookupCatalog } from '../lookup/match.js';
+import { exportFormats, renderExport, PAC_FALLBACK_EXAMPLE } from '../export/formats.js';
 import { selectEntries } from '../export/select.js';
 import { SnapshotStore } from '../store/snapshots.js';
 import { UsageError } from '../errors/index.js';
@@ -35,22 +36,23 @@ async function latestCatalogs(
   return { store, catalogs };
 }
 
+/** Every stored snapshot of a source, newest first, dated by UTC day as `show --at DAY` reads it. */
+async function storedHistory(store: SnapshotStore, source: string): Promise<DatedCatalog[]> {
+  const history: DatedCatalog[] = [];
+  for (const c of await store.log(source)) {
+    const snapshot = await store.at(source, c.commit);
+    // The commit date carries its author's offset: the UTC day is the one `show --at` takes.
+    if (snapshot) history.push({ date: new Date(c.date).toISOString().slice(0, 10), catalog: snapshot.catalog });
+  }
+  return history;
+}
+
 /**
  * "Listed since": the date of the oldest snapshot in the unbroken run of snapshots, ending at
- * the latest, that list the entry. Computed only for sources that matched, from git.
+ * the latest, that list the entry.
  */
-async function sinceDates(store: SnapshotStore, source: string): Promise<(entry: CatalogEntry) => string | null> {
-  const commits = await store.log(source);
-  const keysAt: Array<{ date: string; keys: Set<string> }> = [];
-  for (const c of commits) {
-    const snapshot = await store.at(source, c.commit);
-    // The UTC day, as `show --at DAY` reads it (the commit date carries its author's offset).
-    if (snapshot)
-      keysAt.push({
-        date: new Date(c.date).toISOString().slice(0, 10),
-        keys: new Set(snapshot.catalog.entries.map(entryKey)),
-      });
-  }
+function sinceDates(history: readonly DatedCatalog[]): (entry: CatalogEntry) => string | null {
+  const keysAt = history.map(({ date, catalog }) => ({ date, keys: new Set(catalog.entries.map(entryKey)) }));
   return (entry) => {
     const key = entryKey(entry);
     let since: string | null = null;
@@ -62,6 +64,12 @@ async function sinceDates(store: SnapshotStore, source: string): Promise<(entry:
   };
 }
 
+/** "TCP 443, Required" / "no ports stated, Optional" / "TCP 443, Required not stated". */
+function entryFacts(entry: { ports: Parameters<typeof formatPorts>[0]; required: boolean | null }): string {
+  const required = entry.required === null ? 'Required not stated' : entry.required ? 'Required' : 'Optional';
+  return `${formatPorts(entry.ports)}, ${required}`;
+}
+
 export function registerCatalogCommands(program: Command, io: CliIo, setExit: (code: number) => void): void {
   program
     .command('lookup')
@@ -71,27 +79,40 @@ export function registerCatalogCommands(program: Command, io: CliIo, setExit: (c
     .argument('<value>', 'IP address, CIDR, host name or URL')
     .option('--source <id>', 'only this source')
     .option('--config <file>', 'config file', 'endpoint-watch.yaml')
-    .option('--json', 'print {"matches": [{"source", "kind", "value", "section", "region", "group", "since"}]}')
+    .option(
+      '--json',
+      'print {"matches": [{"source", "kind", "value", "section", "region", "group", "ports", "required", "since"}], "listedUntil": [{..., "from", "until"}]}',
+    )
     .action(async (value: string, opts: { source?: string; config: string; json?: boolean }) => {
       const { store, catalogs } = await latestCatalogs(io, opts.config, opts.source);
       const first = lookupValue(
         value,
         catalogs.map((catalog) => ({ source: catalog.source, catalog })),
       );
-      const matchedSources = new Set(first.map((m) => m.source));
+      // Every source's history is read: a value no longer listed anywhere is answered from it.
       const withSince: LookupCatalog[] = [];
+      const before: ListedUntil[] = [];
       for (const catalog of catalogs) {
-        if (!matchedSources.has(catalog.source)) continue;
-        withSince.push({ source: catalog.source, catalog, since: await sinceDates(store, catalog.source) });
+        const history = await storedHistory(store, catalog.source);
+        if (first.some((m) => m.source === catalog.source))
+          withSince.push({ source: catalog.source, catalog, since: sinceDates(history) });
+        before.push(...listedUntil(value, catalog.source, [...history].reverse()));
       }
-      const matches = matchedSources.size ? lookupValue(value, withSince) : [];
-      if (opts.json) writeJson(io.stdout, { matches });
-      else if (matches.length === 0) writeLine(io.stderr, `${value}: not listed by any source`);
+      const matches = withSince.length ? lookupValue(value, withSince) : [];
+      if (opts.json) writeJson(io.stdout, { matches, listedUntil: before });
+      else if (matches.length === 0) writeLine(io.stderr, `${value}: not listed by any source now`);
       for (const m of opts.json ? [] : matches) {
         const place = [m.region, m.section, m.group ? `[${m.group}]` : null].filter(Boolean).join(' ');
         writeLine(
           io.stdout,
-          `${m.source}: ${m.value} (${m.kind}) ${place}${m.since ? `, listed since ${m.since}` : ''}`,
+          `${m.source}: ${m.value} (${m.kind}) ${place}, ${entryFacts(m)}${m.since ? `, listed since ${m.since}` : ''}`,
+        );
+      }
+      for (const m of opts.json ? [] : before) {
+        const place = [m.section, m.region, m.group ? `[${m.group}]` : null].filter(Boolean).join(', ');
+        writeLine(
+          io.stdout,
+          `${m.source}: ${m.value} (${m.kind}) was listed until ${m.until} (${place}), from ${m.from}, ${entryFacts(m)}`,
         );
       }
       if (matches.length === 0) setExit(EXIT_FAILURE);
@@ -106,7 +127,10 @@ export function registerCatalogCommands(program: Command, io: CliIo, setExit: (c
     .option('--region <region>', 'only this region (plus entries that have no region)')
     .option('--required-only', 'leave out endpoints the document marks Optional')
     .option('--aggregate', 'merge adjacent and contained CIDRs (covered addresses unchanged)')
-    .option('--pac-fallback <directive>', `pac: what to return for everything else (default "${DEFAULT_PAC_FALLBACK}")`)
+    .option(
+      '--pac-fallback <directive>',
+      `pac (required): what to return for everything not catalogued, e.g. ${PAC_FALLBACK_EXAMPLE}`,
+    )
     .option('--config <file>', 'config file', 'endpoint-watch.yaml')
     .addHelpText('after', `\nFormats:\n${formatHelp}\n`)
     .action(
@@ -119,6 +143,10 @@ export function registerCatalogCommands(program: Command, io: CliIo, setExit: (c
         pacFallback?: string;
         config: string;
       }) => {
+        if (opts.format === 'pac' && !opts.pacFallback?.trim())
+          throw new UsageError(
+            `--format pac needs --pac-fallback: what the script returns for everything not catalogued, e.g. --pac-fallback ${PAC_FALLBACK_EXAMPLE}`,
+          );
         const { catalogs } = await latestCatalogs(io, opts.config, opts.source);
         const entries = selectEntries(catalogs, {
           ...(opts.source ? { source: opts.source } : {}),

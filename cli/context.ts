@@ -41,6 +41,7 @@ export function sourceSpecs(config: Config, only?: string): SourceSpec[] {
     ...(s.parseTimeoutSeconds !== undefined ? { parseTimeoutSeconds: s.parseTimeoutSeconds } : {}),
     ...(s.parseMemoryMb !== undefined ? { parseMemoryMb: s.parseMemoryMb } : {}),
     ...(s.filter ? { filter: s.filter } : {}),
+    pageUrl: s.pageUrl ?? null,
   }));
   if (!only) return all;
   const picked = all.filter((s) => s.id === only);

@@ -72,6 +72,8 @@ function describeResult(result: SourceRunResult): string {
     case 'unchanged':
       return `${result.source}: no endpoint change (${result.entryCount ?? 0} endpoints)`;
     case 'dry-run':
+      if (result.baseline)
+        return `${result.source}: dry run, would record a baseline of ${result.entryCount} endpoint${result.entryCount === 1 ? '' : 's'}; nothing committed or sent`;
       return `${result.source}: dry run, ${result.changeSet ? countsLabel(result.changeSet.changes) : 'no change'}; nothing committed or sent`;
     case 'withheld':
       return `${result.source}: no change committed; ${withheldLine(result)}`;

@@ -72,6 +72,17 @@ export function registerServeCommand(
             config.snapshotDir,
             config.sources.map((s) => s.id),
           ),
+          history: async () => {
+            // Imported here: only a request for the page pays for the history code.
+            const { sourceHistory } = await import('./history-commands.js');
+            const { SnapshotStore } = await import('../store/snapshots.js');
+            const store = await SnapshotStore.find(config.snapshotDir);
+            if (!store || !(await store.repo.hasCommits())) return [];
+            const ids = [...new Set([...config.sources.map((s) => s.id), ...(await store.sources())])];
+            const timelines = [];
+            for (const source of ids) timelines.push({ source, items: await sourceHistory(store, source) });
+            return timelines.filter((t) => t.items.length > 0);
+          },
           trigger: { token: settings.token, queue, stats, sources: (only) => sourceSpecs(config, only), log },
           health: {
             stats,

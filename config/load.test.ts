@@ -383,7 +383,7 @@ test('unknown keys are rejected, at the top level and in a source', async () => 
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
   assert.match(
     inSource.message,
-    /^test\.yaml: sources\[0\]\.timeout: unknown key \(allowed: id, url, schedule, format, timeoutSeconds, retries, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, include, exclude\)$/,
+    /^test\.yaml: sources\[0\]\.timeout: unknown key \(allowed: id, url, schedule, format, timeoutSeconds, retries, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, include, exclude, pageUrl\)$/,
   );
   const inNotifier = await configError(() =>
     parse(`${oneSource}notifiers:\n  - type: slack\n    webhookUrl: https://hooks.example.com/x\n    chanel: x\n`),

@@ -74,6 +74,8 @@ export interface SourceConfig {
   parseMemoryMb?: number;
   /** The slice of the document watched: `include` / `exclude` rules (catalog/filter.ts); absent: all of it. */
   filter?: CatalogFilter;
+  /** The page people read, when `url` is not it (raw markdown, a feed); alerts link it. */
+  pageUrl?: string | null;
 }
 
 /** A notifier entry of the file; `resolve()` gives its validated settings (secrets read then). */
@@ -247,6 +249,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
       ...(source.include.length || source.exclude.length
         ? { filter: { include: source.include, exclude: source.exclude } }
         : {}),
+      ...(source.pageUrl ? { pageUrl: source.pageUrl } : {}),
       ...((source.confirmAfter ?? config.confirmAfter) !== null
         ? { confirmAfterMs: (source.confirmAfter ?? config.confirmAfter)! }
         : {}),

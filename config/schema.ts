@@ -43,6 +43,7 @@ export const SOURCE_KEYS = [
   'parseMemoryMb',
   'include',
   'exclude',
+  'pageUrl',
 ] as const;
 
 const DURATION_UNITS: Record<string, number> = { s: 1000, m: 60_000, h: 3_600_000, d: 86_400_000 };
@@ -260,6 +261,11 @@ export function buildConfigSchema(context: SchemaContext) {
     /** The slice of the document to watch (catalog/filter.ts). */
     include: filterRules,
     exclude: filterRules,
+    /** The page people read (alerts link it; `url` may be its raw markdown). */
+    pageUrl: z
+      .url({ protocol: /^https?$/, error: 'must be an http(s) URL (the page people read)' })
+      .nullish()
+      .transform((value) => value ?? null),
   });
 
   return z.strictObject({

@@ -1,7 +1,9 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import vm from 'node:vm';
-import { exportFormats, getExportFormat, renderExport, csvField, DEFAULT_PAC_FALLBACK } from './formats.js';
+import { exportFormats, getExportFormat, renderExport, csvField } from './formats.js';
+
+const FALLBACK = 'PROXY proxy.corp.example:3128';
 import { selectEntries, type ExportEntry } from './select.js';
 import { catalog, entry } from '../catalog/__fixtures__/entries.js';
 import { UsageError } from '../errors/index.js';
@@ -40,12 +42,13 @@ test('every registered format renders deterministically and ends each line with 
     ['cidr', 'ipv4', 'ipv6', 'fqdn', 'fqdn-exact', 'csv', 'json', 'edl', 'edl-url', 'pac'],
   );
   for (const format of exportFormats.values()) {
-    const out = format.render(all);
+    const options = { pacFallback: FALLBACK };
+    const out = format.render(all, options);
     assert.ok(out.length > 0, format.id);
     assert.ok(out.endsWith('\n'), format.id);
     // Same entries in another order, or duplicated: same bytes.
-    assert.equal(format.render([...all].reverse()), out, format.id);
-    assert.equal(format.render([...all, ...all]), out, format.id);
+    assert.equal(format.render([...all].reverse(), options), out, format.id);
+    assert.equal(format.render([...all, ...all], options), out, format.id);
     assert.ok(format.description.length > 0);
   }
 });
@@ -204,7 +207,7 @@ function loadPac(source: string): (url: string, host: string) => string {
 }
 
 test('pac routes catalogued hosts and IPv4 ranges DIRECT and everything else to the fallback', () => {
-  const pac = renderExport('pac', all);
+  const pac = renderExport('pac', all, { pacFallback: FALLBACK });
   const find = loadPac(pac);
   const direct = (host: string) => find(`https://${host}/`, host);
   assert.equal(direct('outlook.office.com'), 'DIRECT');
@@ -219,12 +222,12 @@ test('pac routes catalogued hosts and IPv4 ranges DIRECT and everything else to 
   assert.equal(direct('104.209.35.177'), 'DIRECT');
   assert.equal(direct('10.1.2.250'), 'DIRECT');
   // Not catalogued.
-  assert.equal(direct('office.com'), DEFAULT_PAC_FALLBACK);
-  assert.equal(direct('evil-office.com'), DEFAULT_PAC_FALLBACK);
-  assert.equal(direct('microsoftonline.com'), DEFAULT_PAC_FALLBACK);
-  assert.equal(direct('13.64.1.0'), DEFAULT_PAC_FALLBACK);
-  assert.equal(direct('104.209.35.178'), DEFAULT_PAC_FALLBACK);
-  assert.equal(direct('example.org'), DEFAULT_PAC_FALLBACK);
+  assert.equal(direct('office.com'), FALLBACK);
+  assert.equal(direct('evil-office.com'), FALLBACK);
+  assert.equal(direct('microsoftonline.com'), FALLBACK);
+  assert.equal(direct('13.64.1.0'), FALLBACK);
+  assert.equal(direct('104.209.35.178'), FALLBACK);
+  assert.equal(direct('example.org'), FALLBACK);
   // IPv6 ranges are not in the PAC (isInNet is IPv4 only).
   assert.ok(!pac.includes('2603'));
 });
@@ -234,14 +237,20 @@ test('pac fallback option is used, and one that would break the script is refuse
   assert.equal(find('https://example.org/', 'example.org'), 'PROXY proxy.corp.example:3128; DIRECT');
   assert.throws(() => renderExport('pac', all, { pacFallback: 'PROXY x"; alert(1); "' }), UsageError);
   assert.throws(() => renderExport('pac', all, { pacFallback: 'proxy please' }), UsageError);
+  // No fallback given: refused, never a made-up proxy for everything else.
+  assert.throws(() => renderExport('pac', all), /pac needs a fallback/);
+  assert.throws(() => renderExport('pac', all, { pacFallback: ' ' }), /pac needs a fallback/);
 });
 
 test('pac with --aggregate and with nothing catalogued is still a valid script', () => {
-  const aggregated = renderExport('pac', all, { aggregate: true });
+  const aggregated = renderExport('pac', all, { aggregate: true, pacFallback: FALLBACK });
   assert.ok(aggregated.includes('"13.64.0.0", "255.255.255.0"'));
   assert.equal(loadPac(aggregated)('https://13.64.0.5/', '13.64.0.5'), 'DIRECT');
   const empty: ExportEntry[] = [];
-  assert.equal(loadPac(renderExport('pac', empty))('https://a.example/', 'a.example'), DEFAULT_PAC_FALLBACK);
+  assert.equal(
+    loadPac(renderExport('pac', empty, { pacFallback: FALLBACK }))('https://a.example/', 'a.example'),
+    FALLBACK,
+  );
 });
 
 test('star patterns and # numbers: fqdn keeps globs as written, fqdn-exact leaves them out, edl-url and pac cover them', () => {
@@ -266,13 +275,13 @@ test('star patterns and # numbers: fqdn keeps globs as written, fqdn-exact leave
     renderExport('edl-url', apps),
     '*.media.example.com\n*.officeapps.live.com\n*.push.apple.com\nfeedback.push.apple.com\n',
   );
-  const find = loadPac(renderExport('pac', apps));
+  const find = loadPac(renderExport('pac', apps, { pacFallback: FALLBACK }));
   const direct = (host: string) => find(`https://${host}/`, host);
   assert.equal(direct('xyzexcel.officeapps.live.com'), 'DIRECT');
   assert.equal(direct('name3.media.example.com'), 'DIRECT');
   assert.equal(direct('7-courier.push.apple.com'), 'DIRECT');
-  assert.equal(direct('word.officeapps.live.com'), DEFAULT_PAC_FALLBACK);
-  assert.equal(direct('other.media.example.com'), DEFAULT_PAC_FALLBACK);
+  assert.equal(direct('word.officeapps.live.com'), FALLBACK);
+  assert.equal(direct('other.media.example.com'), FALLBACK);
   // Without globs the script is the one it always was: no shExpMatch loop.
-  assert.ok(!renderExport('pac', all).includes('shExpMatch'));
+  assert.ok(!renderExport('pac', all, { pacFallback: FALLBACK }).includes('shExpMatch'));
 });

@@ -41,12 +41,14 @@ export interface ExportOptions {
   aggregate?: boolean;
   /**
    * pac only: what FindProxyForURL returns for everything that is not catalogued, e.g.
-   * "PROXY proxy.corp.example:8080; DIRECT". Default `DEFAULT_PAC_FALLBACK`.
+   * "PROXY proxy.corp.example:8080; DIRECT". Required for pac: no default proxy is guessed
+   * (a made-up one would silently break every uncatalogued connection).
    */
   pacFallback?: string;
 }
 
-export const DEFAULT_PAC_FALLBACK = 'PROXY proxy.example.com:8080';
+/** What a pac fallback looks like, for messages. */
+export const PAC_FALLBACK_EXAMPLE = '"PROXY proxy.corp.example:3128" or "DIRECT"';
 
 export interface ExportFormat {
   readonly id: string;
@@ -205,6 +207,14 @@ function renderJson(entries: readonly ExportEntry[]): string {
   return `${JSON.stringify(list, null, 2)}\n`;
 }
 
+/** The pac fallback, which must be given: guessing a proxy would break every other connection. */
+function requiredFallback(fallback: string | undefined): string {
+  if (fallback?.trim()) return fallback;
+  throw new UsageError(
+    `pac needs a fallback: what the script returns for everything not catalogued, e.g. ${PAC_FALLBACK_EXAMPLE}`,
+  );
+}
+
 const FORMATS: ExportFormat[] = [
   {
     id: 'cidr',
@@ -285,7 +295,7 @@ const FORMATS: ExportFormat[] = [
         wildcardHosts: hostList(entries, 'globs').filter(isDomainWildcard),
         globHosts: hostList(entries, 'globs').filter((h) => isHostPattern(h) && !isDomainWildcard(h)),
         ipv4Cidrs: cidrList(entries, options, 'ipv4'),
-        fallback: options.pacFallback ?? DEFAULT_PAC_FALLBACK,
+        fallback: requiredFallback(options.pacFallback),
         sources: [...new Set(entries.map((e) => e.source))].sort(byCodeUnits),
       }),
   },

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { lookupValue, parseLookupQuery, type LookupCatalog } from './match.js';
+import { listedUntil, lookupValue, parseLookupQuery, type LookupCatalog } from './match.js';
 import { hostMatches, isHostPattern, listableHost } from './hosts.js';
 import { catalog, entry } from '../catalog/__fixtures__/entries.js';
 import { UsageError } from '../errors/index.js';
@@ -40,6 +40,8 @@ test('an IPv4 address matches every listed range that contains it, with source, 
       section: 'Log collector',
       region: 'EU1',
       group: '2: Logs',
+      ports: { tcp: ['443'], udp: [], any: [], custom: false },
+      required: null,
       since: null,
     },
     {
@@ -49,6 +51,8 @@ test('an IPv4 address matches every listed range that contains it, with source, 
       section: 'Portal access',
       region: 'US1',
       group: '1: Portal',
+      ports: { tcp: ['443'], udp: [], any: [], custom: false },
+      required: null,
       since: '2024-01-15',
     },
   ]);
@@ -165,4 +169,29 @@ test('star patterns are globs, # is a number: lookup matches them as such', () =
   assert.equal(listableHost('*excel.officeapps.live.com', true), '*excel.officeapps.live.com');
   assert.equal(listableHost('#-courier.push.apple.com', true), '*.push.apple.com');
   assert.equal(listableHost('*.com', true), null);
+});
+
+test('listedUntil: the last listed stretch of entries no longer listed; one listed again today is not there', () => {
+  const at = (...entries: ReturnType<typeof entry>[]) => catalog(entries);
+  const host = entry('mcasproxy.azureedge.net', { region: null, section: 'Proxy' });
+  const moved = entry('mcasproxy.azureedge.net', { region: null, section: 'Session controls' });
+  const history = [
+    { date: '2023-10-01', catalog: at(host) },
+    { date: '2023-11-01', catalog: at(host, moved) },
+    { date: '2023-11-26', catalog: at(moved) },
+    { date: '2024-02-01', catalog: at() },
+  ];
+  assert.deepEqual(
+    listedUntil('mcasproxy.azureedge.net', 'cas', history).map((m) => [m.section, m.from, m.until]),
+    [
+      ['Proxy', '2023-10-01', '2023-11-26'],
+      ['Session controls', '2023-11-01', '2024-02-01'],
+    ],
+  );
+  const relisted = [...history, { date: '2024-03-01', catalog: at(host) }];
+  assert.deepEqual(
+    listedUntil('mcasproxy.azureedge.net', 'cas', relisted).map((m) => m.section),
+    ['Session controls'],
+  );
+  assert.deepEqual(listedUntil('other.example.com', 'cas', history), []);
 });

@@ -13,7 +13,8 @@
  * Case does not matter. No DNS is ever resolved: a host never matches an IP entry.
  * Anything else is a UsageError.
  */
-import type { Catalog, CatalogEntry, EndpointKind } from '../catalog/model.js';
+import type { Catalog, CatalogEntry, EndpointKind, PortSpec } from '../catalog/model.js';
+import { entryKey } from '../catalog/canonical.js';
 import { canonicalHost } from '../catalog/normalize.js';
 import { parseIpQuery, rangeContains, tryRangeOf, type AddressRange } from '../catalog/address-space.js';
 import { UsageError } from '../errors/index.js';
@@ -38,7 +39,32 @@ export interface LookupMatch {
   section: string;
   region: string | null;
   group: string | null;
+  ports: PortSpec;
+  /** As the document says: true Required, false Optional, null not stated. */
+  required: boolean | null;
   since: string | null;
+}
+
+/** An entry that covered the value in an earlier snapshot and is no longer listed there. */
+export interface ListedUntil {
+  source: string;
+  kind: EndpointKind;
+  value: string;
+  section: string;
+  region: string | null;
+  group: string | null;
+  ports: PortSpec;
+  required: boolean | null;
+  /** Date of the first snapshot of its last listed stretch. */
+  from: string;
+  /** Date of the first snapshot that no longer listed it. */
+  until: string;
+}
+
+/** One stored snapshot of a source, oldest first in a history. */
+export interface DatedCatalog {
+  date: string;
+  catalog: Catalog;
 }
 
 export type LookupQuery =
@@ -105,9 +131,39 @@ export function lookupValue(value: string, catalogs: readonly LookupCatalog[]): 
         section: entry.section,
         region: entry.region,
         group: entry.group,
+        ports: entry.ports,
+        required: entry.required,
         since: since?.(entry) ?? null,
       });
     }
   }
   return matches;
+}
+
+/**
+ * Entries that covered `value` in a source's history (snapshots oldest first) and are not
+ * listed in its latest snapshot: each with its last listed stretch. A value listed again
+ * today is not in the result (lookupValue has it).
+ */
+export function listedUntil(value: string, source: string, history: readonly DatedCatalog[]): ListedUntil[] {
+  const query = parseLookupQuery(value);
+  const open = new Map<string, { entry: CatalogEntry; from: string }>();
+  const closed = new Map<string, ListedUntil>();
+  for (const { date, catalog } of history) {
+    const seen = new Set<string>();
+    for (const entry of catalog.entries) {
+      if (!entryMatches(query, entry)) continue;
+      const key = entryKey(entry);
+      seen.add(key);
+      const stretch = open.get(key);
+      open.set(key, { entry, from: stretch?.from ?? date });
+    }
+    for (const [key, { entry, from }] of open) {
+      if (seen.has(key)) continue;
+      open.delete(key);
+      const { kind, value: listed, section, region, group, ports, required } = entry;
+      closed.set(key, { source, kind, value: listed, section, region, group, ports, required, from, until: date });
+    }
+  }
+  return [...closed.entries()].filter(([key]) => !open.has(key)).map(([, item]) => item);
 }

@@ -164,6 +164,16 @@ function everyChangeText(notification: Extract<Notification, { type: 'changes' }
   return lines;
 }
 
+/** The groups an alert lists: none when the notifier's routing asked for the summary only. */
+export function shownGroups(notification: Extract<Notification, { type: 'changes' }>) {
+  return notification.summaryOnly ? [] : summarizeChanges(notification.changeSet.changes);
+}
+
+/** For a summary-only alert: "Changes: 3 added, 1 removed (summary only)"; else null. */
+export function summaryOnlyLine(notification: Extract<Notification, { type: 'changes' }>): string | null {
+  return notification.summaryOnly ? `Changes: ${countsText(notification.changeSet.summary)} (summary only)` : null;
+}
+
 // ---------------------------------------------------------------------------------------------
 // Lines and counts
 
@@ -323,10 +333,21 @@ function htmlDocumentText(notification: Notification): string[] {
   return text ? [`<h3>${escapeHtml(DOCUMENT_TEXT_HEADING)}</h3>`, `<pre>${escapeHtml(text)}</pre>`] : [];
 }
 
+/** The page people read, one line, when the source gives one (`pageUrl`). */
+export function pageUrlOf(notification: Notification): string | null {
+  return 'pageUrl' in notification && notification.pageUrl ? oneLine(notification.pageUrl) : null;
+}
+
+/** "Document", or "Document (raw)" beside a page link: the raw file is not what a person reads. */
+export function documentLabel(notification: Notification): string {
+  return pageUrlOf(notification) ? 'Document (raw)' : 'Document';
+}
+
 /** Plain text (console, the email text part), summed up past TEXT_LIMITS lines. */
 export function formatText(notification: Notification): string {
   const lines: string[] = [notificationTitle(notification)];
-  lines.push(`Document: ${oneLine(notification.location)}`);
+  if (pageUrlOf(notification)) lines.push(`Page: ${pageUrlOf(notification)}`);
+  lines.push(`${documentLabel(notification)}: ${oneLine(notification.location)}`);
   if (notification.type === 'changes' || notification.type === 'baseline') {
     const commit = notification.commit
       ? `Commit: ${shortCommit(notification.commit)}${notification.commitUrl ? ` (${oneLine(notification.commitUrl)})` : ''}`
@@ -344,7 +365,9 @@ export function formatText(notification: Notification): string {
         );
       const notes = changeNotes(notification);
       if (notes.length) lines.push(...notes, '');
-      const limited = limitSummary(summarizeChanges(notification.changeSet.changes), TEXT_LIMITS);
+      const limited = limitSummary(shownGroups(notification), TEXT_LIMITS);
+      const summaryOnly = summaryOnlyLine(notification);
+      if (summaryOnly) lines.push(summaryOnly, ...everyChangeText(notification), '');
       for (const group of limited.groups) {
         lines.push(group.label);
         for (const line of group.lines) lines.push(`  ${line.mark} ${lineText(line, TEXT_LIMITS.valuesPerLine)}`);
@@ -445,7 +468,12 @@ function slackLink(url: string, label: string): string {
 function slackContext(notification: Notification): SlackContextBlock {
   const elements: SlackContextBlock['elements'] = [];
   const location = oneLine(notification.location);
-  elements.push({ type: 'mrkdwn', text: `Document: ${slackLink(location, clip(location, 500))}` });
+  const page = pageUrlOf(notification);
+  if (page) elements.push({ type: 'mrkdwn', text: `Page: ${slackLink(page, clip(page, 500))}` });
+  elements.push({
+    type: 'mrkdwn',
+    text: `${documentLabel(notification)}: ${slackLink(location, clip(location, 500))}`,
+  });
   if (notification.type === 'changes' || notification.type === 'baseline') {
     let commit = 'Commit: none (dry run)';
     if (notification.commit) {
@@ -631,7 +659,10 @@ export function formatSlack(notification: Notification): SlackMessage {
 
   switch (notification.type) {
     case 'changes': {
-      const groups = summarizeChanges(notification.changeSet.changes);
+      const groups = shownGroups(notification);
+      const summaryOnly = summaryOnlyLine(notification);
+      if (summaryOnly)
+        blocks.push(section(escapeMrkdwn(`${summaryOnly}\n${everyChangeText(notification).join('\n')}`)));
       const lists = groups.map((group) => ({
         heading: `*${escapeMrkdwn(clip(group.label, SLACK_HEADING_MAX))}*`,
         lines: group.lines.map((line) => ({ text: `• ${slackSummaryLine(line)}`, changes: line.changes.length })),
@@ -793,7 +824,10 @@ function emailHtml(notification: Notification): string {
       }
       const notes = changeNotes(notification);
       if (notes.length) parts.push(`<p>${notes.map(escapeHtml).join('<br>')}</p>`);
-      const limited = limitSummary(summarizeChanges(notification.changeSet.changes), TEXT_LIMITS);
+      const limited = limitSummary(shownGroups(notification), TEXT_LIMITS);
+      const summaryOnly = summaryOnlyLine(notification);
+      if (summaryOnly)
+        parts.push(`<p>${[summaryOnly, ...everyChangeText(notification)].map(escapeHtml).join('<br>')}</p>`);
       for (const group of limited.groups) {
         parts.push(`<h3>${escapeHtml(group.label)}</h3>`, '<ul>');
         for (const line of group.lines) parts.push(`<li>${escapeHtml(line.mark)} ${htmlSummaryLine(line)}</li>`);
@@ -849,7 +883,11 @@ function emailHtml(notification: Notification): string {
       break;
   }
   parts.push(...htmlDocumentText(notification));
-  const footer = [`Document: ${htmlLink(notification.location, notification.location)}`];
+  const page = pageUrlOf(notification);
+  const footer = [
+    ...(page ? [`Page: ${htmlLink(page, page)}`] : []),
+    `${escapeHtml(documentLabel(notification))}: ${htmlLink(notification.location, notification.location)}`,
+  ];
   if (notification.type === 'changes' || notification.type === 'baseline') {
     if (!notification.commit) footer.push('Commit: none (dry run)');
     else {

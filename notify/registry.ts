@@ -1,21 +1,38 @@
 /** The notifier kinds a config can name, and building notifiers from config entries. */
-import type { z } from 'zod';
+import { z } from 'zod';
 import { ConfigError } from '../errors/index.js';
 import { consoleNotifier } from './console.js';
 import { emailNotifier } from './email.js';
 import { slackNotifier } from './slack.js';
 import { teamsNotifier } from './teams.js';
 import { webhookNotifier } from './webhook.js';
+import { routedNotifier, routingShape, splitRouting } from './routing.js';
 import type { Notifier, NotifierContext, NotifierModule } from './types.js';
 
+/**
+ * A module whose options also take the routing keys common to every type (notify/routing.ts);
+ * the notifier it creates applies them, the type's own `create` never sees them.
+ */
+// biome-ignore lint/suspicious/noExplicitAny: each module validates its own settings type
+function withRouting(module: NotifierModule<any>): NotifierModule<any> {
+  if (!(module.options instanceof z.ZodObject)) throw new Error(`notifier ${module.type}: options must be an object`);
+  return {
+    ...module,
+    options: module.options.extend(routingShape),
+    create: (options, context) => {
+      const { routing, own } = splitRouting(options as Record<string, unknown>);
+      return routedNotifier(module.create(own, context), routing);
+    },
+  };
+}
+
 // biome-ignore lint/suspicious/noExplicitAny: each module validates its own settings type; the map holds them all
-export const notifierModules: ReadonlyMap<string, NotifierModule<any>> = new Map<string, NotifierModule<any>>([
-  [consoleNotifier.type, consoleNotifier],
-  [slackNotifier.type, slackNotifier],
-  [emailNotifier.type, emailNotifier],
-  [teamsNotifier.type, teamsNotifier],
-  [webhookNotifier.type, webhookNotifier],
-]);
+export const notifierModules: ReadonlyMap<string, NotifierModule<any>> = new Map<string, NotifierModule<any>>(
+  [consoleNotifier, slackNotifier, emailNotifier, teamsNotifier, webhookNotifier].map((module) => [
+    module.type,
+    withRouting(module),
+  ]),
+);
 
 /** "webhookUrl: Invalid URL; Unrecognized key: \"webhookURL\"" */
 function describeIssues(error: z.ZodError): string {
@@ -47,7 +64,7 @@ export function createNotifiers(configs: ReadonlyArray<{ type: string }>, contex
     const clash = notifiers.findIndex((n) => n.id === notifier.id);
     if (clash >= 0) {
       throw new ConfigError(
-        `${where}: notifier id "${notifier.id}" is already used by notifiers[${clash}]; give them a different channel or first recipient`,
+        `${where}: notifier id "${notifier.id}" is already used by notifiers[${clash}]; give one of them an "id:" (or a different channel or first recipient)`,
       );
     }
     notifiers.push(notifier);

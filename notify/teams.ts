@@ -10,9 +10,21 @@
  */
 import { z } from 'zod';
 import { describeNetAddresses } from '../catalog/messages.js';
-import { HISTORY_COMMAND, changeNotes, clip, formatText, isWebUrl, notificationTitle, shortCommit } from './format.js';
+import {
+  HISTORY_COMMAND,
+  changeNotes,
+  clip,
+  documentLabel,
+  formatText,
+  isWebUrl,
+  notificationTitle,
+  pageUrlOf,
+  shortCommit,
+  shownGroups,
+  summaryOnlyLine,
+} from './format.js';
 import { postJson, type PostDelays } from './post-json.js';
-import { itemsText, limitSummary, oneLine, summarizeChanges } from './summary.js';
+import { itemsText, limitSummary, oneLine } from './summary.js';
 import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
 
 export const teamsOptionsSchema = z.strictObject({
@@ -79,7 +91,12 @@ function changeBody(notification: Extract<Notification, { type: 'changes' }>): T
   const body: TextBlock[] = [];
   for (const note of changeNotes(notification))
     body.push(block(escapeCardMarkdown(clip(note, 500)), { isSubtle: true }));
-  const limited = limitSummary(summarizeChanges(notification.changeSet.changes), TEAMS_BUDGET);
+  const limited = limitSummary(shownGroups(notification), TEAMS_BUDGET);
+  const summaryOnly = summaryOnlyLine(notification);
+  if (summaryOnly)
+    body.push(
+      block(escapeCardMarkdown(`${summaryOnly}. Every change: ${HISTORY_COMMAND} ${oneLine(notification.source)}`)),
+    );
   let valuesCut = false;
   for (const group of limited.groups) {
     body.push(block(escapeCardMarkdown(clip(group.label, 200)), { weight: 'Bolder', spacing: 'Medium' }));
@@ -110,11 +127,17 @@ function changeBody(notification: Extract<Notification, { type: 'changes' }>): T
 /** The card for any notification: changes from the summary, the other kinds from their text. */
 export function formatTeams(notification: Notification): TeamsMessage {
   const facts: FactSet['facts'] = [
-    { title: 'Document', value: escapeCardMarkdown(clip(oneLine(notification.location), 300)) },
+    { title: documentLabel(notification), value: escapeCardMarkdown(clip(oneLine(notification.location), 300)) },
   ];
   const actions: AdaptiveCard['actions'] = [];
+  const page = pageUrlOf(notification);
+  if (page && isWebUrl(page)) actions.push({ type: 'Action.OpenUrl', title: 'Open the page', url: page });
   if (isWebUrl(oneLine(notification.location)))
-    actions.push({ type: 'Action.OpenUrl', title: 'Open the document', url: oneLine(notification.location) });
+    actions.push({
+      type: 'Action.OpenUrl',
+      title: page ? 'Document (raw)' : 'Open the document',
+      url: oneLine(notification.location),
+    });
   let body: TextBlock[];
   if (notification.type === 'changes') {
     if (notification.changeSet.summary.netAddresses)

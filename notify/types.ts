@@ -24,6 +24,8 @@ export type Notification = (
       source: string;
       /** URL or path the document was read from. */
       location: string;
+      /** The page people read (the source's `pageUrl`), when it is not `location`. */
+      pageUrl?: string;
       changeSet: ChangeSet;
       /** Snapshot commit holding the new state (null in --dry-run). */
       commit: string | null;
@@ -37,12 +39,15 @@ export type Notification = (
       withheldCount?: number;
       /** With a layout change: the document's text around the changed endpoints (catalog/document-context.ts). */
       documentText?: string;
+      /** Set by a notifier's routing (notify/routing.ts): say the headline and counts, not every line. */
+      summaryOnly?: boolean;
     }
   | {
       /** First snapshot of a source: one short notice, never N "added" alerts. */
       type: 'baseline';
       source: string;
       location: string;
+      pageUrl?: string;
       entryCount: number;
       commit: string | null;
       commitUrl?: string | null;
@@ -55,6 +60,7 @@ export type Notification = (
       type: 'withheld';
       source: string;
       location: string;
+      pageUrl?: string;
       /** Why they look like breakage. */
       reasons: string[];
       removals: WithheldItem[];

@@ -63,6 +63,7 @@ export function webhookPayload(notification: Notification, maxChanges = 5000): R
     type: notification.type,
     source: notification.source,
     location: notification.location,
+    pageUrl: ('pageUrl' in notification && notification.pageUrl) || null,
     title: notificationTitle(notification),
   };
   switch (notification.type) {
@@ -75,8 +76,10 @@ export function webhookPayload(notification: Notification, maxChanges = 5000): R
         commit: notification.commit,
         commitUrl: notification.commitUrl ?? null,
         summary: notification.changeSet.summary,
-        changes: changes.slice(0, maxChanges).map(changeJson),
-        truncated: Math.max(0, changes.length - maxChanges),
+        // A summary-only notifier gets the counts and headline: every change is counted in `truncated`.
+        changes: notification.summaryOnly ? [] : changes.slice(0, maxChanges).map(changeJson),
+        truncated: notification.summaryOnly ? changes.length : Math.max(0, changes.length - maxChanges),
+        summaryOnly: notification.summaryOnly === true,
         relabels: (notification.changeSet.relabels ?? []).map((r) => r.message),
         layout: notification.layout ?? [],
         withheldCount: notification.withheldCount ?? 0,

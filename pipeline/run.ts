@@ -192,6 +192,11 @@ function withheldReport(plan: RunPlan): WithheldReport | undefined {
   };
 }
 
+/** The source's human page, for the alerts that link it. */
+function pageField(source: SourceSpec): { pageUrl?: string } {
+  return source.pageUrl ? { pageUrl: source.pageUrl } : {};
+}
+
 /** Records the notification, commits the snapshot, then delivers: see store/outbox.ts for why in this order. */
 async function commitAndNotify(
   ctx: PipelineContext,
@@ -250,12 +255,14 @@ async function baselineStep(
 ): Promise<SourceRunResult> {
   const entryCount = catalog.entries.length;
   if (options.dryRun)
-    return { source: source.id, status: 'dry-run', entryCount, changeSet: diffCatalogs(null, catalog) };
+    // A first snapshot is one baseline, never N additions: the dry run says so and lists none.
+    return { source: source.id, status: 'dry-run', entryCount, baseline: true };
   const message = baselineCommitMessage(source.id, entryCount);
   const { commit, undelivered } = await commitAndNotify(ctx, source, catalog, doc, message, (c) => ({
     type: 'baseline',
     source: source.id,
     location: doc.location,
+    ...pageField(source),
     entryCount,
     commit: c,
     commitUrl: commitLink(ctx.commitUrl, c),
@@ -292,6 +299,7 @@ async function queueWithheldAlert(ctx: PipelineContext, source: SourceSpec, doc:
       type: 'withheld',
       source: source.id,
       location: doc.location,
+      ...pageField(source),
       reasons: decision.reasons,
       removals: decision.pending.map(toItem),
       confirmAt: decision.confirmAt,
@@ -348,6 +356,7 @@ async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawD
           type: 'changes',
           source: source.id,
           location: doc.location,
+          ...pageField(source),
           changeSet,
           commit: c,
           commitUrl: commitLink(ctx.commitUrl, c),

@@ -28,6 +28,8 @@ export interface SourceSpec {
   parseMemoryMb?: number;
   /** Only the entries these rules keep are diffed, stored and alerted (catalog/filter.ts). */
   filter?: CatalogFilter;
+  /** The page people read; alerts link it beside the raw document. */
+  pageUrl?: string | null;
 }
 
 export interface PipelineContext {
@@ -74,6 +76,8 @@ export interface SourceRunResult {
   entryCount?: number;
   /** What was committed and alerted (for `dry-run`: what would be). */
   changeSet?: ChangeSet;
+  /** `dry-run` of a source with no snapshot yet: a baseline of entryCount endpoints would be recorded. */
+  baseline?: boolean;
   commit?: string | null;
   /** Layout changes, said once. */
   layout?: string[];

@@ -96,6 +96,11 @@ export async function serveList(
   try {
     const region = url.searchParams.get('region');
     const pacFallback = url.searchParams.get('pac-fallback');
+    if (target.format === 'pac' && !pacFallback?.trim())
+      throw new HttpProblem(
+        400,
+        `a pac list needs the pac-fallback parameter: what the script returns for everything not catalogued, e.g. ?pac-fallback=${encodeURIComponent('PROXY proxy.corp.example:3128')} or ?pac-fallback=DIRECT`,
+      );
     const entries = selectEntries(latest.catalogs, {
       ...(all ? {} : { source: target.source }),
       ...(region ? { region } : {}),

@@ -1,7 +1,8 @@
 /**
- * The HTTP side of `serve`: a node:http server with four routes, each in its own module.
+ * The HTTP side of `serve`: a node:http server with five routes, each in its own module.
  *
  *   GET|HEAD /lists/<source|all>.<format>   serve/lists.ts
+ *   GET|HEAD /history                       serve/history.ts
  *   POST     /run                           serve/trigger.ts
  *   GET      /healthz                       serve/health.ts
  *   GET      /metrics                       serve/metrics.ts
@@ -13,6 +14,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../errors/index.js';
 import { type HealthSources, serveHealth } from './health.js';
+import { type HistoryReader, serveHistory } from './history.js';
 import { HttpProblem, sendJson } from './http.js';
 import { type CatalogReader, serveList } from './lists.js';
 import { serveMetrics } from './metrics.js';
@@ -20,6 +22,8 @@ import { type TriggerSettings, serveTrigger } from './trigger.js';
 
 export interface ServeRoutes {
   lists: CatalogReader;
+  /** GET /history, when given. */
+  history?: HistoryReader;
   trigger: TriggerSettings;
   health: HealthSources;
   log: (line: string) => void;
@@ -38,13 +42,15 @@ async function route(req: IncomingMessage, res: ServerResponse, routes: ServeRou
   const url = new URL(req.url ?? '/', 'http://serve.invalid');
   const readOnly = req.method === 'GET' || req.method === 'HEAD';
   if (url.pathname === '/run') return serveTrigger(req, res, url, routes.trigger);
-  if (url.pathname.startsWith('/lists/') || url.pathname === '/healthz' || url.pathname === '/metrics') {
+  const history = url.pathname === '/history' && routes.history;
+  if (url.pathname.startsWith('/lists/') || url.pathname === '/healthz' || url.pathname === '/metrics' || history) {
     if (!readOnly) throw new HttpProblem(405, `${url.pathname} answers GET and HEAD`, { allow: 'GET, HEAD' });
+    if (history) return serveHistory(req, res, history);
     if (url.pathname === '/healthz') return serveHealth(req, res, routes.health);
     if (url.pathname === '/metrics') return serveMetrics(req, res, routes.health);
     return serveList(req, res, url, routes.lists);
   }
-  throw new HttpProblem(404, 'not found: /lists/<source or all>.<format>, /healthz, /metrics, POST /run');
+  throw new HttpProblem(404, 'not found: /lists/<source or all>.<format>, /history, /healthz, /metrics, POST /run');
 }
 
 export async function startServer(routes: ServeRoutes, listen: { host: string; port: number }): Promise<RunningServer> {

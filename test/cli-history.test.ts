@@ -165,11 +165,11 @@ test('lookup finds an IP inside a listed CIDR and a host under a wildcard, since
   assert.equal(host.code, 0, host.stderr);
   assert.match(
     host.stdout,
-    /vendor: \*\.api\.contoso-cloud\.com \(fqdn\) US1 Portal access, listed since \d{4}-\d{2}-\d{2}/,
+    /vendor: \*\.api\.contoso-cloud\.com \(fqdn\) US1 Portal access, port 443, Required not stated, listed since \d{4}-\d{2}-\d{2}/,
   );
   const miss = await cli('lookup', '192.0.2.1', '--json');
   assert.equal(miss.code, 1);
-  assert.deepEqual(JSON.parse(miss.stdout), { matches: [] });
+  assert.deepEqual(JSON.parse(miss.stdout), { matches: [], listedUntil: [] });
   const bad = await cli('lookup', 'not an address');
   assert.equal(bad.code, 2);
 });

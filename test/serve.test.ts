@@ -175,7 +175,14 @@ test('serve: lists, trigger, healthz and metrics over loopback HTTP', { timeout:
   assert.match(cidr.text, /^13\.91\.91\.0\/24$/m);
   assert.equal(cidr.headers.get('content-type'), 'text/plain; charset=utf-8');
   assert.equal((await call(at('/lists/all.csv'))).headers.get('content-type'), 'text/csv; charset=utf-8');
-  assert.equal((await call(at('/lists/all.pac'))).headers.get('content-type'), 'application/x-ns-proxy-autoconfig');
+  assert.equal(
+    (await call(at('/lists/all.pac?pac-fallback=DIRECT'))).headers.get('content-type'),
+    'application/x-ns-proxy-autoconfig',
+  );
+  // No fallback: a 400 naming the parameter, never a script that sends the rest to a made-up proxy.
+  const noFallback = await call(at('/lists/all.pac'));
+  assert.equal(noFallback.status, 400);
+  assert.match(noFallback.text, /pac-fallback parameter/);
 
   // Conditional requests: the same list is a 304 without a body, by ETag or by date.
   const etag = cidr.headers.get('etag')!;

@@ -22,8 +22,8 @@ export class SectionProse {
   }
 
   add(text: string): void {
-    // Most paragraphs state no port: only those that do are kept.
-    if (/port/i.test(text)) this.paragraphs.push(text);
+    // Most paragraphs state no port: only those that may ("port", or TCP/UDP before numbers) are kept.
+    if (/port|tcp|udp/i.test(text)) this.paragraphs.push(text);
   }
 
   /** The ports for the block that comes next; `own` is the block's own line ("... on port 25: 192.0.2.1"), read first. */

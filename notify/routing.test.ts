@@ -1,0 +1,124 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Writable } from 'node:stream';
+import { ConfigError } from '../errors/index.js';
+import { createNotifiers } from './registry.js';
+import { routeNotification, type Routing } from './routing.js';
+import type { Notification } from './types.js';
+import { changeSetBetween, changesNotification, entry, LOCATION, SOURCE } from './__fixtures__/notifications.js';
+
+const portal = (region: string) => ({ section: 'Portal access', region });
+
+function sample(): Extract<Notification, { type: 'changes' }> {
+  const before = [entry('13.91.91.243', portal('US1')), entry('13.80.125.22', portal('EU1'))];
+  const after = [
+    entry('13.91.91.243', portal('US1')),
+    entry('40.118.211.172', portal('US1')),
+    entry('20.71.65.26', portal('EU1')),
+    entry('login.example.com', { section: 'Sign-in' }),
+  ];
+  return changesNotification(changeSetBetween(before, after)) as Extract<Notification, { type: 'changes' }>;
+}
+
+const route = (routing: Partial<Routing>, notification: Notification) =>
+  routeNotification({ summaryOnly: false, ...routing }, notification);
+
+const values = (notification: Notification | null) =>
+  notification?.type === 'changes' ? notification.changeSet.changes.map((c) => c.value).sort() : null;
+
+test('regions keep changes of a listed region and those with no region; the summary is recounted', () => {
+  const routed = route({ regions: ['EU1'] }, sample());
+  assert.deepEqual(values(routed), ['13.80.125.22', '20.71.65.26', 'login.example.com']);
+  assert.equal(routed?.type === 'changes' && routed.changeSet.summary.added, 2);
+  assert.equal(routed?.type === 'changes' && routed.changeSet.summary.netAddresses, undefined);
+});
+
+test('severities keep only the listed ones; a filter that leaves nothing returns null', () => {
+  assert.deepEqual(values(route({ severities: ['cleanup'] }, sample())), ['13.80.125.22']);
+  assert.equal(route({ severities: ['info'] }, sample()), null);
+  assert.equal(route({ regions: ['AU1'], severities: ['cleanup'] }, sample()), null);
+});
+
+test('sources apply to every kind of alert', () => {
+  const health: Notification = { type: 'health', source: SOURCE, location: LOCATION, problems: ['no table'] };
+  assert.equal(route({ sources: ['other'] }, sample()), null);
+  assert.equal(route({ sources: ['other'] }, health), null);
+  assert.equal(route({ sources: [SOURCE], regions: ['AU1'], severities: ['action'] }, health), health);
+});
+
+test('baseline counts as info; withheld removals as cleanup, filtered by region', () => {
+  const baseline: Notification = { type: 'baseline', source: SOURCE, location: LOCATION, entryCount: 4, commit: null };
+  assert.equal(route({ severities: ['action'] }, baseline), null);
+  assert.equal(route({ regions: ['EU1'] }, baseline), baseline);
+  const item = (value: string, region: string | null) => ({
+    kind: 'ip' as const,
+    value,
+    section: 'Portal access',
+    region,
+    group: null,
+    since: '2024-05-01T00:00:00.000Z',
+  });
+  const withheld: Notification = {
+    type: 'withheld',
+    source: SOURCE,
+    location: LOCATION,
+    reasons: ['section emptied'],
+    removals: [item('13.91.91.243', 'US1'), item('13.80.125.22', 'EU1'), item('52.183.75.62', null)],
+    confirmAt: null,
+  };
+  const eu = route({ regions: ['EU1'] }, withheld);
+  assert.deepEqual(eu?.type === 'withheld' && eu.removals.map((r) => r.value), ['13.80.125.22', '52.183.75.62']);
+  assert.equal(route({ severities: ['action'] }, withheld), null);
+});
+
+function bufferStdout() {
+  const chunks: string[] = [];
+  const stdout = new Writable({
+    write(chunk, _encoding, callback) {
+      chunks.push(String(chunk));
+      callback();
+    },
+  });
+  return { stdout, output: () => chunks.join('') };
+}
+
+test('summaryOnly: the console prints headline and counts, not the lines', async () => {
+  const context = bufferStdout();
+  const [notifier] = createNotifiers([{ type: 'console', summaryOnly: true } as { type: string }], context);
+  await notifier!.send(sample());
+  const text = context.output();
+  assert.match(text, /Changes: 3 added, 1 removed \(summary only\)/);
+  assert.doesNotMatch(text, /40\.118\.211\.172/);
+});
+
+test('id: names a notifier, so two of a kind coexist; the routing keys are validated', () => {
+  const context = bufferStdout();
+  const hook = 'https://example.webhook.office.com/workflows/abc';
+  assert.throws(
+    () =>
+      createNotifiers(
+        [
+          { type: 'teams', webhookUrl: hook } as { type: string },
+          { type: 'teams', webhookUrl: `${hook}2` } as { type: string },
+        ],
+        context,
+      ),
+    ConfigError,
+  );
+  const notifiers = createNotifiers(
+    [
+      { type: 'teams', webhookUrl: hook, id: 'teams-eu', regions: ['EU1'] },
+      { type: 'teams', webhookUrl: `${hook}2`, id: 'teams-us' },
+    ] as Array<{ type: string } & Record<string, unknown>>,
+    context,
+  );
+  assert.deepEqual(
+    notifiers.map((n) => n.id),
+    ['teams-eu', 'teams-us'],
+  );
+  assert.throws(
+    () => createNotifiers([{ type: 'console', severities: ['urgent'] } as { type: string }], context),
+    /severities\.0: must be one of action, cleanup, info/,
+  );
+  assert.throws(() => createNotifiers([{ type: 'console', regions: [] } as { type: string }], context), /regions/);
+});

@@ -1,0 +1,128 @@
+/**
+ * Routing keys every notifier takes besides its own options: which sources, regions and
+ * severities it wants, and whether it gets the whole alert or its counts and headline only.
+ *
+ * The filter runs inside the notifier (notify/registry.ts wraps each one), when the outbox
+ * delivers: an alert the filter leaves empty is "delivered" by sending nothing, so it leaves
+ * the notifier's pending list like any sent alert and the outbox keeps its exactly-once
+ * guarantee per notifier. What passes, per kind of alert:
+ *  - changes: the source must be listed; each change must be in a listed region (a change
+ *    with no region always passes; a move passes when either end is listed) and of a listed
+ *    severity. The summary is recounted over what is left; the net address counts (a whole
+ *    source's figure) are dropped when anything was filtered out.
+ *  - baseline: the source must be listed; it counts as `info` for `severities` (nothing to do).
+ *  - withheld: the source must be listed; each removal must be in a listed region, and they
+ *    count as `cleanup` (removals) for `severities`.
+ *  - anything else (parser health, delivery failures): the source only. An alert that the tool
+ *    itself is broken goes to whoever watches the source, whatever its regions or severities.
+ */
+import { z } from 'zod';
+import { type Change, type ChangeSet, type Severity, summarize } from '../catalog/changes.js';
+import type { Notification, Notifier } from './types.js';
+
+export const SEVERITIES = ['action', 'cleanup', 'info'] as const;
+
+/** A notifier's own name: the outbox tracks its deliveries by it. */
+const NOTIFIER_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
+
+export const routingShape = {
+  /** Replaces the notifier's derived id ("slack", "teams", "webhook:<host>"), so two of a kind can coexist. */
+  id: z
+    .string()
+    .max(128)
+    .regex(NOTIFIER_ID, { error: 'must be a name of letters, digits and . _ : @ - (used in the outbox)' })
+    .optional(),
+  sources: z.array(z.string().min(1)).min(1, { error: 'list at least one source id, or leave it out' }).optional(),
+  regions: z.array(z.string().min(1)).min(1, { error: 'list at least one region, or leave it out' }).optional(),
+  severities: z
+    .array(z.enum(SEVERITIES, { error: 'must be one of action, cleanup, info' }))
+    .min(1, { error: 'list at least one severity, or leave it out' })
+    .optional(),
+  summaryOnly: z.boolean().default(false),
+};
+
+export const ROUTING_KEYS = Object.keys(routingShape);
+
+export interface Routing {
+  id?: string | undefined;
+  sources?: string[] | undefined;
+  regions?: string[] | undefined;
+  severities?: Severity[] | undefined;
+  summaryOnly: boolean;
+}
+
+/** Splits parsed options into the routing keys and the notifier type's own options. */
+export function splitRouting<T extends Record<string, unknown>>(
+  options: T,
+): { routing: Routing; own: Omit<T, keyof Routing> } {
+  const { id, sources, regions, severities, summaryOnly, ...own } = options as T & Routing;
+  return { routing: { id, sources, regions, severities, summaryOnly: summaryOnly ?? false }, own };
+}
+
+export function isRouted(routing: Routing): boolean {
+  return Boolean(routing.sources || routing.regions || routing.severities || routing.summaryOnly);
+}
+
+function regionPasses(routing: Routing, ...regions: Array<string | null | undefined>): boolean {
+  if (!routing.regions) return true;
+  if (regions.some((region) => region === null || region === undefined)) return true;
+  return regions.some((region) => routing.regions!.includes(region!));
+}
+
+function severityPasses(routing: Routing, severity: Severity): boolean {
+  return !routing.severities || routing.severities.includes(severity);
+}
+
+function changePasses(routing: Routing, change: Change): boolean {
+  const regionOk =
+    change.type === 'moved' && change.from && change.to
+      ? regionPasses(routing, change.from.region) || regionPasses(routing, change.to.region)
+      : regionPasses(routing, change.region);
+  return regionOk && severityPasses(routing, change.severity ?? 'info');
+}
+
+function filterChangeSet(routing: Routing, set: ChangeSet): ChangeSet {
+  const changes = set.changes.filter((change) => changePasses(routing, change));
+  if (changes.length === set.changes.length) return set;
+  const relabels = set.relabels?.filter((relabel) => regionPasses(routing, relabel.to.region));
+  return { ...set, changes, summary: summarize(changes), ...(relabels ? { relabels } : {}) };
+}
+
+/** What of `notification` this routing lets through; null when nothing is left to send. */
+export function routeNotification(routing: Routing, notification: Notification): Notification | null {
+  const source = (notification as { source?: unknown }).source;
+  if (routing.sources && typeof source === 'string' && !routing.sources.includes(source)) return null;
+  switch (notification.type) {
+    case 'changes': {
+      const changeSet = filterChangeSet(routing, notification.changeSet);
+      if (changeSet.changes.length === 0) return null;
+      if (changeSet === notification.changeSet)
+        return routing.summaryOnly ? { ...notification, summaryOnly: true } : notification;
+      // `confirmed` and `withheldCount` count the whole version's removals: not this filtered view.
+      const { confirmed: _confirmed, withheldCount: _withheld, ...rest } = notification;
+      return { ...rest, changeSet, ...(routing.summaryOnly ? { summaryOnly: true } : {}) };
+    }
+    case 'baseline':
+      return severityPasses(routing, 'info') ? notification : null;
+    case 'withheld': {
+      if (!severityPasses(routing, 'cleanup')) return null;
+      const removals = notification.removals.filter((item) => regionPasses(routing, item.region));
+      if (removals.length === 0) return null;
+      return removals.length === notification.removals.length ? notification : { ...notification, removals };
+    }
+    default:
+      return notification;
+  }
+}
+
+/** The notifier with its routing applied: filtered alerts, and its own id when one is given. */
+export function routedNotifier(notifier: Notifier, routing: Routing): Notifier {
+  if (!routing.id && !isRouted(routing)) return notifier;
+  return {
+    id: routing.id ?? notifier.id,
+    async send(notification: Notification): Promise<void> {
+      const routed = routeNotification(routing, notification);
+      if (routed) await notifier.send(routed);
+    },
+  };
+}

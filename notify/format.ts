@@ -279,6 +279,8 @@ export function groupWithheld(items: WithheldItem[]): Array<{ label: string; ite
 /** Lines before the change list: layout changes said once, confirmed and still-withheld removals. */
 export function changeNotes(notification: Extract<Notification, { type: 'changes' }>): string[] {
   const notes: string[] = [];
+  if (notification.serial)
+    notes.push(`Feed serial: ${oneLine(notification.serial.name)} ${oneLine(notification.serial.value)}`);
   for (const line of notification.layout ?? []) notes.push(`Layout changed: ${oneLine(line)}`);
   if (notification.confirmed?.count)
     notes.push(

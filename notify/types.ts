@@ -39,6 +39,8 @@ export type Notification = (
       withheldCount?: number;
       /** With a layout change: the document's text around the changed endpoints (catalog/document-context.ts). */
       documentText?: string;
+      /** The feed's own serial of the new version (AWS `syncToken`, Azure `changeNumber`, ...). */
+      serial?: { name: string; value: string };
       /** Set by a notifier's routing (notify/routing.ts): say the headline and counts, not every line. */
       summaryOnly?: boolean;
     }

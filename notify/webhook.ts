@@ -83,6 +83,7 @@ export function webhookPayload(notification: Notification, maxChanges = 5000): R
         relabels: (notification.changeSet.relabels ?? []).map((r) => r.message),
         layout: notification.layout ?? [],
         withheldCount: notification.withheldCount ?? 0,
+        serial: notification.serial ?? null,
       };
     }
     case 'baseline':

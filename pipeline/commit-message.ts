@@ -32,6 +32,8 @@ export interface CommitNotes {
   withheldCount?: number;
   /** The document's text around the changed endpoints (catalog/document-context.ts), bounded. */
   documentText?: string;
+  /** The feed's own serial of this version (AWS `syncToken`, Azure `changeNumber`, ...). */
+  serial?: { name: string; value: string } | null;
 }
 
 function plural(count: number, label: string): string {
@@ -75,6 +77,7 @@ export function changeLines(changes: Change[]): string[] {
 
 function noteLines(notes: CommitNotes): string[] {
   const lines: string[] = [];
+  if (notes.serial) lines.push(`Feed serial: ${notes.serial.name} ${notes.serial.value}`, '');
   if (notes.layout?.length) lines.push('Layout changed:', ...notes.layout.map((line) => `- ${line}`), '');
   if (notes.confirmed?.count)
     lines.push(`Confirmed: ${plural(notes.confirmed.count, 'removal')} withheld earlier (${notes.confirmed.how}).`, '');

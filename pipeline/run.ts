@@ -340,8 +340,10 @@ async function keepWithheldUntilCommitted(
 async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawDocument, plan: RunPlan) {
   const { decision, assessment, changeSet } = plan;
   const documentText = await documentTextAround(ctx, source, doc, changedValues(changeSet.changes));
+  const serial = plan.committed.serial ?? null;
   const notes = {
     documentText,
+    serial,
     layout: assessment.layout,
     ...(decision.confirmed.length
       ? { confirmed: { count: decision.confirmed.length, how: decision.confirmedHow! } }
@@ -363,6 +365,7 @@ async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawD
           ...(assessment.layout.length ? { layout: assessment.layout } : {}),
           ...(notes.confirmed ? { confirmed: notes.confirmed } : {}),
           ...(decision.pending.length ? { withheldCount: decision.pending.length } : {}),
+          ...(serial ? { serial } : {}),
           // A layout change is judged by reading the page: its words come with the alert.
           ...(assessment.layout.length && documentText ? { documentText } : {}),
         })

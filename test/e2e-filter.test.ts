@@ -82,6 +82,11 @@ test('only the include slice of an AWS feed is stored and alerted', { timeout: 6
   assert.doesNotMatch(run.stdout, /203\.0\.113\.0|192\.0\.2\.0/);
   const subject = execFileSync('git', ['log', '-1', '--format=%s'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' });
   assert.match(subject, /^aws: \+1 CIDR .*198\.51\.100\.0\/24/);
+  // The feed's own serial is named in the alert and the commit.
+  const serialLine = `Feed serial: syncToken ${changed.syncToken}`;
+  assert.ok(run.stdout.includes(serialLine), `the alert does not name the serial:\n${run.stdout}`);
+  const body = execFileSync('git', ['log', '-1', '--format=%b'], { cwd: join(dir, 'snapshots'), encoding: 'utf8' });
+  assert.ok(body.includes(serialLine), `the commit does not name the serial:\n${body}`);
 
   // Outside the slice only: nothing to say, nothing committed.
   serve({ ...changed, prefixes: [...changed.prefixes, { ip_prefix: '233.252.0.0/24', ...place('S3', 'us-west-2') }] });

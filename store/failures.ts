@@ -7,9 +7,10 @@
  * in between neither loses the alert nor sends it twice: delivering the entry from the outbox
  * records it here (`markAlerted`, `markRecovered`), as store/withheld.ts does for withheld alerts.
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { StoreError } from '../errors/index.js';
+import { stateFilePath, stateFileSources, writeStateFile } from './state-files.js';
 
 export interface SourceFailureState {
   source: string;
@@ -32,7 +33,7 @@ export class FailureStore {
   }
 
   private path(source: string): string {
-    return join(this.dir, `${source}.json`);
+    return stateFilePath(this.dir, source);
   }
 
   async read(source: string): Promise<SourceFailureState | null> {
@@ -55,11 +56,7 @@ export class FailureStore {
 
   async write(state: SourceFailureState): Promise<void> {
     try {
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(join(this.dir, '.gitignore'), '*\n');
-      const tmp = `${this.path(state.source)}.tmp-${process.pid}`;
-      await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
-      await rename(tmp, this.path(state.source));
+      await writeStateFile(this.dir, state.source, state);
     } catch (err) {
       throw new StoreError(`cannot write ${this.path(state.source)}: ${(err as Error).message}`, { cause: err });
     }
@@ -71,10 +68,9 @@ export class FailureStore {
 
   /** Every failing source's state, by source id. */
   async list(): Promise<SourceFailureState[]> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
     const states: SourceFailureState[] = [];
-    for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
-      const state = await this.read(name.slice(0, -'.json'.length));
+    for (const source of await stateFileSources(this.dir)) {
+      const state = await this.read(source);
       if (state) states.push(state);
     }
     return states;

@@ -12,10 +12,11 @@
  * here as announced. A process killed between the two writes therefore neither loses the alert
  * (the entry is in the outbox) nor sends it twice (delivering it marks the set announced).
  */
-import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { EndpointKind } from '../catalog/model.js';
 import { StoreError } from '../errors/index.js';
+import { stateFilePath, stateFileSources, writeStateFile } from './state-files.js';
 
 export interface WithheldRemoval {
   /** Identity of the removed entry (catalog/canonical.ts entryKey). */
@@ -48,7 +49,7 @@ export class WithheldStore {
   }
 
   private path(source: string): string {
-    return join(this.dir, `${source}.json`);
+    return stateFilePath(this.dir, source);
   }
 
   async read(source: string): Promise<WithheldState | null> {
@@ -72,10 +73,9 @@ export class WithheldStore {
 
   /** Every source with a stored withheld state, by source id. */
   async list(): Promise<WithheldState[]> {
-    const names = await readdir(this.dir).catch(() => [] as string[]);
     const states: WithheldState[] = [];
-    for (const name of names.filter((n) => n.endsWith('.json')).sort()) {
-      const state = await this.read(name.slice(0, -'.json'.length));
+    for (const source of await stateFileSources(this.dir)) {
+      const state = await this.read(source);
       if (state) states.push(state);
     }
     return states;
@@ -83,11 +83,7 @@ export class WithheldStore {
 
   async write(state: WithheldState): Promise<void> {
     try {
-      await mkdir(this.dir, { recursive: true });
-      await writeFile(join(this.dir, '.gitignore'), '*\n');
-      const tmp = `${this.path(state.source)}.tmp-${process.pid}`;
-      await writeFile(tmp, `${JSON.stringify(state, null, 2)}\n`);
-      await rename(tmp, this.path(state.source));
+      await writeStateFile(this.dir, state.source, state);
     } catch (err) {
       throw new StoreError(`cannot write withheld state in ${this.dir}: ${(err as Error).message}`, { cause: err });
     }

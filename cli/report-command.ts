@@ -1,13 +1,13 @@
 /**
  * `endpoint-watch report --out DIR`: the history page (report/site.ts) as a static site, from
- * the same history `history` recomputes; `serve` serves the same page at `/` (readTimelines).
+ * the same history `history` recomputes; `serve` serves the same page at `/` (cachedTimelines).
  */
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
 import type { Config } from '../config/load.js';
 import { UsageError } from '../errors/index.js';
 import { clockFromEnv } from '../pipeline/clock.js';
-import type { SourceTimeline } from '../report/model.js';
+import type { HistoryReader, SourceTimeline } from '../report/model.js';
 import { renderHistorySite } from '../report/site.js';
 import { writeHistorySite } from '../report/write.js';
 import { SnapshotStore } from '../store/snapshots.js';
@@ -28,6 +28,27 @@ export async function readTimelines(config: Config): Promise<SourceTimeline[] | 
     timelines.push({ source, items, entries: latest?.catalog.entries ?? [] });
   }
   return timelines;
+}
+
+/**
+ * readTimelines for `serve`: recomputed only when the snapshot repository's HEAD moved, since
+ * reading a long history takes seconds (every commit's catalog, one diff each).
+ */
+export function cachedTimelines(config: Config): HistoryReader {
+  let cached: { head: string; timelines: Promise<SourceTimeline[]> } | null = null;
+  return async () => {
+    const store = await SnapshotStore.find(config.snapshotDir);
+    const head = store ? ((await store.repo.tryGit(['rev-parse', '--verify', '-q', 'HEAD']))?.stdout.trim() ?? '') : '';
+    if (cached?.head !== head) {
+      const timelines = readTimelines(config).then((t) => t ?? []);
+      cached = { head, timelines };
+      // A failed read is not kept: the next request tries again.
+      timelines.catch(() => {
+        if (cached?.timelines === timelines) cached = null;
+      });
+    }
+    return cached.timelines;
+  };
 }
 
 export function registerReportCommand(program: Command, io: CliIo): void {

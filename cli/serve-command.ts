@@ -15,6 +15,7 @@ import { listWithheldVersions, WithheldStore } from '../store/withheld.js';
 import { RunStats } from '../serve/stats.js';
 import { buildNotifiers, pipelineContext, readConfig, sourceSpecs } from './context.js';
 import { writeLine, type CliIo } from './io.js';
+import { cachedTimelines } from './report-command.js';
 
 /** How long a run waits for another process holding the snapshot lock (as a `watch` tick does). */
 const LOCK_WAIT_MS = 10 * 60 * 1000;
@@ -72,11 +73,7 @@ export function registerServeCommand(
             config.snapshotDir,
             config.sources.map((s) => s.id),
           ),
-          history: async () => {
-            // Imported here: only a request for the page pays for the history code.
-            const { readTimelines } = await import('./report-command.js');
-            return (await readTimelines(config)) ?? [];
-          },
+          history: cachedTimelines(config),
           trigger: { token: settings.token, queue, stats, sources: (only) => sourceSpecs(config, only), log },
           health: {
             stats,

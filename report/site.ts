@@ -85,7 +85,7 @@ function commitHtml(source: string, item: TimelineItem): string {
     );
   const what = item.baseline
     ? `<span class="tag baseline">baseline</span> now tracking ${item.entryCount} endpoints`
-    : `${severityTags(counts)} ${item.entryCount} endpoints after`;
+    : `${item.changes.length ? severityTags(counts) : '<span class="tag">no endpoint change</span>'} ${item.entryCount} endpoints after`;
   const plural = item.changes.length === 1 ? '' : 's';
   return [
     `<li class="commit ${top}" id="${html(anchor(source, item.commit))}">`,

@@ -227,6 +227,11 @@ test('the page from file://: loads clean, search finds an added IP, a CIDR and a
   assert.deepEqual(await searchFor(page, '10.1.2.3'), []);
   assert.match(await textOf(page.locator('#search-status')), /^Nothing listed now or in any change matches/);
 
+  // A link may carry the search: index.html#q=VALUE opens with its results.
+  await page.goto(`${url}#q=13.80.125.23`);
+  await page.reload({ waitUntil: 'load' });
+  assert.match(await textOf(page.locator('#search-status')), /^0 listed now, 1 change line\.$/);
+
   await searchFor(page, '13.95.30.47');
   const shot = join(dir, 'history-file.png');
   await page.screenshot({ path: shot, fullPage: true });

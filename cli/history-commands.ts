@@ -71,10 +71,13 @@ async function historyPatch(store: SnapshotStore, item: HistoryItem): Promise<st
 export async function sourceHistory(store: SnapshotStore, source: string, since?: string): Promise<HistoryItem[]> {
   const commits = await store.log(source, since ? { since } : {});
   const items: HistoryItem[] = [];
+  // The catalog before one commit is the one of the next (older) commit: read each only once.
+  let older: StoredSnapshot | null = null;
   for (const c of commits) {
-    const now = await store.at(source, c.commit);
+    const now = older?.commit === c.commit ? older : await store.at(source, c.commit);
     if (!now) continue;
     const before = await store.at(source, `${c.commit}^`);
+    older = before;
     // A baseline starts tracking: no change, and no counts (adding up history must not take its entries for additions).
     const changeSet = before === null ? null : diffCatalogs(before.catalog, now.catalog);
     items.push({

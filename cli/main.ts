@@ -26,6 +26,7 @@ import { buildNotifiers, pipelineContext, readConfig, sourceSpecs } from './cont
 import { registerHistoryCommands } from './history-commands.js';
 import { registerCatalogCommands } from './catalog-commands.js';
 import { registerServeCommand } from './serve-command.js';
+import { registerReportCommand } from './report-command.js';
 import { printChangeSet } from './print.js';
 import { readDocumentArgument, registerParseCommand } from './parse-command.js';
 
@@ -342,6 +343,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
   registerHistoryCommands(program, io, setExit);
   registerCatalogCommands(program, io, setExit);
   registerServeCommand(program, io, describeResult);
+  registerReportCommand(program, io);
   return program;
 }
 

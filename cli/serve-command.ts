@@ -15,6 +15,7 @@ import { listWithheldVersions, WithheldStore } from '../store/withheld.js';
 import { RunStats } from '../serve/stats.js';
 import { buildNotifiers, pipelineContext, readConfig, sourceSpecs } from './context.js';
 import { writeLine, type CliIo } from './io.js';
+import { cachedTimelines } from './report-command.js';
 
 /** How long a run waits for another process holding the snapshot lock (as a `watch` tick does). */
 const LOCK_WAIT_MS = 10 * 60 * 1000;
@@ -35,7 +36,7 @@ export function registerServeCommand(
   program
     .command('serve')
     .description(
-      'run each source on its schedule (as watch does) and serve HTTP: /lists/<source|all>.<format>, /healthz, /metrics, POST /run',
+      'run each source on its schedule (as watch does) and serve HTTP: the history page at /, /lists/<source|all>.<format>, /healthz, /metrics, POST /run',
     )
     .option('--config <file>', 'config file', 'endpoint-watch.yaml')
     .option('--port <port>', 'TCP port (default: serve.port, 8080; 0 picks a free one)')
@@ -72,17 +73,7 @@ export function registerServeCommand(
             config.snapshotDir,
             config.sources.map((s) => s.id),
           ),
-          history: async () => {
-            // Imported here: only a request for the page pays for the history code.
-            const { sourceHistory } = await import('./history-commands.js');
-            const { SnapshotStore } = await import('../store/snapshots.js');
-            const store = await SnapshotStore.find(config.snapshotDir);
-            if (!store || !(await store.repo.hasCommits())) return [];
-            const ids = [...new Set([...config.sources.map((s) => s.id), ...(await store.sources())])];
-            const timelines = [];
-            for (const source of ids) timelines.push({ source, items: await sourceHistory(store, source) });
-            return timelines.filter((t) => t.items.length > 0);
-          },
+          history: cachedTimelines(config),
           trigger: { token: settings.token, queue, stats, sources: (only) => sourceSpecs(config, only), log },
           health: {
             stats,

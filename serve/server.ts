@@ -2,7 +2,7 @@
  * The HTTP side of `serve`: a node:http server with five routes, each in its own module.
  *
  *   GET|HEAD /lists/<source|all>.<format>   serve/lists.ts
- *   GET|HEAD /history                       serve/history.ts
+ *   GET|HEAD / and /history                 serve/history.ts (the history page)
  *   POST     /run                           serve/trigger.ts
  *   GET      /healthz                       serve/health.ts
  *   GET      /metrics                       serve/metrics.ts
@@ -14,7 +14,8 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { errorMessage } from '../errors/index.js';
 import { type HealthSources, serveHealth } from './health.js';
-import { type HistoryReader, serveHistory } from './history.js';
+import type { HistoryReader } from '../report/model.js';
+import { serveHistory } from './history.js';
 import { HttpProblem, sendJson } from './http.js';
 import { type CatalogReader, serveList } from './lists.js';
 import { serveMetrics } from './metrics.js';
@@ -22,7 +23,7 @@ import { type TriggerSettings, serveTrigger } from './trigger.js';
 
 export interface ServeRoutes {
   lists: CatalogReader;
-  /** GET /history, when given. */
+  /** GET / and /history, when given. */
   history?: HistoryReader;
   trigger: TriggerSettings;
   health: HealthSources;
@@ -42,7 +43,7 @@ async function route(req: IncomingMessage, res: ServerResponse, routes: ServeRou
   const url = new URL(req.url ?? '/', 'http://serve.invalid');
   const readOnly = req.method === 'GET' || req.method === 'HEAD';
   if (url.pathname === '/run') return serveTrigger(req, res, url, routes.trigger);
-  const history = url.pathname === '/history' && routes.history;
+  const history = (url.pathname === '/' || url.pathname === '/history') && routes.history;
   if (url.pathname.startsWith('/lists/') || url.pathname === '/healthz' || url.pathname === '/metrics' || history) {
     if (!readOnly) throw new HttpProblem(405, `${url.pathname} answers GET and HEAD`, { allow: 'GET, HEAD' });
     if (history) return serveHistory(req, res, history);
@@ -50,7 +51,7 @@ async function route(req: IncomingMessage, res: ServerResponse, routes: ServeRou
     if (url.pathname === '/metrics') return serveMetrics(req, res, routes.health);
     return serveList(req, res, url, routes.lists);
   }
-  throw new HttpProblem(404, 'not found: /lists/<source or all>.<format>, /history, /healthz, /metrics, POST /run');
+  throw new HttpProblem(404, 'not found: /, /lists/<source or all>.<format>, /history, /healthz, /metrics, POST /run');
 }
 
 export async function startServer(routes: ServeRoutes, listen: { host: string; port: number }): Promise<RunningServer> {

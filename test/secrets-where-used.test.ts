@@ -66,6 +66,7 @@ test('reading commands and run --dry-run need no notifier, proxy or token secret
     ['show', '--source', 'vendor'],
     ['lookup', '13.91.91.243'],
     ['export', '--format', 'cidr'],
+    ['report', '--out', 'site'],
     ['run', '--dry-run'],
   ]) {
     const result = await cli({}, ...args);

@@ -1,6 +1,7 @@
 /**
- * `serve`'s GET /history over loopback: the timeline of a snapshot repository built by dated
- * runs, newest first, with counts by severity and the change lines, HTML-escaped; HEAD too.
+ * `serve`'s GET /history over loopback (the history page of report/site.ts, also at `/`): the
+ * timeline of a snapshot repository built by dated runs, newest first, with counts by severity
+ * and the change lines, HTML-escaped; HEAD too. test/history-report.test.ts opens it in a browser.
  */
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -46,15 +47,18 @@ test('GET /history: per-source timeline, newest first, severities and change lin
   assert.equal(answer.status, 200);
   assert.equal(answer.headers.get('content-type'), 'text/html; charset=utf-8');
   const html = await answer.text();
-  assert.match(html, /<section id="portal">/);
-  assert.match(html, /1 action/);
-  assert.match(html, /1 cleanup/);
-  assert.match(html, /<li class="action">[^<]*IP added: 20\.71\.65\.26<\/li>/);
-  assert.match(html, /<li class="cleanup">[^<]*IP removed: 13\.80\.125\.23<\/li>/);
-  assert.match(html, /baseline, 2 endpoints/);
-  assert.ok(html.indexOf('2023-11-26') < html.indexOf('2023-11-01'), 'newest first');
+  assert.match(html, /<section class="source" id="s-portal">/);
+  assert.match(html, /<span class="tag action">1 action<\/span><span class="tag cleanup">1 cleanup<\/span>/);
+  assert.match(html, /<li class="action"><span class="tag action">action<\/span>[^<]*IP added: 20\.71\.65\.26<\/li>/);
+  assert.match(
+    html,
+    /<li class="cleanup"><span class="tag cleanup">cleanup<\/span>[^<]*IP removed: 13\.80\.125\.23<\/li>/,
+  );
+  assert.match(html, /now tracking 2 endpoints/);
+  const timeline = html.slice(html.indexOf('<ol class="timeline">'));
+  assert.ok(timeline.indexOf('2023-11-26') < timeline.indexOf('2023-11-01'), 'newest first');
   assert.match(html, /Portal &lt;access&gt;/, 'section names are escaped');
-  assert.doesNotMatch(html, /<script/i);
+  assert.equal((html.match(/<script/gi) ?? []).length, 2, 'the data block and the search script, nothing else');
 
   const head = await fetch(`${serve.url}/history`, { method: 'HEAD' });
   assert.equal(head.status, 200);

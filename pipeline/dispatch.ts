@@ -67,14 +67,6 @@ async function attempt(
   let failure: string | null = null;
   try {
     await send(Boolean(uncertainSince));
-    const receipt =
-      entries.length > 1
-        ? await outbox.saveReceipt({ notifier: id, entries: entries.map((e) => e.id), acceptedAt: now().toISOString() })
-        : null;
-    for (const entry of entries) crossOff(entry, id);
-    await Promise.all(entries.map((entry) => outbox.persist(entry)));
-    if (receipt) await outbox.removeReceipt(receipt.id);
-    return null;
   } catch (err) {
     const message = errorMessage(err);
     if (err instanceof MaybeDeliveredError && uncertainSince) {
@@ -92,9 +84,18 @@ async function attempt(
       failure = message;
       for (const entry of entries) entry.errors[id] = message;
     }
+    await Promise.all(entries.map((entry) => outbox.persist(entry)));
+    return failure;
   }
+  // Accepted: crossed off now, before this lane sends anything else.
+  const receipt =
+    entries.length > 1
+      ? await outbox.saveReceipt({ notifier: id, entries: entries.map((e) => e.id), acceptedAt: now().toISOString() })
+      : null;
+  for (const entry of entries) crossOff(entry, id);
   await Promise.all(entries.map((entry) => outbox.persist(entry)));
-  return failure;
+  if (receipt) await outbox.removeReceipt(receipt.id);
+  return null;
 }
 
 class Lane {

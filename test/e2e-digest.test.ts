@@ -164,3 +164,52 @@ test('a daily digest: held until 08:00, one message, exactly once through outage
     [],
   );
 });
+
+test('a weekly email digest on Monday 07:30 Berlin time: one message with every alert in full', {
+  timeout: 180_000,
+}, async () => {
+  const weekly = await mkdtemp(join(tmpdir(), 'ew-digest-weekly-'));
+  try {
+    await writeFile(
+      join(weekly, 'endpoint-watch.yaml'),
+      [
+        'snapshotDir: ./snapshots',
+        'sources:',
+        '  - id: portal',
+        '    url: ./network.md',
+        'notifiers:',
+        '  - type: email',
+        '    smtpUrl: ${EW_SMTP}',
+        '    from: endpoint-watch@example.com',
+        '    to: [weekly@example.com]',
+        '    retries: 0',
+        '    digest: weekly',
+        '    digestDay: monday',
+        '    digestAt: "07:30"',
+        '    digestTimeZone: Europe/Berlin',
+        '',
+      ].join('\n'),
+    );
+    const env = (at: string) => ({ ...process.env, EW_SMTP: smtp.url(), ENDPOINT_WATCH_NOW: at });
+    const go = (at: string) => runCli(['run'], { cwd: weekly, env: env(at) });
+    const mine = () => smtp.messages.filter((m) => m.envelope.to.includes('weekly@example.com'));
+    await writeFile(join(weekly, 'network.md'), page(['13.91.91.243'], ['52.174.56.180']));
+    assert.equal((await go('2026-02-28T10:00:00Z')).code, 0); // Saturday
+    await writeFile(join(weekly, 'network.md'), page(['13.91.91.243'], ['52.174.56.180', '52.174.56.190']));
+    assert.equal((await go('2026-03-01T10:00:00Z')).code, 0); // Sunday
+    assert.equal((await go('2026-03-02T06:29:00Z')).code, 0); // Monday 07:29 in Berlin
+    assert.equal(mine().length, 0, 'nothing before Monday 07:30 Berlin time');
+    const due = await go('2026-03-02T06:31:00Z');
+    assert.equal(due.code, 0, due.stderr);
+    assert.equal(mine().length, 1);
+    const mail = mine()[0]!;
+    assert.match(mail.subject, /^\[endpoint-watch\] Weekly digest: 2 alerts \(portal\) since 2026-02-28 10:00 UTC$/);
+    assert.match(mail.text ?? '', /portal: now tracking 2 endpoints/);
+    assert.match(mail.text ?? '', /52\.174\.56\.190/);
+    assert.match(mail.html ?? '', /52\.174\.56\.190/);
+    assert.equal((await go('2026-03-03T09:00:00Z')).code, 0);
+    assert.equal(mine().length, 1, 'once');
+  } finally {
+    await rm(weekly, { recursive: true, force: true });
+  }
+});

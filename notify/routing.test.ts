@@ -183,7 +183,8 @@ test('digest keys: validated, and every notifier type can send a digest, each it
     };
     const known = Object.keys((module.options as unknown as { shape: Record<string, unknown> }).shape);
     const own = Object.fromEntries(Object.entries(settings).filter(([key]) => known.includes(key)));
-    const [notifier] = createNotifiers([{ ...own, digest: 'daily' } as { type: string }], context);
+    const withDigest: { type: string } & Record<string, unknown> = { ...own, type, digest: 'daily' };
+    const [notifier] = createNotifiers([withDigest], context);
     assert.equal(typeof notifier!.sendDigest, 'function', `${type} sends digests`);
     assert.equal(notifier!.digest?.every, 'daily', type);
   }

@@ -46,7 +46,15 @@ test('a digest composes each alert as it would read alone, and Slack stays under
   const text = digestText(digest);
   assert.match(text, /^Daily digest: 30 alerts \(s0, s1, s2, \.\.\.\) since 2026-03-02 06:00 UTC/);
   assert.match(text, /s29: now tracking 30 endpoints/);
-  const slack = digestSlack(digest);
-  assert.ok(slack.blocks.length <= SLACK_LIMITS.blocks);
-  assert.match(JSON.stringify(slack.blocks.at(-1)), /and \d+ more alerts that did not fit/);
+  // Three alerts fit whole: each keeps its own blocks (header, note, context).
+  const few = digestSlack({ ...digest, items: items.slice(0, 3) });
+  assert.equal(few.blocks.filter((b) => b.type === 'header').length, 4);
+  // Thirty do not: one section each, titles first, under Slack's block limit, none dropped.
+  const many = digestSlack(digest);
+  assert.ok(many.blocks.length <= SLACK_LIMITS.blocks);
+  assert.equal(many.blocks.filter((b) => b.type === 'section').length, 30);
+  assert.match(JSON.stringify(many.blocks[1]), /\*s0: now tracking 1 endpoint\*/);
+  const hundred = digestSlack({ ...digest, items: Array.from({ length: 100 }, (_, i) => baseline(`t${i}`, 1)) });
+  assert.ok(hundred.blocks.length <= SLACK_LIMITS.blocks);
+  assert.match(JSON.stringify(hundred.blocks.at(-1)), /and 53 more alerts that did not fit/);
 });

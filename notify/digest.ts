@@ -52,18 +52,32 @@ export function digestText(digest: Digest): string {
   return `${[head.join('\n'), ...bodies].join('\n\n----\n\n')}\n`;
 }
 
-/** Slack: the digest heading, then each alert's own blocks while they fit in one message. */
+/**
+ * Slack: the digest heading, then each alert's own blocks when all of them fit in one message;
+ * else each alert as one section holding its own fallback text (its title and lines, already
+ * escaped and clipped), as many as fit, the rest counted.
+ */
 export function digestSlack(digest: Digest): SlackMessage {
   const title = digestTitle(digest);
   const blocks: SlackBlock[] = [
     { type: 'header', text: { type: 'plain_text', text: title.slice(0, SLACK_LIMITS.headerText) } },
   ];
-  const room = SLACK_LIMITS.blocks - 1;
+  const rendered = digest.items.map((item) => formatSlack(item));
+  const room = SLACK_LIMITS.blocks - 2;
   let omitted = 0;
-  for (const item of digest.items) {
-    const rendered = formatSlack(item).blocks;
-    if (omitted === 0 && blocks.length + rendered.length <= room) blocks.push(...rendered);
-    else omitted += 1;
+  if (rendered.reduce((sum, message) => sum + message.blocks.length, 0) <= room) {
+    for (const message of rendered) blocks.push(...message.blocks);
+  } else {
+    for (const message of rendered) {
+      if (blocks.length >= room) {
+        omitted += 1;
+        continue;
+      }
+      const [head, ...rest] = message.text.split('\n');
+      const text = [`*${head}*`, ...rest].join('\n');
+      const clipped = text.length > SLACK_LIMITS.sectionText ? `${text.slice(0, SLACK_LIMITS.sectionText - 1)}…` : text;
+      blocks.push({ type: 'section', text: { type: 'mrkdwn', text: clipped } });
+    }
   }
   if (omitted)
     blocks.push({

@@ -1,10 +1,11 @@
 /**
  * Delivering outbox entries to the notifiers, now (after a commit) or at a later run (after an
- * outage or a crash). See store/outbox.ts for the order of writes that makes alerts exactly-once.
+ * outage or a crash). See store/outbox.ts for the order of writes that makes alerts exactly-once;
+ * pipeline/dispatch.ts sends them (one lane per notifier, a budget for the backlog, digests).
  *
- * - Each notifier is crossed off, and the entry saved, the moment it accepted: a later notifier
- *   that hangs, or a kill, does not make the earlier ones receive the alert again. What is left is
- *   a kill between a notifier accepting and that save (milliseconds).
+ * - Each notifier is crossed off, and the entry saved, the moment it accepted: a notifier that
+ *   hangs, or a kill, does not make the others receive the alert again. What is left is a kill
+ *   between a notifier accepting and that save (milliseconds).
  * - A notifier whose answer timed out after the message was sent (MaybeDeliveredError) may have
  *   posted it: it is not retried in the run; the next run sends it once more, titled "re-sent,
  *   may be a duplicate"; if that also times out it is crossed off with an error saying so.

@@ -65,6 +65,9 @@ export async function pipelineContext(config: Config, notifiers: Notifier[], log
     withheld: WithheldStore.forSnapshotDir(store.dir),
     notifiers,
     commitUrl: config.commitUrl ?? null,
+    ...(config.deliveryBudgetMs !== null && config.deliveryBudgetMs !== undefined
+      ? { deliveryBudgetMs: config.deliveryBudgetMs }
+      : {}),
     log,
     ...(config.git ? { sync: new RemoteSync(config.git) } : {}),
   };

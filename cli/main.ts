@@ -285,11 +285,16 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       for (const job of jobs) writeLine(io.stdout, `watching ${job.id} on "${job.schedule}"`);
       const watcher = startWatching(
         jobs,
-        (result) =>
-          writeLine(
-            result.status === 'failed' ? io.stderr : io.stdout,
-            `${new Date().toISOString()} ${describeResult(result)}`,
-          ),
+        (result) => {
+          const at = new Date().toISOString();
+          writeLine(result.status === 'failed' ? io.stderr : io.stdout, `${at} ${describeResult(result)}`);
+          // No exit code under watch: an alert kept for the next tick is said where people look.
+          for (const [id, message] of Object.entries(result.undelivered ?? {}))
+            writeLine(
+              io.stderr,
+              `${at} ${result.source}: alert not delivered by ${id}, kept for the next run: ${message}`,
+            );
+        },
         (id, err) => writeLine(io.stderr, `${new Date().toISOString()} ${id}: ${errorMessage(err)}`),
       );
       await (io.untilStopped ? io.untilStopped() : new Promise<void>(() => undefined));

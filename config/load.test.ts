@@ -84,6 +84,7 @@ test('a minimal config gets the defaults, and paths are resolved against the con
   assert.deepEqual(config, {
     snapshotDir: join(fixtures, 'snapshots'),
     commitUrl: null,
+    deliveryBudgetMs: null,
     git: null,
     sources: [
       {
@@ -378,7 +379,7 @@ test('unknown keys are rejected, at the top level and in a source', async () => 
   const top = await configError(() => parse(`${oneSource}snapshotdir: ./x\n`));
   assert.equal(
     top.message,
-    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, sources, notifiers, proxy, serve, git)',
+    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, deliveryBudgetSeconds, sources, notifiers, proxy, serve, git)',
   );
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
   assert.match(
@@ -604,4 +605,13 @@ test('include / exclude: one rule or a list, each value one or a list; a rule na
   assert.match(empty.message, /sources\[0\]\.include.*name at least one of section, region, service/);
   const unknown = await configError(() => parse(`${oneSource}    exclude:\n      colour: red\n`));
   assert.match(unknown.message, /sources\[0\]\.exclude/);
+});
+
+test('deliveryBudgetSeconds: seconds, at least 1; absent: the pipeline default', async () => {
+  assert.equal((await parse(`${oneSource}deliveryBudgetSeconds: 30\n`)).deliveryBudgetMs, 30_000);
+  assert.equal((await parse(oneSource)).deliveryBudgetMs, null);
+  assert.match(
+    (await configError(() => parse(`${oneSource}deliveryBudgetSeconds: 0\n`))).message,
+    /deliveryBudgetSeconds/,
+  );
 });

@@ -88,6 +88,8 @@ export interface Config {
   snapshotDir: string;
   /** Link template with {commit}, or null. */
   commitUrl: string | null;
+  /** How long a run spends on alerts earlier runs left, in ms; null: the pipeline's default (120 s). */
+  deliveryBudgetMs: number | null;
   sources: SourceConfig[];
   /** Notifier entries, shape-checked; empty means the default (console only). See resolveNotifiers. */
   notifiers: NotifierEntry[];
@@ -233,6 +235,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
   return {
     snapshotDir: resolve(baseDir, config.snapshotDir),
     commitUrl: config.commitUrl,
+    deliveryBudgetMs: config.deliveryBudgetSeconds === null ? null : Math.round(config.deliveryBudgetSeconds * 1000),
     git: config.git
       ? {
           ...config.git,

@@ -23,6 +23,7 @@ export const TOP_LEVEL_KEYS = [
   'failureRepeatAfter',
   'parseTimeoutSeconds',
   'parseMemoryMb',
+  'deliveryBudgetSeconds',
   'sources',
   'notifiers',
   'proxy',
@@ -286,6 +287,13 @@ export function buildConfigSchema(context: SchemaContext) {
     /** Parse bounds for every source that does not set its own; null: 30 s and 1024 MB. */
     parseTimeoutSeconds: parseTimeoutSeconds.nullish().transform((value) => value ?? null),
     parseMemoryMb: parseMemoryMb.nullish().transform((value) => value ?? null),
+    /** How long a run spends on alerts earlier runs left (pipeline/dispatch.ts); null: 120 s. */
+    deliveryBudgetSeconds: z
+      .number()
+      .min(1)
+      .max(3600)
+      .nullish()
+      .transform((value) => value ?? null),
     sources: z
       .array(source, {
         error: (issue) =>

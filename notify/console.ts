@@ -1,6 +1,7 @@
 /** Console notifier: the plain-text rendering, written to the context's stdout. */
 import { z } from 'zod';
 import { NotifyError, errorMessage } from '../errors/index.js';
+import { digestText } from './digest.js';
 import { formatText } from './format.js';
 import {
   notifierIdSchema,
@@ -21,21 +22,23 @@ export function createConsoleNotifier(context: NotifierContext, id = 'console'):
   return {
     id,
     type: 'console',
-    send(notification: Notification): Promise<void> {
-      const text = formatText(notification);
-      // Resolve only once the stream took the text, so a closed pipe is a NotifyError, not a lost alert.
-      return new Promise<void>((resolve, reject) => {
-        try {
-          context.stdout.write(`${text}\n`, (error?: Error | null) => {
-            if (error) reject(new NotifyError('console', `cannot write to the console: ${errorMessage(error)}`));
-            else resolve();
-          });
-        } catch (error) {
-          reject(new NotifyError('console', `cannot write to the console: ${errorMessage(error)}`));
-        }
-      });
-    },
+    send: (notification: Notification) => write(context, formatText(notification)),
+    sendDigest: (digest) => write(context, digestText(digest)),
   };
+}
+
+/** Resolves only once the stream took the text, so a closed pipe is a NotifyError, not a lost alert. */
+function write(context: NotifierContext, text: string): Promise<void> {
+  return new Promise<void>((resolve, reject) => {
+    try {
+      context.stdout.write(`${text}\n`, (error?: Error | null) => {
+        if (error) reject(new NotifyError('console', `cannot write to the console: ${errorMessage(error)}`));
+        else resolve();
+      });
+    } catch (error) {
+      reject(new NotifyError('console', `cannot write to the console: ${errorMessage(error)}`));
+    }
+  });
 }
 
 export const consoleNotifier: NotifierModule<ConsoleOptions> = {

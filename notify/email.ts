@@ -9,7 +9,8 @@
 import { z } from 'zod';
 import nodemailer from 'nodemailer';
 import { NotifyError, errorMessage } from '../errors/index.js';
-import { formatEmail } from './format.js';
+import { digestEmail } from './digest.js';
+import { formatEmail, type EmailContent } from './format.js';
 import { RetryFailure, withRetries, type RetryDecision } from '../outbound/retry.js';
 import { redact } from './redact.js';
 import {
@@ -140,39 +141,41 @@ export function createEmailNotifier(options: EmailOptions, delays: EmailDelays =
   return {
     id,
     type: 'email',
-    async send(notification: Notification): Promise<void> {
-      const content = formatEmail(notification, { subjectPrefix: options.subjectPrefix });
-      try {
-        const info = await withRetries(
-          () =>
-            transport.sendMail({
-              from: options.from,
-              to: options.to,
-              subject: content.subject,
-              text: content.text,
-              html: content.html,
-            }),
-          classify,
-          {
-            retries: options.retries,
-            baseDelayMs: delays.baseDelayMs ?? 2000,
-            maxDelayMs: delays.maxDelayMs ?? 60_000,
-            ...(delays.sleep ? { sleep: delays.sleep } : {}),
-          },
-        );
-        const rejected = info.rejected ?? [];
-        if (rejected.length && delays.warn) {
-          // Some recipients took it: throwing would make the outbox re-send to them on every
-          // run. The refused addresses are a config problem, so say so where people look.
-          delays.warn(
-            `email: SMTP server ${server} refused recipient(s) ${rejected.join(', ')}; the others got the message`,
-          );
-        }
-      } catch (error) {
-        throw failure(error);
-      }
-    },
+    send: (notification: Notification) => mail(formatEmail(notification, { subjectPrefix: options.subjectPrefix })),
+    sendDigest: (digest) => mail(digestEmail(digest, options.subjectPrefix)),
   };
+
+  async function mail(content: EmailContent): Promise<void> {
+    try {
+      const info = await withRetries(
+        () =>
+          transport.sendMail({
+            from: options.from,
+            to: options.to,
+            subject: content.subject,
+            text: content.text,
+            html: content.html,
+          }),
+        classify,
+        {
+          retries: options.retries,
+          baseDelayMs: delays.baseDelayMs ?? 2000,
+          maxDelayMs: delays.maxDelayMs ?? 60_000,
+          ...(delays.sleep ? { sleep: delays.sleep } : {}),
+        },
+      );
+      const rejected = info.rejected ?? [];
+      if (rejected.length && delays.warn) {
+        // Some recipients took it: throwing would make the outbox re-send to them on every
+        // run. The refused addresses are a config problem, so say so where people look.
+        delays.warn(
+          `email: SMTP server ${server} refused recipient(s) ${rejected.join(', ')}; the others got the message`,
+        );
+      }
+    } catch (error) {
+      throw failure(error);
+    }
+  }
 }
 
 function safeDecode(text: string): string {

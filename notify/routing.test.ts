@@ -122,3 +122,70 @@ test('id: names a notifier, so two of a kind coexist; the routing keys are valid
   );
   assert.throws(() => createNotifiers([{ type: 'console', regions: [] } as { type: string }], context), /regions/);
 });
+
+test('digest keys: validated, and every notifier type can send a digest, each item routed', async () => {
+  const context = bufferStdout();
+  assert.throws(
+    () => createNotifiers([{ type: 'console', digest: 'hourly' } as { type: string }], context),
+    /digest: must be daily or weekly/,
+  );
+  assert.throws(
+    () => createNotifiers([{ type: 'console', digest: 'daily', digestAt: '8am' } as { type: string }], context),
+    /digestAt: must be a time of day, HH:MM/,
+  );
+  assert.throws(
+    () => createNotifiers([{ type: 'console', digest: 'weekly', digestDay: 'mon' } as { type: string }], context),
+    /digestDay: must be a day of the week/,
+  );
+  assert.throws(
+    () =>
+      createNotifiers(
+        [{ type: 'console', digest: 'daily', digestTimeZone: 'Mars/Olympus' } as { type: string }],
+        context,
+      ),
+    /digestTimeZone: must be UTC or an IANA time zone name/,
+  );
+  const [weekly] = createNotifiers(
+    [
+      { type: 'console', digest: 'weekly', digestDay: 'friday', digestTimeZone: 'Europe/Berlin', regions: ['EU1'] },
+    ] as Array<{ type: string } & Record<string, unknown>>,
+    context,
+  );
+  assert.deepEqual(weekly!.digest, { every: 'weekly', at: '08:00', day: 'friday', timeZone: 'Europe/Berlin' });
+  const items = [
+    changesNotification(
+      changeSetBetween(
+        [entry('13.91.91.243', portal('US1'))],
+        [entry('13.91.91.243', portal('US1')), entry('13.91.91.244', portal('US1'))],
+      ),
+    ),
+    changesNotification(
+      changeSetBetween(
+        [entry('52.174.56.180', portal('EU1'))],
+        [entry('52.174.56.180', portal('EU1')), entry('52.174.56.181', portal('EU1'))],
+      ),
+    ),
+  ];
+  await weekly!.sendDigest!({ items, schedule: weekly!.digest!, since: '2026-03-02T06:00:00Z' });
+  const printed = context.output();
+  assert.match(printed, /Weekly digest: 1 alert/);
+  assert.match(printed, /52\.174\.56\.181/);
+  assert.doesNotMatch(printed, /13\.91\.91\.244/);
+  const { notifierModules } = await import('./registry.js');
+  for (const [type, module] of notifierModules) {
+    const settings = {
+      type,
+      webhookUrl: 'https://example.com/hook',
+      url: 'https://example.com/hook',
+      smtpUrl: 'smtp://127.0.0.1:25',
+      from: 'ew@example.com',
+      to: ['a@example.com'],
+    };
+    const known = Object.keys((module.options as unknown as { shape: Record<string, unknown> }).shape);
+    const own = Object.fromEntries(Object.entries(settings).filter(([key]) => known.includes(key)));
+    const withDigest: { type: string } & Record<string, unknown> = { ...own, type, digest: 'daily' };
+    const [notifier] = createNotifiers([withDigest], context);
+    assert.equal(typeof notifier!.sendDigest, 'function', `${type} sends digests`);
+    assert.equal(notifier!.digest?.every, 'daily', type);
+  }
+});

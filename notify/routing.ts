@@ -18,7 +18,8 @@
  */
 import { z } from 'zod';
 import { type Change, type ChangeSet, type Severity, summarize } from '../catalog/changes.js';
-import type { Notification, Notifier } from './types.js';
+import { type DigestSchedule, digestSchedule, digestShape } from './digest-schedule.js';
+import type { Digest, Notification, Notifier } from './types.js';
 
 export const SEVERITIES = ['action', 'cleanup', 'info'] as const;
 
@@ -39,6 +40,8 @@ export const routingShape = {
     .min(1, { error: 'list at least one severity, or leave it out' })
     .optional(),
   summaryOnly: z.boolean().default(false),
+  /** `digest: daily|weekly`, `digestAt`, `digestDay`, `digestTimeZone` (notify/digest-schedule.ts). */
+  ...digestShape,
 };
 
 export const ROUTING_KEYS = Object.keys(routingShape);
@@ -49,18 +52,21 @@ export interface Routing {
   regions?: string[] | undefined;
   severities?: Severity[] | undefined;
   summaryOnly: boolean;
+  digest?: DigestSchedule | null | undefined;
 }
 
 /** Splits parsed options into the routing keys and the notifier type's own options. */
 export function splitRouting<T extends Record<string, unknown>>(
   options: T,
-): { routing: Routing; own: Omit<T, keyof Routing> } {
-  const { id, sources, regions, severities, summaryOnly, ...own } = options as T & Routing;
-  return { routing: { id, sources, regions, severities, summaryOnly: summaryOnly ?? false }, own };
+): { routing: Routing; own: Omit<T, keyof Routing | keyof typeof digestShape> } {
+  const { id, sources, regions, severities, summaryOnly, digest, digestAt, digestDay, digestTimeZone, ...own } =
+    options as T & Routing & Parameters<typeof digestSchedule>[0];
+  const schedule = digestSchedule({ digest, digestAt, digestDay, digestTimeZone });
+  return { routing: { id, sources, regions, severities, summaryOnly: summaryOnly ?? false, digest: schedule }, own };
 }
 
 export function isRouted(routing: Routing): boolean {
-  return Boolean(routing.sources || routing.regions || routing.severities || routing.summaryOnly);
+  return Boolean(routing.sources || routing.regions || routing.severities || routing.summaryOnly || routing.digest);
 }
 
 function regionPasses(routing: Routing, ...regions: Array<string | null | undefined>): boolean {
@@ -115,14 +121,31 @@ export function routeNotification(routing: Routing, notification: Notification):
   }
 }
 
-/** The notifier with its routing applied: filtered alerts, and its own id when one is given. */
+/**
+ * The notifier with its routing applied: filtered alerts, its own id when one is given, and its
+ * digest schedule. A digest is filtered item by item; one that keeps no item sends nothing.
+ */
 export function routedNotifier(notifier: Notifier, routing: Routing): Notifier {
   if (!routing.id && !isRouted(routing)) return notifier;
+  const sendDigest = notifier.sendDigest?.bind(notifier);
   return {
     id: routing.id ?? notifier.id,
+    ...(notifier.type ? { type: notifier.type } : {}),
+    ...(routing.digest ? { digest: routing.digest } : {}),
+    route: (notification) => routeNotification(routing, notification),
     async send(notification: Notification): Promise<void> {
       const routed = routeNotification(routing, notification);
       if (routed) await notifier.send(routed);
     },
+    ...(sendDigest
+      ? {
+          async sendDigest(digest: Digest): Promise<void> {
+            const items = digest.items
+              .map((item) => routeNotification(routing, item))
+              .filter((item): item is Notification => item !== null);
+            if (items.length) await sendDigest({ ...digest, items });
+          },
+        }
+      : {}),
   };
 }

@@ -24,6 +24,7 @@ import { USER_AGENT } from '../app/version.js';
 import { NotifyError, errorMessage } from '../errors/index.js';
 import { OutboundError, sendRequest } from '../outbound/request.js';
 import { isRetryableStatus, type RetryPolicy } from '../outbound/retry.js';
+import { digestSlack } from './digest.js';
 import { formatSlack } from './format.js';
 import { redact } from './redact.js';
 import {
@@ -168,6 +169,10 @@ export function createSlackNotifier(options: SlackOptions, delays: SlackDelays =
     type: 'slack',
     async send(notification: Notification): Promise<void> {
       const message = formatSlack(notification);
+      await post({ text: message.text, blocks: message.blocks });
+    },
+    async sendDigest(digest): Promise<void> {
+      const message = digestSlack(digest);
       await post({ text: message.text, blocks: message.blocks });
     },
   };

@@ -25,7 +25,8 @@ import {
 } from './format.js';
 import { postJson, type PostDelays } from './post-json.js';
 import { itemsText, limitSummary, oneLine } from './summary.js';
-import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
+import type { Digest, Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
+import { digestTitle } from './digest.js';
 
 export const teamsOptionsSchema = z.strictObject({
   type: z.literal('teams'),
@@ -179,23 +180,52 @@ export function formatTeams(notification: Notification): TeamsMessage {
   };
 }
 
+/** One card for a digest: its title, then each alert's own card body while it fits the budget. */
+export function formatTeamsDigest(digest: Digest): TeamsMessage {
+  const body: AdaptiveCard['body'] = [
+    block(escapeCardMarkdown(clip(digestTitle(digest), 300)), { size: 'Large', weight: 'Bolder' }),
+  ];
+  let omitted = 0;
+  for (const item of digest.items) {
+    const itemBody = formatTeams(item).attachments[0]!.content.body;
+    const size = JSON.stringify([...body, ...itemBody]).length;
+    if (omitted === 0 && size < TEAMS_BUDGET.bytes - 2000) body.push(...itemBody);
+    else omitted += 1;
+  }
+  if (omitted)
+    body.push(block(escapeCardMarkdown(`... and ${omitted} more alert(s): ${HISTORY_COMMAND} ID has every change`)));
+  const card: AdaptiveCard = {
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.4',
+    body,
+    actions: [],
+  };
+  return {
+    type: 'message',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
+  };
+}
+
 export function createTeamsNotifier(options: TeamsOptions, delays: PostDelays = {}): Notifier {
   const id = 'teams';
+  const post = (message: TeamsMessage) =>
+    postJson(
+      {
+        notifier: id,
+        peer: 'Teams webhook',
+        url: options.webhookUrl,
+        body: JSON.stringify(message),
+        timeoutSeconds: options.timeoutSeconds,
+        retries: options.retries,
+      },
+      delays,
+    );
   return {
     id,
-    async send(notification: Notification): Promise<void> {
-      await postJson(
-        {
-          notifier: id,
-          peer: 'Teams webhook',
-          url: options.webhookUrl,
-          body: JSON.stringify(formatTeams(notification)),
-          timeoutSeconds: options.timeoutSeconds,
-          retries: options.retries,
-        },
-        delays,
-      );
-    },
+    type: 'teams',
+    send: (notification: Notification) => post(formatTeams(notification)),
+    sendDigest: (digest: Digest) => post(formatTeamsDigest(digest)),
   };
 }
 

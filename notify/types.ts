@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ChangeSet } from '../catalog/changes.js';
 import type { EndpointKind } from '../catalog/model.js';
 import { NotifyError } from '../errors/index.js';
+import type { DigestSchedule } from './digest-schedule.js';
 
 /** A removal withheld because it looks like breakage (pipeline/health.ts), as an alert lists it. */
 export interface WithheldItem {
@@ -144,6 +145,21 @@ export class MaybeDeliveredError extends NotifyError {
   readonly maybeDelivered = true;
 }
 
+/**
+ * Several alerts in one message, for a notifier with `digest:` (pipeline/dispatch.ts holds its
+ * alerts until the digest time). Each item is an alert as the outbox holds it; the notifier's
+ * routing filters each one, and the medium renders them with its per-alert rendering
+ * (notify/digest.ts).
+ */
+export interface Digest {
+  items: Notification[];
+  schedule: DigestSchedule;
+  /** ISO time the oldest item was queued. */
+  since: string;
+  /** A re-send after an attempt whose answer timed out (see Notification.possibleDuplicate). */
+  possibleDuplicate?: boolean;
+}
+
 export interface Notifier {
   /** Stable id used in the outbox ("slack", "email:netsec@example.com", "console", or the config's `id:`). */
   readonly id: string;
@@ -151,6 +167,12 @@ export interface Notifier {
   readonly type?: string;
   /** Delivers one notification; throws NotifyError when it could not (after its own retries). */
   send(notification: Notification): Promise<void>;
+  /** Delivers several alerts as one message; every type has it (notify/digest.ts renders). */
+  sendDigest?(digest: Digest): Promise<void>;
+  /** Set by `digest:`: change and baseline alerts wait for this schedule (notify/digest-schedule.ts). */
+  readonly digest?: DigestSchedule;
+  /** What of `notification` this notifier's routing lets through (null: nothing); absent: all of it. */
+  route?(notification: Notification): Notification | null;
 }
 
 /** What every notifier gets besides its own options. */

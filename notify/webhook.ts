@@ -14,9 +14,10 @@ import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
 import type { Change } from '../catalog/changes.js';
 import { changeHeadline } from '../catalog/messages.js';
+import { digestTitle } from './digest.js';
 import { notificationTitle } from './format.js';
 import { postJson, type PostDelays } from './post-json.js';
-import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
+import type { Digest, Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
 
 export const WEBHOOK_SCHEMA = 'endpoint-watch.alert/1';
 export const SIGNATURE_HEADER = 'x-endpoint-watch-signature';
@@ -124,30 +125,54 @@ export function signBody(body: string, secret: string): string {
   return `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
 }
 
+export const DIGEST_SCHEMA = 'endpoint-watch.digest/1';
+
+/** A digest: its items are the alert documents each would have been on its own. */
+export function webhookDigestPayload(digest: Digest, maxChanges = 5000): Record<string, unknown> {
+  const items = digest.items.map((item) => webhookPayload(item, maxChanges));
+  return {
+    schema: DIGEST_SCHEMA,
+    type: 'digest',
+    id: createHash('sha256')
+      .update(JSON.stringify(items.map((item) => item['id'])))
+      .digest('hex')
+      .slice(0, 32),
+    title: digestTitle(digest),
+    every: digest.schedule.every,
+    since: digest.since,
+    possibleDuplicate: digest.possibleDuplicate ?? false,
+    items,
+  };
+}
+
 export function createWebhookNotifier(options: WebhookOptions, delays: PostDelays = {}): Notifier {
   const id = `webhook:${new URL(options.url).host}`;
   const custom = options.headers ?? {};
   return {
     id,
-    async send(notification: Notification): Promise<void> {
-      const body = JSON.stringify(webhookPayload(notification, options.maxChanges));
-      const headers: Record<string, string> = { ...custom, 'x-endpoint-watch-event': notification.type };
-      if (options.secret) headers[SIGNATURE_HEADER] = signBody(body, options.secret);
-      await postJson(
-        {
-          notifier: id,
-          peer: 'webhook',
-          url: options.url,
-          body,
-          headers,
-          timeoutSeconds: options.timeoutSeconds,
-          retries: options.retries,
-          secrets: [...(options.secret ? [options.secret] : []), ...Object.values(custom)],
-        },
-        delays,
-      );
-    },
+    type: 'webhook',
+    sendDigest: (digest: Digest) => post(webhookDigestPayload(digest, options.maxChanges), 'digest'),
+    send: (notification: Notification) => post(webhookPayload(notification, options.maxChanges), notification.type),
   };
+
+  async function post(payload: Record<string, unknown>, event: string): Promise<void> {
+    const body = JSON.stringify(payload);
+    const headers: Record<string, string> = { ...custom, 'x-endpoint-watch-event': event };
+    if (options.secret) headers[SIGNATURE_HEADER] = signBody(body, options.secret);
+    await postJson(
+      {
+        notifier: id,
+        peer: 'webhook',
+        url: options.url,
+        body,
+        headers,
+        timeoutSeconds: options.timeoutSeconds,
+        retries: options.retries,
+        secrets: [...(options.secret ? [options.secret] : []), ...Object.values(custom)],
+      },
+      delays,
+    );
+  }
 }
 
 export const webhookNotifier: NotifierModule<WebhookOptions> = {

@@ -1,10 +1,11 @@
 /**
  * Delivering outbox entries to the notifiers, now (after a commit) or at a later run (after an
- * outage or a crash). See store/outbox.ts for the order of writes that makes alerts exactly-once.
+ * outage or a crash). See store/outbox.ts for the order of writes that makes alerts exactly-once;
+ * pipeline/dispatch.ts sends them (one lane per notifier, a budget for the backlog, digests).
  *
- * - Each notifier is crossed off, and the entry saved, the moment it accepted: a later notifier
- *   that hangs, or a kill, does not make the earlier ones receive the alert again. What is left is
- *   a kill between a notifier accepting and that save (milliseconds).
+ * - Each notifier is crossed off, and the entry saved, the moment it accepted: a notifier that
+ *   hangs, or a kill, does not make the others receive the alert again. What is left is a kill
+ *   between a notifier accepting and that save (milliseconds).
  * - A notifier whose answer timed out after the message was sent (MaybeDeliveredError) may have
  *   posted it: it is not retried in the run; the next run sends it once more, titled "re-sent,
  *   may be a duplicate"; if that also times out it is crossed off with an error saying so.
@@ -13,12 +14,12 @@
  *   type that the entry was not written for. Without exactly one, the entry is kept and every run
  *   fails saying how to deliver or drop it: never dropped silently.
  */
-import { errorMessage } from '../errors/index.js';
-import { MaybeDeliveredError, type Notification, type Notifier } from '../notify/types.js';
+import type { Notification, Notifier } from '../notify/types.js';
 import { FailureStore } from '../store/failures.js';
 import type { Outbox, OutboxEntry } from '../store/outbox.js';
 import { sha256 } from '../store/snapshots.js';
 import { WithheldStore } from '../store/withheld.js';
+import { Dispatcher } from './dispatch.js';
 import type { PipelineContext } from './types.js';
 
 export function commitLink(template: string | null | undefined, commit: string | null): string | null {
@@ -39,13 +40,16 @@ export function notifierType(notifier: Pick<Notifier, 'id' | 'type'>): string {
   return notifier.type ?? notifier.id.split(':')[0]!;
 }
 
-/** The recipient fields of a new outbox entry: every configured notifier, with its type. */
-export function recipientsOf(notifiers: Notifier[]): Pick<OutboxEntry, 'pending' | 'notifiers' | 'types'> {
-  const ids = notifiers.map((n) => n.id);
+/** The recipient fields of a new outbox entry: every configured notifier, with its type, and the run's time. */
+export function recipientsOf(
+  ctx: Pick<PipelineContext, 'notifiers' | 'now'>,
+): Pick<OutboxEntry, 'pending' | 'notifiers' | 'types' | 'queuedAt'> {
+  const ids = ctx.notifiers.map((n) => n.id);
   return {
     pending: ids,
     notifiers: [...ids],
-    types: Object.fromEntries(notifiers.map((n) => [n.id, notifierType(n)])),
+    types: Object.fromEntries(ctx.notifiers.map((n) => [n.id, notifierType(n)])),
+    queuedAt: (ctx.now ? ctx.now() : new Date()).toISOString(),
   };
 }
 
@@ -78,70 +82,97 @@ function orphanMessage(outbox: Outbox, entry: OutboxEntry, id: string, notifiers
   );
 }
 
-async function persist(outbox: Outbox, entry: OutboxEntry): Promise<void> {
-  if (entry.pending.length === 0) await outbox.remove(entry.id);
-  else await outbox.save(entry);
+/**
+ * Maps the pending ids of `entry` the config no longer has onto their successors (saved before
+ * anything is sent, so a kill now still finds the alert addressed to the successor); returns
+ * the orphans that have none, with the message that says how to deliver or drop them.
+ */
+async function addressEntry(
+  outbox: Outbox,
+  entry: OutboxEntry,
+  notifiers: Notifier[],
+): Promise<Record<string, string>> {
+  const configured = new Set(notifiers.map((n) => n.id));
+  const orphans: Record<string, string> = {};
+  let changed = false;
+  for (const id of [...entry.pending]) {
+    if (configured.has(id)) continue;
+    const successor = successorOf(entry, id, notifiers);
+    if (!successor) {
+      orphans[id] = orphanMessage(outbox, entry, id, notifiers);
+      entry.errors[id] = orphans[id]!;
+      changed = true;
+      continue;
+    }
+    entry.pending = entry.pending.map((p) => (p === id ? successor.id : p));
+    entry.notifiers = [...(entry.notifiers ?? []), successor.id];
+    entry.types = { ...entry.types, [successor.id]: notifierType(successor) };
+    if (entry.uncertain?.[id]) entry.uncertain = { ...entry.uncertain, [successor.id]: entry.uncertain[id]! };
+    delete entry.errors[id];
+    changed = true;
+  }
+  if (changed) await outbox.persist(entry);
+  return orphans;
 }
 
-/** Delivers an outbox entry to the notifiers still pending; returns the failures by notifier id. */
+/** The run's dispatcher, or a new one for a caller outside a run. */
+function dispatcherOf(ctx: PipelineContext): Dispatcher {
+  return (
+    ctx.dispatcher ??
+    new Dispatcher(ctx.outbox, ctx.notifiers, {
+      ...(ctx.deliveryBudgetMs !== undefined ? { budgetMs: ctx.deliveryBudgetMs } : {}),
+      ...(ctx.now ? { now: ctx.now } : {}),
+    })
+  );
+}
+
+/**
+ * Hands an alert this run just queued to the notifiers (pipeline/dispatch.ts). Within a run
+ * (runSources), it is not waited for: the failures are collected and reported with the source
+ * when the run ends, and the next source is fetched meanwhile. With a git remote the push of the
+ * delivery state must follow the delivery, so it is waited for. Outside a run, it is delivered
+ * now and the failures returned.
+ */
+export async function submitAlert(ctx: PipelineContext, entry: OutboxEntry): Promise<Record<string, string>> {
+  const orphans = await addressEntry(ctx.outbox, entry, ctx.notifiers);
+  const tag = { source: entry.source };
+  const dispatcher = dispatcherOf(ctx);
+  for (const [id, message] of Object.entries(orphans)) dispatcher.fail(tag, entry, id, message);
+  const delivered = dispatcher.submit(entry, tag, true);
+  if (ctx.dispatcher && !ctx.sync) return {};
+  await delivered;
+  if (!ctx.dispatcher) await dispatcher.finish();
+  return ctx.dispatcher ? {} : dispatcher.failuresOfSource(entry.source);
+}
+
+/** Delivers an outbox entry to the notifiers still pending, now; returns the failures by notifier id. */
 export async function deliver(
   outbox: Outbox,
   entry: OutboxEntry,
   notifiers: Notifier[],
 ): Promise<Record<string, string>> {
-  const byId = new Map(notifiers.map((n) => [n.id, n]));
-  const failures: Record<string, string> = {};
-  for (const pendingId of [...entry.pending]) {
-    let id = pendingId;
-    let notifier = byId.get(id);
-    if (!notifier) {
-      const successor = successorOf(entry, id, notifiers);
-      if (!successor) {
-        failures[id] = orphanMessage(outbox, entry, id, notifiers);
-        entry.errors[id] = failures[id]!;
-        await persist(outbox, entry);
-        continue;
-      }
-      // Recorded before sending, so a kill now still finds the alert addressed to the successor.
-      entry.pending = entry.pending.map((p) => (p === id ? successor.id : p));
-      entry.notifiers = [...(entry.notifiers ?? []), successor.id];
-      entry.types = { ...entry.types, [successor.id]: notifierType(successor) };
-      if (entry.uncertain?.[id]) entry.uncertain = { ...entry.uncertain, [successor.id]: entry.uncertain[id]! };
-      delete entry.errors[id];
-      await persist(outbox, entry);
-      id = successor.id;
-      notifier = successor;
+  const dispatcher = new Dispatcher(outbox, notifiers);
+  const orphans = await addressEntry(outbox, entry, notifiers);
+  await dispatcher.submit(entry, { source: entry.source }, true);
+  await dispatcher.finish();
+  return { ...orphans, ...dispatcher.failuresOfSource(entry.source) };
+}
+
+/** Finishes the crossing off of digests accepted by a run that was killed before it was done. */
+async function settleReceipts(outbox: Outbox): Promise<void> {
+  const receipts = await outbox.receipts();
+  if (receipts.length === 0) return;
+  const entries = new Map((await outbox.list()).map((entry) => [entry.id, entry]));
+  for (const receipt of receipts) {
+    for (const id of receipt.entries) {
+      const entry = entries.get(id);
+      if (!entry?.pending.includes(receipt.notifier)) continue;
+      entry.pending = entry.pending.filter((p) => p !== receipt.notifier);
+      delete entry.errors[receipt.notifier];
+      await outbox.persist(entry);
     }
-    const uncertainSince = entry.uncertain?.[id];
-    const notification: Notification = uncertainSince
-      ? { ...entry.notification, possibleDuplicate: true }
-      : entry.notification;
-    try {
-      await notifier.send(notification);
-      entry.pending = entry.pending.filter((p) => p !== id);
-      delete entry.errors[id];
-      if (entry.uncertain) delete entry.uncertain[id];
-    } catch (err) {
-      const message = errorMessage(err);
-      if (err instanceof MaybeDeliveredError && uncertainSince) {
-        // The second attempt that may have arrived: sending again would risk a third copy.
-        entry.pending = entry.pending.filter((p) => p !== id);
-        delete entry.uncertain![id];
-        failures[id] =
-          `${message}; it was re-sent once already after a timeout on ${uncertainSince}, so it is not sent again: check that it arrived`;
-      } else if (err instanceof MaybeDeliveredError) {
-        entry.uncertain = { ...entry.uncertain, [id]: new Date().toISOString() };
-        failures[id] = `${message}; the next run sends it once more, marked as a possible duplicate`;
-        entry.errors[id] = failures[id]!;
-      } else {
-        failures[id] = message;
-        entry.errors[id] = message;
-      }
-    }
-    // Crossed off now, not after the other notifiers: a hang or a kill later re-sends to none of them.
-    await persist(outbox, entry);
+    await outbox.removeReceipt(receipt.id);
   }
-  return failures;
 }
 
 /** What delivering a source-health entry records in the failure state (before it is sent). */
@@ -154,14 +185,15 @@ async function recordSourceFailure(ctx: PipelineContext, entry: OutboxEntry): Pr
 }
 
 /**
- * Re-sends alerts left in the outbox by an earlier run (a notifier outage, a crash). Entries
- * prepared for a commit that never happened are dropped: their change will be found again. A
- * withheld alert records its removals as announced before it is delivered, so a run that died
- * before writing the withheld state does not announce them a second time; a source-health alert
- * records the failure state it was sent for the same way.
+ * Hands the alerts left in the outbox by an earlier run (a notifier outage, a crash) to the
+ * run's dispatcher; their delivery goes on while the sources run. Entries prepared for a commit
+ * that never happened are dropped: their change will be found again. A withheld alert records
+ * its removals as announced before it is delivered, so a run that died before writing the
+ * withheld state does not announce them a second time; a source-health alert records the
+ * failure state it was sent for the same way.
  */
-export async function flushOutbox(ctx: PipelineContext): Promise<Record<string, string>> {
-  const failures: Record<string, string> = {};
+export async function queueBacklog(ctx: PipelineContext, dispatcher: Dispatcher): Promise<void> {
+  await settleReceipts(ctx.outbox);
   for (const entry of await ctx.outbox.list()) {
     if (entry.state === 'prepared') {
       const head = await ctx.store.repo.show('HEAD', ctx.store.repoPath(entry.source, 'catalog.json'));
@@ -184,8 +216,18 @@ export async function flushOutbox(ctx: PipelineContext): Promise<Record<string, 
       await withheldStoreOf(ctx).markAnnounced(entry.source, removals, details);
     }
     await recordSourceFailure(ctx, entry);
-    const failed = await deliver(ctx.outbox, entry, ctx.notifiers);
-    for (const [id, message] of Object.entries(failed)) failures[`${entry.source}/${id}`] = message;
+    const tag = { backlog: true } as const;
+    for (const [id, message] of Object.entries(await addressEntry(ctx.outbox, entry, ctx.notifiers)))
+      dispatcher.fail(tag, entry, id, message);
+    // Not waited for: the lanes work while the sources are fetched (pipeline/dispatch.ts).
+    void dispatcher.submit(entry, tag, false);
   }
-  return failures;
+}
+
+/** Delivers what earlier runs left in the outbox, now; returns the failures by `source/notifier`. */
+export async function flushOutbox(ctx: PipelineContext): Promise<Record<string, string>> {
+  const dispatcher = dispatcherOf(ctx);
+  await queueBacklog(ctx, dispatcher);
+  await dispatcher.finish();
+  return dispatcher.failuresOfBacklog();
 }

@@ -28,7 +28,8 @@ import { parseDocumentBounded } from '../parsers/bounded-parse.js';
 import { gitDate, sha256, type StoredSnapshot } from '../store/snapshots.js';
 import type { WithheldRemoval, WithheldState } from '../store/withheld.js';
 import { baselineCommitMessage, changeCommitMessage, rewriteCommitMessage } from './commit-message.js';
-import { commitLink, deliver, flushOutbox, recipientsOf, withheldStoreOf } from './deliver.js';
+import { commitLink, queueBacklog, recipientsOf, submitAlert, withheldStoreOf } from './deliver.js';
+import { Dispatcher } from './dispatch.js';
 import { assessChange, type HealthAssessment } from './health.js';
 import { trackSourceFailure } from './source-failures.js';
 import { beginRun, finishRun, publishBeforeDelivery, runSourceSynced } from './sync.js';
@@ -37,6 +38,7 @@ import { DEFAULT_CONFIRM_AFTER_MS, decideWithheld, type WithheldDecision } from 
 
 export type * from './types.js';
 export { deliver, flushOutbox } from './deliver.js';
+export { Dispatcher } from './dispatch.js';
 /** Moved to parsers/parse-document.ts; re-exported for the callers that import it from here. */
 export { parseDocument } from '../parsers/parse-document.js';
 
@@ -212,7 +214,7 @@ async function commitAndNotify(
         state: 'prepared',
         catalogSha256: sha256(serializeCatalog(catalog)),
         notification: notification(null),
-        ...recipientsOf(ctx.notifiers),
+        ...recipientsOf(ctx),
       })
     : null;
   let commit: string | null;
@@ -243,7 +245,7 @@ async function commitAndNotify(
   entry.notification = notification(commit);
   await ctx.outbox.save(entry);
   await publishBeforeDelivery(ctx);
-  return { commit, undelivered: await deliver(ctx.outbox, entry, ctx.notifiers) };
+  return { commit, undelivered: await submitAlert(ctx, entry) };
 }
 
 async function baselineStep(
@@ -305,7 +307,7 @@ async function queueWithheldAlert(ctx: PipelineContext, source: SourceSpec, doc:
       confirmAt: decision.confirmAt,
       ...(documentText ? { documentText } : {}),
     },
-    ...recipientsOf(ctx.notifiers),
+    ...recipientsOf(ctx),
     withheld: { removals: decision.pending, reasons: decision.reasons, needsPerson: assessment.needsPerson },
   });
 }
@@ -403,7 +405,7 @@ async function commitAndNotifyStep(
   await settleWithheld(ctx, source, plan, stored);
   if (withheldAlert) {
     await publishBeforeDelivery(ctx);
-    for (const [id, message] of Object.entries(await deliver(ctx.outbox, withheldAlert, ctx.notifiers)))
+    for (const [id, message] of Object.entries(await submitAlert(ctx, withheldAlert)))
       undelivered[id] = undelivered[id] ? `${undelivered[id]}; ${message}` : message;
   }
   const withheld = withheldReport(plan);
@@ -479,23 +481,42 @@ export async function runSource(
   }
 }
 
-/** Runs the given sources one after the other (they share one git repository). */
+/**
+ * Runs the given sources one after the other (they share one git repository). Delivery runs
+ * beside them (pipeline/dispatch.ts): what earlier runs left is sent while the sources are
+ * fetched, each notifier in its own lane, and each source's alerts join the lanes as they are
+ * committed; the run ends when every lane is done (or out of budget) and due digests are sent.
+ */
 export async function runSources(
   ctx: PipelineContext,
   sources: SourceSpec[],
   options: RunOptions = {},
 ): Promise<RunReport> {
   await beginRun(ctx, options);
-  const outboxFailures = options.dryRun ? {} : await flushOutbox(ctx);
+  const dispatcher = new Dispatcher(ctx.outbox, ctx.notifiers, {
+    ...(ctx.deliveryBudgetMs !== undefined ? { budgetMs: ctx.deliveryBudgetMs } : {}),
+    ...(ctx.now ? { now: ctx.now } : {}),
+  });
+  const run: PipelineContext = { ...ctx, dispatcher };
+  if (!options.dryRun) await queueBacklog(run, dispatcher);
+  // With a git remote, each push must record the deliveries before it: no overlap.
+  if (ctx.sync) await dispatcher.idle();
   const results: SourceRunResult[] = [];
   for (const source of sources) {
-    const result = await runSourceSynced(ctx, source, options, runSource);
+    const result = await runSourceSynced(run, source, options, runSource);
     // A source failing run after run must reach a person (pipeline/source-failures.ts).
-    const undelivered = await trackSourceFailure(ctx, source, result);
+    const undelivered = await trackSourceFailure(run, source, result);
     results.push(Object.keys(undelivered).length ? mergeUndelivered(result, undelivered) : result);
   }
+  await dispatcher.finish();
+  const delivered = results.map((result) => {
+    const failures = dispatcher.failuresOfSource(result.source);
+    return Object.keys(failures).length ? mergeUndelivered(result, failures) : result;
+  });
+  const outboxFailures = dispatcher.failuresOfBacklog();
   // Last: the delivery results, failure alerts included, go to the remote with the state.
   await finishRun(ctx, options);
-  const ok = results.every((r) => r.status !== 'failed' && !r.undelivered) && Object.keys(outboxFailures).length === 0;
-  return { results, outboxFailures, ok };
+  const ok =
+    delivered.every((r) => r.status !== 'failed' && !r.undelivered) && Object.keys(outboxFailures).length === 0;
+  return { results: delivered, outboxFailures, ok };
 }

@@ -17,7 +17,7 @@ import { errorMessage } from '../errors/index.js';
 import { redactLocation } from '../ingest/location.js';
 import type { Notification } from '../notify/types.js';
 import type { SourceFailureState } from '../store/failures.js';
-import { deliver, failureStoreOf, recipientsOf } from './deliver.js';
+import { failureStoreOf, recipientsOf, submitAlert } from './deliver.js';
 import type { PipelineContext, SourceRunResult, SourceSpec } from './types.js';
 
 export const DEFAULT_FAILURE_ALERT_AFTER = { runs: 3, ms: 6 * 3_600_000 } as const;
@@ -57,11 +57,11 @@ async function queueAndDeliver(
     state: 'ready',
     catalogSha256: null,
     notification,
-    ...recipientsOf(ctx.notifiers),
+    ...recipientsOf(ctx),
     sourceFailure: marker,
   });
   await update();
-  return deliver(ctx.outbox, entry, ctx.notifiers);
+  return submitAlert(ctx, entry);
 }
 
 /**

@@ -7,6 +7,7 @@ import type { Outbox } from '../store/outbox.js';
 import type { SnapshotStore } from '../store/snapshots.js';
 import type { FailureStore } from '../store/failures.js';
 import type { WithheldStore } from '../store/withheld.js';
+import type { Dispatcher } from './dispatch.js';
 import type { RunSync } from './sync.js';
 
 /** What the pipeline needs to know about a source (a validated config entry). */
@@ -48,6 +49,10 @@ export interface PipelineContext {
   sync?: RunSync;
   /** The time of the run: confirmAfter is measured with it and commits are dated with it (default: the clock). */
   now?: () => Date;
+  /** How long a run spends on alerts earlier runs left (`deliveryBudgetSeconds`; default 120 s). */
+  deliveryBudgetMs?: number;
+  /** Set by runSources for the length of a run: the notifier lanes (pipeline/dispatch.ts). */
+  dispatcher?: Dispatcher;
 }
 
 /**

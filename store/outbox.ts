@@ -53,10 +53,48 @@ export interface OutboxEntry {
   sourceFailure?:
     | { kind: 'failing'; state: SourceFailureState & { alertedAt: string } }
     | { kind: 'recovered'; since: string };
+  /**
+   * The run's time when the alert was queued (ENDPOINT_WATCH_NOW in tests): a digest notifier
+   * holds it until the first digest time after it (pipeline/digests.ts). Absent: `createdAt`.
+   */
+  queuedAt?: string;
 }
 
+/**
+ * Written the moment a notifier accepted a digest, before the entries it held are crossed off
+ * one file at a time: a kill in between finds the receipt and finishes the crossing off, so the
+ * digest is not sent again (the duplicate window stays one file write wide).
+ */
+export interface DigestReceipt {
+  id: string;
+  notifier: string;
+  entries: string[];
+  acceptedAt: string;
+}
+
+const RECEIPT_SUFFIX = '.digest-receipt';
+
 export class Outbox {
+  /**
+   * Writes of one entry file, chained: notifiers delivering in parallel (pipeline/dispatch.ts)
+   * cross themselves off the same entry, and each write must land whole and in order. Each write
+   * serializes the entry as it is when the write starts, so the last one holds every change.
+   */
+  private readonly writes = new Map<string, Promise<void>>();
+  private writeCount = 0;
+
   constructor(readonly dir: string) {}
+
+  private serialized(id: string, write: () => Promise<void>): Promise<void> {
+    const previous = this.writes.get(id) ?? Promise.resolve();
+    const next = previous.then(write, write);
+    const settled = next.catch(() => undefined);
+    this.writes.set(id, settled);
+    void settled.then(() => {
+      if (this.writes.get(id) === settled) this.writes.delete(id);
+    });
+    return next;
+  }
 
   static forSnapshotDir(snapshotDir: string): Outbox {
     return new Outbox(join(snapshotDir, '.outbox'));
@@ -71,17 +109,59 @@ export class Outbox {
     return this.path(id);
   }
 
-  async save(entry: OutboxEntry): Promise<void> {
+  save(entry: OutboxEntry): Promise<void> {
+    return this.serialized(entry.id, () => this.write(this.path(entry.id), () => JSON.stringify(entry, null, 2)));
+  }
+
+  /** Saves the entry, or removes it once no notifier is pending: the state as it is when the write runs. */
+  persist(entry: OutboxEntry): Promise<void> {
+    return this.serialized(entry.id, () =>
+      entry.pending.length === 0
+        ? rm(this.path(entry.id), { force: true })
+        : this.write(this.path(entry.id), () => JSON.stringify(entry, null, 2)),
+    );
+  }
+
+  private async write(path: string, text: () => string): Promise<void> {
     try {
       await mkdir(this.dir, { recursive: true });
       // Keep delivery state out of the snapshot history even when snapshotDir is a shared repo.
       await writeFile(join(this.dir, '.gitignore'), '*\n');
-      const tmp = `${this.path(entry.id)}.tmp-${process.pid}`;
-      await writeFile(tmp, `${JSON.stringify(entry, null, 2)}\n`);
-      await rename(tmp, this.path(entry.id));
+      this.writeCount += 1;
+      const tmp = `${path}.tmp-${process.pid}-${this.writeCount}`;
+      await writeFile(tmp, `${text()}\n`);
+      await rename(tmp, path);
     } catch (err) {
       throw new StoreError(`cannot write outbox entry in ${this.dir}: ${(err as Error).message}`, { cause: err });
     }
+  }
+
+  /** Records an accepted digest (see DigestReceipt); one atomic file write. */
+  async saveReceipt(fields: Omit<DigestReceipt, 'id'>): Promise<DigestReceipt> {
+    const receipt: DigestReceipt = { id: `${Date.now()}-${randomUUID().slice(0, 8)}`, ...fields };
+    await this.write(join(this.dir, `${receipt.id}${RECEIPT_SUFFIX}`), () => JSON.stringify(receipt, null, 2));
+    return receipt;
+  }
+
+  async removeReceipt(id: string): Promise<void> {
+    await rm(join(this.dir, `${id}${RECEIPT_SUFFIX}`), { force: true });
+  }
+
+  /** Digest receipts a killed run left behind, oldest first. */
+  async receipts(): Promise<DigestReceipt[]> {
+    const names = await readdir(this.dir).catch(() => [] as string[]);
+    const receipts: DigestReceipt[] = [];
+    for (const name of names.filter((n) => n.endsWith(RECEIPT_SUFFIX)).sort()) {
+      try {
+        receipts.push(JSON.parse(await readFile(join(this.dir, name), 'utf8')) as DigestReceipt);
+      } catch (err) {
+        throw new StoreError(
+          `digest receipt ${join(this.dir, name)} is unreadable: ${(err as Error).message}; move it away to continue`,
+          { cause: err },
+        );
+      }
+    }
+    return receipts;
   }
 
   async create(fields: Omit<OutboxEntry, 'id' | 'createdAt' | 'errors'>): Promise<OutboxEntry> {
@@ -97,8 +177,8 @@ export class Outbox {
     return entry;
   }
 
-  async remove(id: string): Promise<void> {
-    await rm(this.path(id), { force: true });
+  remove(id: string): Promise<void> {
+    return this.serialized(id, () => rm(this.path(id), { force: true }));
   }
 
   /** Entries oldest first, so alerts reach people in the order the changes happened. */

@@ -54,6 +54,8 @@ export interface SlackStub {
    * answer counts as soon as it is scheduled: Slack posts before it answers.
    */
   delivered(): unknown[];
+  /** Called with each request as it arrives, before it is answered (tests record what else had happened by then). */
+  onRequest: ((request: SlackStubRequest) => void) | null;
   /** Queues answers for the next requests, in order; after they run out, 200 `ok`. */
   respond(...responses: SlackStubResponse[]): void;
   close(): Promise<void>;
@@ -94,6 +96,7 @@ export async function startSlackStub(): Promise<SlackStub> {
         status: 404,
       };
       requests.push(record);
+      stub.onRequest?.(record);
       // A real webhook only answers on its own path; a wrong one does not use up the script.
       if (req.method !== 'POST' || req.url !== secretPath) {
         res.writeHead(404, { 'content-type': 'text/plain' }).end('no_service');
@@ -122,7 +125,8 @@ export async function startSlackStub(): Promise<SlackStub> {
   });
   const { port } = server.address() as AddressInfo;
 
-  return {
+  const stub: SlackStub = {
+    onRequest: null,
     url: `http://127.0.0.1:${port}${secretPath}`,
     secretPath,
     requests,
@@ -136,4 +140,5 @@ export async function startSlackStub(): Promise<SlackStub> {
         server.close(() => resolve());
       }),
   };
+  return stub;
 }

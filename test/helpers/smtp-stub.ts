@@ -54,6 +54,8 @@ export interface SmtpStub {
    * DATA); `onHang` runs when one arrives. They are not in `messages`.
    */
   hangNext(count: number, onHang?: () => void): void;
+  /** Hung messages whose client gave up (closed the connection): a timeout seen from the server. */
+  readonly hangsEnded: number;
   /** Stops listening (clients get connection refused) until `recover()`. */
   outage(): Promise<void>;
   /** Listens again on the same port. */
@@ -160,6 +162,8 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
   let attempts = 0;
   let hangs = 0;
   let onHang: (() => void) | undefined;
+  const hungSessions = new Set<string>();
+  let hangsEnded = 0;
 
   const server = new SMTPServer({
     authOptional: true,
@@ -167,6 +171,10 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
     disabledCommands: ['STARTTLS'],
     hideSTARTTLS: true,
     logger: false,
+    onClose(session, callback) {
+      if (hungSessions.delete(session.id)) hangsEnded += 1;
+      callback?.();
+    },
     // close() and outage() must not wait half a minute for idle client connections.
     closeTimeout: 50,
     onAuth(auth: SMTPServerAuthentication, _session, callback) {
@@ -187,6 +195,7 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
         attempts += 1;
         if (hangs > 0) {
           hangs -= 1;
+          hungSessions.add(session.id);
           onHang?.();
           return; // no callback: the client waits for an answer that never comes
         }
@@ -250,6 +259,9 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
     messages,
     get attempts() {
       return attempts;
+    },
+    get hangsEnded() {
+      return hangsEnded;
     },
     logins,
     rejectNext(count, code, text) {

@@ -105,8 +105,14 @@ export interface SchemaContext {
   notifierSchemas: ReadonlyMap<string, z.ZodType>;
 }
 
-/** A notifier entry after its own schema validated it (defaults applied). */
-export type NotifierConfig = { type: string } & Record<string, unknown>;
+declare const validatedNotifier: unique symbol;
+
+/**
+ * A notifier entry after its type's schema validated it (defaults applied). Only
+ * notifierEntrySchema makes one, so notify/registry.ts builds notifiers from it without
+ * validating again.
+ */
+export type NotifierConfig = { type: string; readonly [validatedNotifier]: true } & Record<string, unknown>;
 
 const SOURCE_ID = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -166,7 +172,7 @@ export function notifierEntrySchema(schemas: ReadonlyMap<string, z.ZodType>) {
         return z.NEVER;
       }
       const data = result.data as Record<string, unknown>;
-      return { ...data, type: entry.type };
+      return { ...data, type: entry.type } as NotifierConfig;
     });
 }
 

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { ConfigError } from '../errors/index.js';
-import { createNotifiers } from './registry.js';
+import { notifiersFromEntries } from './registry.js';
 import { routeNotification, type Routing } from './routing.js';
 import type { Notification } from './types.js';
 import { changeSetBetween, changesNotification, entry, LOCATION, SOURCE } from './__fixtures__/notifications.js';
@@ -84,7 +84,7 @@ function bufferStdout() {
 
 test('summaryOnly: the console prints headline and counts, not the lines', async () => {
   const context = bufferStdout();
-  const [notifier] = createNotifiers([{ type: 'console', summaryOnly: true } as { type: string }], context);
+  const [notifier] = notifiersFromEntries([{ type: 'console', summaryOnly: true } as { type: string }], context);
   await notifier!.send(sample());
   const text = context.output();
   assert.match(text, /Changes: 3 added, 1 removed \(summary only\)/);
@@ -96,7 +96,7 @@ test('id: names a notifier, so two of a kind coexist; the routing keys are valid
   const hook = 'https://example.webhook.office.com/workflows/abc';
   assert.throws(
     () =>
-      createNotifiers(
+      notifiersFromEntries(
         [
           { type: 'teams', webhookUrl: hook } as { type: string },
           { type: 'teams', webhookUrl: `${hook}2` } as { type: string },
@@ -105,7 +105,7 @@ test('id: names a notifier, so two of a kind coexist; the routing keys are valid
       ),
     ConfigError,
   );
-  const notifiers = createNotifiers(
+  const notifiers = notifiersFromEntries(
     [
       { type: 'teams', webhookUrl: hook, id: 'teams-eu', regions: ['EU1'] },
       { type: 'teams', webhookUrl: `${hook}2`, id: 'teams-us' },
@@ -117,8 +117,8 @@ test('id: names a notifier, so two of a kind coexist; the routing keys are valid
     ['teams-eu', 'teams-us'],
   );
   assert.throws(
-    () => createNotifiers([{ type: 'console', severities: ['urgent'] } as { type: string }], context),
-    /severities\.0: must be one of action, cleanup, info/,
+    () => notifiersFromEntries([{ type: 'console', severities: ['urgent'] } as { type: string }], context),
+    /notifiers\[0\]\.severities\[0\]: must be one of action, cleanup, info/,
   );
-  assert.throws(() => createNotifiers([{ type: 'console', regions: [] } as { type: string }], context), /regions/);
+  assert.throws(() => notifiersFromEntries([{ type: 'console', regions: [] } as { type: string }], context), /regions/);
 });

@@ -65,6 +65,7 @@ export async function pipelineContext(config: Config, notifiers: Notifier[], log
     withheld: WithheldStore.forSnapshotDir(store.dir),
     notifiers,
     commitUrl: config.commitUrl ?? null,
+    historyUrl: config.historyUrl ?? null,
     log,
     ...(config.git ? { sync: new RemoteSync(config.git) } : {}),
   };

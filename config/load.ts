@@ -88,6 +88,8 @@ export interface Config {
   snapshotDir: string;
   /** Link template with {commit}, or null. */
   commitUrl: string | null;
+  /** The history page, `{source}` replaced per source, or null. */
+  historyUrl: string | null;
   sources: SourceConfig[];
   /** Notifier entries, shape-checked; empty means the default (console only). See resolveNotifiers. */
   notifiers: NotifierEntry[];
@@ -233,6 +235,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
   return {
     snapshotDir: resolve(baseDir, config.snapshotDir),
     commitUrl: config.commitUrl,
+    historyUrl: config.historyUrl,
     git: config.git
       ? {
           ...config.git,

@@ -18,6 +18,7 @@ export const DEFAULT_RETRIES = 2;
 export const TOP_LEVEL_KEYS = [
   'snapshotDir',
   'commitUrl',
+  'historyUrl',
   'confirmAfter',
   'failureAlertAfter',
   'failureRepeatAfter',
@@ -282,6 +283,13 @@ export function buildConfigSchema(context: SchemaContext) {
       .refine((value) => value.includes('{commit}'), {
         error: 'must contain {commit}, where the snapshot commit id goes',
       })
+      .nullish()
+      .transform((value) => value ?? null),
+    /** The history page (`serve`'s /history, a `report` site): linked from alerts, `{source}` replaced. */
+    historyUrl: z
+      .string()
+      .trim()
+      .refine((value) => /^https?:\/\/[^\s]+$/i.test(value), { error: 'must be an http(s) URL' })
       .nullish()
       .transform((value) => value ?? null),
     /** Milliseconds, for every source that does not set its own; null: the pipeline's default (48h). */

@@ -29,6 +29,7 @@ export {
   countsText,
   documentLabel,
   notificationTitle,
+  historyUrlOf,
   pageUrlOf,
   shownGroups,
   summaryOnlyLine,

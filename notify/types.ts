@@ -31,6 +31,8 @@ export type Notification = (
       commit: string | null;
       /** Link to that commit when the config gives a commitUrl template. */
       commitUrl?: string | null;
+      /** The history page of this source, when the config gives `historyUrl`. */
+      historyUrl?: string;
       /** How the document's layout changed (said once, here and in the commit): "column S.No is now No.". */
       layout?: string[];
       /** Removals in this change set that had been withheld and are now confirmed. */
@@ -53,6 +55,7 @@ export type Notification = (
       entryCount: number;
       commit: string | null;
       commitUrl?: string | null;
+      historyUrl?: string;
     }
   | {
       /**

@@ -38,6 +38,8 @@ export function everyChangeText(notification: ChangesNotification): string[] {
   const lines: string[] = [];
   if (notification.commitUrl && isWebUrl(oneLine(notification.commitUrl)))
     lines.push(`Every change, in the commit: ${oneLine(notification.commitUrl)}`);
+  const history = historyUrlOf(notification);
+  if (history) lines.push(`Every change, on the history page: ${history}`);
   lines.push(`Every change: ${HISTORY_COMMAND} ${oneLine(notification.source)}`);
   return lines;
 }
@@ -135,6 +137,12 @@ export const DOCUMENT_TEXT_HEADING = "The page's text around it:";
 /** The page people read, one line, when the source gives one (`pageUrl`). */
 export function pageUrlOf(notification: Notification): string | null {
   return 'pageUrl' in notification && notification.pageUrl ? oneLine(notification.pageUrl) : null;
+}
+
+/** The source's history page (the config's `historyUrl`), one line, when it is an http(s) URL. */
+export function historyUrlOf(notification: Notification): string | null {
+  const url = 'historyUrl' in notification && notification.historyUrl ? oneLine(notification.historyUrl) : null;
+  return url && isWebUrl(url) ? url : null;
 }
 
 /** "Document", or "Document (raw)" beside a page link: the raw file is not what a person reads. */

@@ -22,6 +22,7 @@ import {
   documentLabel,
   documentTextOf,
   everyChangeText,
+  historyUrlOf,
   listsCut,
   moreElsewhere,
   moreHere,
@@ -134,6 +135,8 @@ function emailHtml(notification: Notification): string {
         const where: string[] = [];
         if (notification.commitUrl && isWebUrl(oneLine(notification.commitUrl)))
           where.push(htmlLink(notification.commitUrl, 'the commit'));
+        const history = historyUrlOf(notification);
+        if (history) where.push(htmlLink(history, 'the history page'));
         where.push(`<code>${escapeHtml(`${HISTORY_COMMAND} ${oneLine(notification.source)}`)}</code>`);
         parts.push(`<p>Every change: ${where.join(' or ')}</p>`);
       }
@@ -189,6 +192,8 @@ function emailHtml(notification: Notification): string {
       footer.push(`Commit: ${notification.commitUrl ? htmlLink(notification.commitUrl, short) : escapeHtml(short)}`);
     }
   }
+  const history = historyUrlOf(notification);
+  if (history) footer.push(`History: ${htmlLink(history, history)}`);
   parts.push(`<p style="color:#666">${footer.join('<br>')}</p>`);
   return `<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>\n${parts.join('\n')}\n</body></html>\n`;
 }

@@ -23,6 +23,7 @@ import {
   documentLabel,
   documentTextOf,
   everyChangeText,
+  historyUrlOf,
   notificationTitle,
   pageUrlOf,
   shownGroups,
@@ -123,6 +124,8 @@ function slackContext(notification: Notification): SlackContextBlock {
     }
     elements.push({ type: 'mrkdwn', text: commit });
   }
+  const history = historyUrlOf(notification);
+  if (history) elements.push({ type: 'mrkdwn', text: `History: ${slackLink(history, 'the history page')}` });
   return { type: 'context', elements };
 }
 
@@ -286,6 +289,8 @@ function slackEveryChange(notification: ChangesNotification, omittedChanges: num
   const where: string[] = [];
   if (notification.commitUrl && isWebUrl(oneLine(notification.commitUrl)))
     where.push(slackLink(notification.commitUrl, 'the commit'));
+  const history = historyUrlOf(notification);
+  if (history) where.push(slackLink(history, 'the history page'));
   where.push(`\`${escapeMrkdwn(`${HISTORY_COMMAND} ${clip(oneLine(notification.source), 200)}`)}\``);
   parts.push(`Every change: ${where.join(' or ')}`);
   return parts.join(' ');

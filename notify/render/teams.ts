@@ -11,6 +11,7 @@ import {
   type ChangesNotification,
   changeNotes,
   documentLabel,
+  historyUrlOf,
   notificationTitle,
   pageUrlOf,
   shownGroups,
@@ -136,6 +137,8 @@ export function formatTeams(notification: Notification): TeamsMessage {
     if (notification.commitUrl && isWebUrl(oneLine(notification.commitUrl)))
       actions.push({ type: 'Action.OpenUrl', title: 'Open the commit', url: oneLine(notification.commitUrl) });
   }
+  const history = historyUrlOf(notification);
+  if (history) actions.push({ type: 'Action.OpenUrl', title: 'Open the history page', url: history });
   const card: AdaptiveCard = {
     $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
     type: 'AdaptiveCard',

@@ -22,6 +22,7 @@ import {
   documentLabel,
   documentTextOf,
   everyChangeText,
+  historyUrlOf,
   listsCut,
   moreElsewhere,
   moreHere,
@@ -50,6 +51,7 @@ export function formatText(notification: Notification): string {
       : 'Commit: none (dry run)';
     lines.push(commit);
   }
+  if (historyUrlOf(notification)) lines.push(`History: ${historyUrlOf(notification)}`);
   lines.push('');
   switch (notification.type) {
     case 'changes': {

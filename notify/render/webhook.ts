@@ -43,6 +43,7 @@ export function webhookPayload(notification: Notification, maxChanges = 5000): R
     pageUrl: ('pageUrl' in notification && notification.pageUrl) || null,
     title: notificationTitle(notification),
   };
+  const historyUrl = ('historyUrl' in notification && notification.historyUrl) || null;
   switch (notification.type) {
     case 'changes': {
       const changes = notification.changeSet.changes;
@@ -52,6 +53,7 @@ export function webhookPayload(notification: Notification, maxChanges = 5000): R
         headline: changeHeadline(changes),
         commit: notification.commit,
         commitUrl: notification.commitUrl ?? null,
+        historyUrl,
         summary: notification.changeSet.summary,
         // A summary-only notifier gets the counts and headline: every change is counted in `truncated`.
         changes: notification.summaryOnly ? [] : changes.slice(0, maxChanges).map(changeJson),
@@ -69,6 +71,7 @@ export function webhookPayload(notification: Notification, maxChanges = 5000): R
         id: alertId(notification),
         commit: notification.commit,
         commitUrl: notification.commitUrl ?? null,
+        historyUrl,
         entryCount: notification.entryCount,
       };
     case 'withheld':

@@ -55,6 +55,9 @@ export interface SummaryGroup {
   changeCount: number;
 }
 
+/** How much the text and email outputs list: lines per place (section, region) and in all, values in all and per line. */
+export const TEXT_LIMITS = { perGroup: 20, total: 250, values: 600, valuesPerLine: 64 } as const;
+
 /** Consecutive single addresses shown as a range from this many on. */
 export const RANGE_MIN = 3;
 
@@ -460,7 +463,7 @@ export interface ShownGroup<T> {
  */
 export function limitGroups<T>(
   groups: Array<{ label: string; items: T[] }>,
-  limits: { perGroup: number; total: number },
+  limits: { perGroup: number; total: number } = TEXT_LIMITS,
 ): { groups: ShownGroup<T>[]; omittedItems: number; omittedGroups: number } {
   const shown: ShownGroup<T>[] = [];
   let budget = limits.total;

@@ -8,13 +8,12 @@ import type { ChangeSummary } from '../../catalog/changes.js';
 import { changeHeadline, kindLabel } from '../../catalog/messages.js';
 import { sourceHealthTitle } from '../format-source-health.js';
 import { oneLine, summarizeChanges, type LimitedSummary } from '../summary.js';
+
+export { TEXT_LIMITS } from '../summary.js';
 import type { Notification, WithheldItem } from '../types.js';
 import { isWebUrl, plural, readableTime } from './words.js';
 
 export type ChangesNotification = Extract<Notification, { type: 'changes' }>;
-
-/** How much the text and email outputs list: lines per place (section, region) and in all, values in all and per line. */
-export const TEXT_LIMITS = { perGroup: 20, total: 250, values: 600, valuesPerLine: 64 } as const;
 
 export const ACCEPT_COMMAND = 'endpoint-watch run --accept --source';
 export const PREVIEW_COMMAND = 'endpoint-watch run --dry-run --source';

@@ -42,9 +42,18 @@ export function compareEndpointValues(a: string, b: string): number {
   return compareNatural(a, b);
 }
 
-const TYPE_ORDER: Record<Change['type'], number> = { added: 0, removed: 1, modified: 2, moved: 3, reshaped: 4 };
+/**
+ * Within one severity: added first, then what changed in place or moved, then removed. The
+ * diff orders a change set by it and every alert lists a place's changes by it.
+ */
+const TYPE_ORDER: Record<Change['type'], number> = { added: 0, modified: 1, moved: 1, reshaped: 1, removed: 2 };
 
-/** The order of a change set: what needs action first, then by place, type and value. */
+/** Lower comes first: what needs action (severity), then the type order above. */
+export function changeRank(change: Pick<Change, 'severity' | 'type'>): number {
+  return SEVERITY_ORDER[change.severity ?? 'info'] * 10 + TYPE_ORDER[change.type];
+}
+
+/** The order of a change set: what needs action first, then by place, row, type and value. */
 export function compareChanges(a: Change, b: Change): number {
   return (
     SEVERITY_ORDER[a.severity ?? 'info'] - SEVERITY_ORDER[b.severity ?? 'info'] ||
@@ -54,4 +63,9 @@ export function compareChanges(a: Change, b: Change): number {
     TYPE_ORDER[a.type] - TYPE_ORDER[b.type] ||
     compareEndpointValues(a.value, b.value)
   );
+}
+
+/** The order of the changes of one place (section, region) in an alert: rank, row, value. */
+export function compareChangesInPlace(a: Change, b: Change): number {
+  return changeRank(a) - changeRank(b) || compareNatural(a.group, b.group) || compareEndpointValues(a.value, b.value);
 }

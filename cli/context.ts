@@ -68,6 +68,7 @@ export async function pipelineContext(config: Config, notifiers: Notifier[], log
     ...(config.deliveryBudgetMs !== null && config.deliveryBudgetMs !== undefined
       ? { deliveryBudgetMs: config.deliveryBudgetMs }
       : {}),
+    historyUrl: config.historyUrl ?? null,
     log,
     ...(config.git ? { sync: new RemoteSync(config.git) } : {}),
   };

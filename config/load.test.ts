@@ -85,6 +85,7 @@ test('a minimal config gets the defaults, and paths are resolved against the con
     snapshotDir: join(fixtures, 'snapshots'),
     commitUrl: null,
     deliveryBudgetMs: null,
+    historyUrl: null,
     git: null,
     sources: [
       {
@@ -379,7 +380,7 @@ test('unknown keys are rejected, at the top level and in a source', async () => 
   const top = await configError(() => parse(`${oneSource}snapshotdir: ./x\n`));
   assert.equal(
     top.message,
-    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, deliveryBudgetSeconds, sources, notifiers, proxy, serve, git)',
+    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, historyUrl, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, deliveryBudgetSeconds, sources, notifiers, proxy, serve, git)',
   );
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
   assert.match(

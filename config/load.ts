@@ -90,6 +90,8 @@ export interface Config {
   commitUrl: string | null;
   /** How long a run spends on alerts earlier runs left, in ms; null: the pipeline's default (120 s). */
   deliveryBudgetMs: number | null;
+  /** The history page, `{source}` replaced per source, or null. */
+  historyUrl: string | null;
   sources: SourceConfig[];
   /** Notifier entries, shape-checked; empty means the default (console only). See resolveNotifiers. */
   notifiers: NotifierEntry[];
@@ -236,6 +238,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
     snapshotDir: resolve(baseDir, config.snapshotDir),
     commitUrl: config.commitUrl,
     deliveryBudgetMs: config.deliveryBudgetSeconds === null ? null : Math.round(config.deliveryBudgetSeconds * 1000),
+    historyUrl: config.historyUrl,
     git: config.git
       ? {
           ...config.git,

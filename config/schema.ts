@@ -18,6 +18,7 @@ export const DEFAULT_RETRIES = 2;
 export const TOP_LEVEL_KEYS = [
   'snapshotDir',
   'commitUrl',
+  'historyUrl',
   'confirmAfter',
   'failureAlertAfter',
   'failureRepeatAfter',
@@ -106,8 +107,14 @@ export interface SchemaContext {
   notifierSchemas: ReadonlyMap<string, z.ZodType>;
 }
 
-/** A notifier entry after its own schema validated it (defaults applied). */
-export type NotifierConfig = { type: string } & Record<string, unknown>;
+declare const validatedNotifier: unique symbol;
+
+/**
+ * A notifier entry after its type's schema validated it (defaults applied). Only
+ * notifierEntrySchema makes one, so notify/registry.ts builds notifiers from it without
+ * validating again.
+ */
+export type NotifierConfig = { type: string; readonly [validatedNotifier]: true } & Record<string, unknown>;
 
 const SOURCE_ID = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -167,7 +174,7 @@ export function notifierEntrySchema(schemas: ReadonlyMap<string, z.ZodType>) {
         return z.NEVER;
       }
       const data = result.data as Record<string, unknown>;
-      return { ...data, type: entry.type };
+      return { ...data, type: entry.type } as NotifierConfig;
     });
 }
 
@@ -277,6 +284,13 @@ export function buildConfigSchema(context: SchemaContext) {
       .refine((value) => value.includes('{commit}'), {
         error: 'must contain {commit}, where the snapshot commit id goes',
       })
+      .nullish()
+      .transform((value) => value ?? null),
+    /** The history page (`serve`'s /history, a `report` site): linked from alerts, `{source}` replaced. */
+    historyUrl: z
+      .string()
+      .trim()
+      .refine((value) => /^https?:\/\/[^\s]+$/i.test(value), { error: 'must be an http(s) URL' })
       .nullish()
       .transform((value) => value ?? null),
     /** Milliseconds, for every source that does not set its own; null: the pipeline's default (48h). */

@@ -3,17 +3,10 @@ import { z } from 'zod';
 import { NotifyError, errorMessage } from '../errors/index.js';
 import { digestText } from './digest.js';
 import { formatText } from './format.js';
-import {
-  notifierIdSchema,
-  type Notification,
-  type Notifier,
-  type NotifierContext,
-  type NotifierModule,
-} from './types.js';
+import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
 
 export const consoleOptionsSchema = z.strictObject({
   type: z.literal('console'),
-  id: notifierIdSchema,
 });
 
 export type ConsoleOptions = z.output<typeof consoleOptionsSchema>;
@@ -45,5 +38,5 @@ export const consoleNotifier: NotifierModule<ConsoleOptions> = {
   type: 'console',
   description: 'Prints each notification as plain text to standard output.',
   options: consoleOptionsSchema,
-  create: (options: ConsoleOptions, context: NotifierContext) => createConsoleNotifier(context, options.id),
+  create: (_options: ConsoleOptions, context: NotifierContext) => createConsoleNotifier(context),
 };

@@ -17,6 +17,7 @@ import {
   type SlackBlock,
   type SlackMessage,
 } from './format.js';
+import { TEAMS_BUDGET, escapeCardMarkdown, formatTeams, type AdaptiveCard, type TeamsMessage } from './render/teams.js';
 import type { Digest, Notification } from './types.js';
 
 function plural(count: number, word: string): string {
@@ -118,5 +119,35 @@ export function digestEmail(digest: Digest, subjectPrefix = '[endpoint-watch]'):
     subject: `${subjectPrefix ? `${subjectPrefix} ` : ''}${title}`,
     text: digestText(digest),
     html: `<!DOCTYPE html>\n<html><head><meta charset="utf-8"></head><body>\n${html}\n</body></html>\n`,
+  };
+}
+
+/** Teams: one card, its title, then each alert's own card body while it fits the budget. */
+export function digestTeams(digest: Digest): TeamsMessage {
+  const text = (value: string, extra: Record<string, unknown> = {}) =>
+    ({ type: 'TextBlock', text: escapeCardMarkdown(value), wrap: true, ...extra }) as AdaptiveCard['body'][number];
+  const title = digestTitle(digest);
+  const body: AdaptiveCard['body'] = [
+    text(title.length > 300 ? `${title.slice(0, 299)}…` : title, { size: 'Large', weight: 'Bolder' }),
+  ];
+  let omitted = 0;
+  for (const item of digest.items) {
+    const itemBody = formatTeams(item).attachments[0]!.content.body;
+    if (omitted === 0 && JSON.stringify([...body, ...itemBody]).length < TEAMS_BUDGET.bytes - 2000)
+      body.push(...itemBody);
+    else omitted += 1;
+  }
+  if (omitted)
+    body.push(text(`... and ${plural(omitted, 'more alert')}: endpoint-watch history --source ID has every change`));
+  const card: AdaptiveCard = {
+    $schema: 'http://adaptivecards.io/schemas/adaptive-card.json',
+    type: 'AdaptiveCard',
+    version: '1.4',
+    body,
+    actions: [],
+  };
+  return {
+    type: 'message',
+    attachments: [{ contentType: 'application/vnd.microsoft.card.adaptive', contentUrl: null, content: card }],
   };
 }

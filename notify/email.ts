@@ -13,13 +13,7 @@ import { digestEmail } from './digest.js';
 import { formatEmail, type EmailContent } from './format.js';
 import { RetryFailure, withRetries, type RetryDecision } from '../outbound/retry.js';
 import { redact } from './redact.js';
-import {
-  notifierIdSchema,
-  type Notification,
-  type Notifier,
-  type NotifierContext,
-  type NotifierModule,
-} from './types.js';
+import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
 
 function isSmtpUrl(value: string): boolean {
   try {
@@ -40,8 +34,6 @@ function isFromAddress(value: string): boolean {
 
 export const emailOptionsSchema = z.strictObject({
   type: z.literal('email'),
-  /** The name the outbox knows it by; default `email:<first recipient>` (see notifierIdSchema). */
-  id: notifierIdSchema,
   smtpUrl: z.string().refine(isSmtpUrl, { error: 'must be smtp://[user:pass@]host[:port] or smtps://...' }),
   from: z.string().refine(isFromAddress, {
     error: 'must be an address (ew@example.com) or a name and address (Endpoint Watch <ew@example.com>)',
@@ -101,7 +93,7 @@ function serverLabel(smtpUrl: string): string {
 
 export function createEmailNotifier(options: EmailOptions, delays: EmailDelays = {}): Notifier {
   const first = options.to[0]!;
-  const id = options.id ?? `email:${first}`;
+  const id = `email:${first}`;
   const url = new URL(options.smtpUrl);
   const password = url.password;
   const secrets = [options.smtpUrl, password, safeDecode(password)];

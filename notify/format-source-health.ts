@@ -4,7 +4,8 @@
  * (escaping them for Slack mrkdwn and HTML), as it does every other kind. Kept apart from the
  * change summaries so the two evolve without touching each other. Pure, no I/O.
  */
-import { clip, oneLine, readableTime } from './format.js';
+import { oneLine } from './summary.js';
+import { clip, readableTime } from './render/words.js';
 import type { SourceFailingNotification, SourceRecoveredNotification } from './types.js';
 
 export type SourceHealthNotification = SourceFailingNotification | SourceRecoveredNotification;

@@ -240,10 +240,10 @@ test('one line of very many values lists what fits and counts the rest', () => {
 });
 
 test('lines that do not fit one block continue in the next, under the text limit', () => {
-  // Each change says more than its value (listed elsewhere), so none is bundled.
+  // Each change is already listed in a place of its own, so none is bundled with another.
   const set = manyAdds(200, 1);
-  const changes = set.changes.map((change) => {
-    const draft = { ...change, listedElsewhere: [{ section: 'Other', region: null, group: null }] };
+  const changes = set.changes.map((change, index) => {
+    const draft = { ...change, listedElsewhere: [{ section: `Other ${index}`, region: null, group: null }] };
     return { ...draft, message: describeChange(draft) };
   });
   const message = formatSlack(changesNotification({ ...set, changes }));

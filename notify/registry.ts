@@ -1,5 +1,7 @@
 /** The notifier kinds a config can name, and building notifiers from config entries. */
 import { z } from 'zod';
+import { problemsError, describeIssue } from '../config/deferred.js';
+import { notifierEntrySchema, requiredKeyMessage, type NotifierConfig } from '../config/schema.js';
 import { ConfigError } from '../errors/index.js';
 import { consoleNotifier } from './console.js';
 import { emailNotifier } from './email.js';
@@ -21,7 +23,9 @@ function withRouting(module: NotifierModule<any>): NotifierModule<any> {
     options: module.options.extend(routingShape),
     create: (options, context) => {
       const { routing, own } = splitRouting(options as Record<string, unknown>);
-      return routedNotifier(module.create(own, context), routing);
+      const notifier = module.create(own, context);
+      // Every notifier says its type, so the outbox can find a renamed one's successor.
+      return routedNotifier(notifier.type ? notifier : { ...notifier, type: module.type }, routing);
     },
   };
 }
@@ -34,42 +38,60 @@ export const notifierModules: ReadonlyMap<string, NotifierModule<any>> = new Map
   ]),
 );
 
-/** "webhookUrl: Invalid URL; Unrecognized key: \"webhookURL\"" */
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.map(String).join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
+/**
+ * The options schema of every type, routing keys included: the one definition of what a
+ * notifier entry may say. The config schema validates entries with it (config/schema.ts
+ * `notifierEntrySchema`, passed these by cli/context.ts); nothing validates them again.
+ */
+export const notifierSchemas: ReadonlyMap<string, z.ZodType> = new Map(
+  [...notifierModules].map(([type, module]) => [type, module.options]),
+);
+
+/**
+ * Validates entries that do not come from a config file (tests, tools) exactly as the config
+ * does, with the same messages (`notifiers[0].webhookUrl: ...`); one ConfigError lists them all.
+ */
+export function validateNotifierEntries(entries: readonly unknown[]): NotifierConfig[] {
+  const schema = notifierEntrySchema(notifierSchemas);
+  const problems: string[] = [];
+  const valid: NotifierConfig[] = [];
+  entries.forEach((entry, index) => {
+    const result = schema.safeParse(entry, { error: requiredKeyMessage });
+    if (result.success) valid.push(result.data);
+    else
+      for (const issue of result.error.issues)
+        problems.push(...describeIssue({ ...issue, path: ['notifiers', index, ...issue.path] }));
+  });
+  if (problems.length) throw problemsError('notifier entries', problems);
+  return valid;
 }
 
 /**
- * Validates each config entry with its module's schema and builds the notifiers, in config
- * order. Throws ConfigError for an unknown type, an invalid entry, or two entries that would
- * share an id (the outbox tracks deliveries by id, so one of them would never be sent to).
+ * Builds the notifiers of validated entries (config/load.ts `resolveNotifiers`, or
+ * validateNotifierEntries), in order. Throws ConfigError when two would share an id: the outbox
+ * tracks deliveries by id, so one of them would never be sent to.
  */
-export function createNotifiers(configs: ReadonlyArray<{ type: string }>, context: NotifierContext): Notifier[] {
-  const known = [...notifierModules.keys()].join(', ');
+export function createNotifiers(configs: readonly NotifierConfig[], context: NotifierContext): Notifier[] {
   const notifiers: Notifier[] = [];
   configs.forEach((config, index) => {
-    const where = `notifiers[${index}]`;
-    const type = (config as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string') throw new ConfigError(`${where}: type is missing (known types: ${known})`);
-    const module = notifierModules.get(type);
-    if (!module) throw new ConfigError(`${where}: unknown notifier type "${type}" (known types: ${known})`);
-    const parsed = module.options.safeParse(config);
-    if (!parsed.success) throw new ConfigError(`${where} (${type}): ${describeIssues(parsed.error)}`);
-    const notifier = module.create(parsed.data, context);
+    const module = notifierModules.get(config.type);
+    // Unreachable through the config, whose schema knows exactly these types.
+    if (!module) throw new ConfigError(`notifiers[${index}]: unknown notifier type "${config.type}"`);
+    const notifier = module.create(config, context);
     const clash = notifiers.findIndex((n) => n.id === notifier.id);
     if (clash >= 0) {
       throw new ConfigError(
-        `${where}: notifier id "${notifier.id}" is already used by notifiers[${clash}]; give one of them an "id:" (or a different channel or first recipient)`,
+        `notifiers[${index}]: notifier id "${notifier.id}" is already used by notifiers[${clash}]; give one of them an "id:" (or a different channel or first recipient)`,
       );
     }
     notifiers.push(notifier);
   });
   return notifiers;
+}
+
+/** Validates and builds entries given as plain values (no config file): tests and tools. */
+export function notifiersFromEntries(entries: readonly unknown[], context: NotifierContext): Notifier[] {
+  return createNotifiers(validateNotifierEntries(entries), context);
 }
 
 /** What the pipeline uses when the config names no notifier: the console. */

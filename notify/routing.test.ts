@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { ConfigError } from '../errors/index.js';
-import { createNotifiers } from './registry.js';
+import { notifiersFromEntries } from './registry.js';
 import { routeNotification, type Routing } from './routing.js';
 import type { Notification } from './types.js';
 import { changeSetBetween, changesNotification, entry, LOCATION, SOURCE } from './__fixtures__/notifications.js';
@@ -84,7 +84,7 @@ function bufferStdout() {
 
 test('summaryOnly: the console prints headline and counts, not the lines', async () => {
   const context = bufferStdout();
-  const [notifier] = createNotifiers([{ type: 'console', summaryOnly: true } as { type: string }], context);
+  const [notifier] = notifiersFromEntries([{ type: 'console', summaryOnly: true } as { type: string }], context);
   await notifier!.send(sample());
   const text = context.output();
   assert.match(text, /Changes: 3 added, 1 removed \(summary only\)/);
@@ -96,7 +96,7 @@ test('id: names a notifier, so two of a kind coexist; the routing keys are valid
   const hook = 'https://example.webhook.office.com/workflows/abc';
   assert.throws(
     () =>
-      createNotifiers(
+      notifiersFromEntries(
         [
           { type: 'teams', webhookUrl: hook } as { type: string },
           { type: 'teams', webhookUrl: `${hook}2` } as { type: string },
@@ -105,7 +105,7 @@ test('id: names a notifier, so two of a kind coexist; the routing keys are valid
       ),
     ConfigError,
   );
-  const notifiers = createNotifiers(
+  const notifiers = notifiersFromEntries(
     [
       { type: 'teams', webhookUrl: hook, id: 'teams-eu', regions: ['EU1'] },
       { type: 'teams', webhookUrl: `${hook}2`, id: 'teams-us' },
@@ -117,35 +117,35 @@ test('id: names a notifier, so two of a kind coexist; the routing keys are valid
     ['teams-eu', 'teams-us'],
   );
   assert.throws(
-    () => createNotifiers([{ type: 'console', severities: ['urgent'] } as { type: string }], context),
-    /severities\.0: must be one of action, cleanup, info/,
+    () => notifiersFromEntries([{ type: 'console', severities: ['urgent'] } as { type: string }], context),
+    /notifiers\[0\]\.severities\[0\]: must be one of action, cleanup, info/,
   );
-  assert.throws(() => createNotifiers([{ type: 'console', regions: [] } as { type: string }], context), /regions/);
+  assert.throws(() => notifiersFromEntries([{ type: 'console', regions: [] } as { type: string }], context), /regions/);
 });
 
 test('digest keys: validated, and every notifier type can send a digest, each item routed', async () => {
   const context = bufferStdout();
   assert.throws(
-    () => createNotifiers([{ type: 'console', digest: 'hourly' } as { type: string }], context),
+    () => notifiersFromEntries([{ type: 'console', digest: 'hourly' } as { type: string }], context),
     /digest: must be daily or weekly/,
   );
   assert.throws(
-    () => createNotifiers([{ type: 'console', digest: 'daily', digestAt: '8am' } as { type: string }], context),
+    () => notifiersFromEntries([{ type: 'console', digest: 'daily', digestAt: '8am' } as { type: string }], context),
     /digestAt: must be a time of day, HH:MM/,
   );
   assert.throws(
-    () => createNotifiers([{ type: 'console', digest: 'weekly', digestDay: 'mon' } as { type: string }], context),
+    () => notifiersFromEntries([{ type: 'console', digest: 'weekly', digestDay: 'mon' } as { type: string }], context),
     /digestDay: must be a day of the week/,
   );
   assert.throws(
     () =>
-      createNotifiers(
+      notifiersFromEntries(
         [{ type: 'console', digest: 'daily', digestTimeZone: 'Mars/Olympus' } as { type: string }],
         context,
       ),
     /digestTimeZone: must be UTC or an IANA time zone name/,
   );
-  const [weekly] = createNotifiers(
+  const [weekly] = notifiersFromEntries(
     [
       { type: 'console', digest: 'weekly', digestDay: 'friday', digestTimeZone: 'Europe/Berlin', regions: ['EU1'] },
     ] as Array<{ type: string } & Record<string, unknown>>,
@@ -184,7 +184,7 @@ test('digest keys: validated, and every notifier type can send a digest, each it
     const known = Object.keys((module.options as unknown as { shape: Record<string, unknown> }).shape);
     const own = Object.fromEntries(Object.entries(settings).filter(([key]) => known.includes(key)));
     const withDigest: { type: string } & Record<string, unknown> = { ...own, type, digest: 'daily' };
-    const [notifier] = createNotifiers([withDigest], context);
+    const [notifier] = notifiersFromEntries([withDigest], context);
     assert.equal(typeof notifier!.sendDigest, 'function', `${type} sends digests`);
     assert.equal(notifier!.digest?.every, 'daily', type);
   }

@@ -19,20 +19,13 @@
 import { z } from 'zod';
 import { type Change, type ChangeSet, type Severity, summarize } from '../catalog/changes.js';
 import { type DigestSchedule, digestSchedule, digestShape } from './digest-schedule.js';
-import type { Digest, Notification, Notifier } from './types.js';
+import { type Digest, type Notification, type Notifier, notifierIdSchema } from './types.js';
 
 export const SEVERITIES = ['action', 'cleanup', 'info'] as const;
 
-/** A notifier's own name: the outbox tracks its deliveries by it. */
-const NOTIFIER_ID = /^[A-Za-z0-9][A-Za-z0-9._:@-]*$/;
-
 export const routingShape = {
   /** Replaces the notifier's derived id ("slack", "teams", "webhook:<host>"), so two of a kind can coexist. */
-  id: z
-    .string()
-    .max(128)
-    .regex(NOTIFIER_ID, { error: 'must be a name of letters, digits and . _ : @ - (used in the outbox)' })
-    .optional(),
+  id: notifierIdSchema,
   sources: z.array(z.string().min(1)).min(1, { error: 'list at least one source id, or leave it out' }).optional(),
   regions: z.array(z.string().min(1)).min(1, { error: 'list at least one region, or leave it out' }).optional(),
   severities: z
@@ -133,6 +126,8 @@ export function routedNotifier(notifier: Notifier, routing: Routing): Notifier {
     ...(notifier.type ? { type: notifier.type } : {}),
     ...(routing.digest ? { digest: routing.digest } : {}),
     route: (notification) => routeNotification(routing, notification),
+    // The outbox hands a renamed notifier's pending alerts to its successor of the same type.
+    ...(notifier.type ? { type: notifier.type } : {}),
     async send(notification: Notification): Promise<void> {
       const routed = routeNotification(routing, notification);
       if (routed) await notifier.send(routed);

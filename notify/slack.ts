@@ -29,7 +29,6 @@ import { formatSlack } from './format.js';
 import { redact } from './redact.js';
 import {
   MaybeDeliveredError,
-  notifierIdSchema,
   type Notification,
   type Notifier,
   type NotifierContext,
@@ -42,8 +41,6 @@ type FetchResponse = Awaited<ReturnType<FetchFunction>>;
 export const slackOptionsSchema = z.strictObject({
   type: z.literal('slack'),
   webhookUrl: z.url({ protocol: /^https?$/, error: 'must be an http(s) URL (the incoming-webhook URL from Slack)' }),
-  /** The name the outbox knows it by; default `slack:<channel>` or `slack` (see notifierIdSchema). */
-  id: notifierIdSchema,
   channel: z.string().min(1).optional(),
   username: z.string().min(1).optional(),
   timeoutSeconds: z.number().positive().max(300).default(10),
@@ -92,7 +89,7 @@ function fetchResponse(url: string, status: number, headers: Record<string, stri
 }
 
 export function createSlackNotifier(options: SlackOptions, delays: SlackDelays = {}): Notifier {
-  const id = options.id ?? (options.channel ? `slack:${options.channel}` : 'slack');
+  const id = options.channel ? `slack:${options.channel}` : 'slack';
   const secrets = [options.webhookUrl, options.webhookUrl.replace(/\/+$/, ''), safePath(options.webhookUrl)];
   const timeoutMs = Math.round(options.timeoutSeconds * 1000);
   const maxDelayMs = delays.maxDelayMs ?? 60_000;

@@ -7,10 +7,17 @@
  * Pure functions.
  */
 import { type Change, SEVERITY_ORDER, type Severity } from '../catalog/changes.js';
-import { describeFields, formatAddressCount, kindLabel } from '../catalog/messages.js';
-import { addressKey, compareEndpointValues, compareNatural } from '../catalog/order.js';
+import { describeFields, formatAddressCount, kindLabel, placeLabel } from '../catalog/messages.js';
+import {
+  addressKey,
+  changeRank,
+  compareChangesInPlace,
+  compareEndpointValues,
+  compareNatural,
+} from '../catalog/order.js';
 import { formatPorts, isEmptyPorts } from '../catalog/ports.js';
 import { rangeSize, tryRangeOf } from '../catalog/address-space.js';
+import type { WithheldItem } from './types.js';
 
 /** A value as listed in a line: one endpoint, or a run of consecutive addresses. */
 export interface ValueItem {
@@ -30,6 +37,11 @@ export interface SummaryLine {
   items: ValueItem[];
   /** For a line of one change: its value, to show as code inside the lead. */
   highlight?: string;
+  /**
+   * The values are still (or already) listed in another place the lead names: nothing to open
+   * or close for them. Media with little room (Slack, Teams) show the lead alone.
+   */
+  listedElsewhere?: true;
   /** The changes this line stands for. */
   changes: Change[];
 }
@@ -43,6 +55,9 @@ export interface SummaryGroup {
   changeCount: number;
 }
 
+/** How much the text and email outputs list: lines per place (section, region) and in all, values in all and per line. */
+export const TEXT_LIMITS = { perGroup: 20, total: 250, values: 600, valuesPerLine: 64 } as const;
+
 /** Consecutive single addresses shown as a range from this many on. */
 export const RANGE_MIN = 3;
 
@@ -53,8 +68,6 @@ const TYPE_MARK: Record<Change['type'], SummaryLine['mark']> = {
   moved: '>',
   reshaped: '~',
 };
-
-const TYPE_RANK: Record<Change['type'], number> = { added: 0, modified: 1, moved: 1, reshaped: 1, removed: 2 };
 
 /** Strips control, line-separator and bidi-override characters and makes the text one line. */
 export function oneLine(text: string): string {
@@ -146,12 +159,14 @@ export function changeLine(change: Change): string {
 }
 
 /**
- * Added or removed endpoints whose message says nothing but the value: no partial coverage,
- * not listed elsewhere. Those bundle; the others keep their own line, which says more.
+ * Added or removed endpoints whose message says nothing but the value (no partial coverage),
+ * or only that the value is listed in another place too. Those bundle; the others keep their
+ * own line, which says more.
  */
 function bundlesPlainly(change: Change): boolean {
   if (change.type !== 'added' && change.type !== 'removed') return false;
-  if (change.listedElsewhere?.length) return false;
+  // Still listed elsewhere: its addresses stay covered, so no net count is expected to match.
+  if (change.listedElsewhere?.length) return true;
   if (change.kind !== 'ip') return true;
   const range = tryRangeOf(change.value);
   if (!range || !change.netAddresses) return true;
@@ -159,19 +174,20 @@ function bundlesPlainly(change: Change): boolean {
   return net === rangeSize(range);
 }
 
-interface Bundle {
-  /** What the line says besides rows and values. */
-  key: string;
-  rows: Set<string>;
-  /** Per row: its values. */
-  byRow: Map<string, Change[]>;
+/** The changes of one bundle, per row. */
+type Bundle = Map<string, Change[]>;
+
+/** "EU1 App connector": the first place a change is listed elsewhere, which a bundle shares. */
+function firstElsewhere(change: Change): string {
+  const place = change.listedElsewhere?.[0];
+  return place ? oneLine(placeLabel(place)) : '';
 }
 
 /** What a bundle of changes says, for rows of identical values: "10 IPs added (port 443)". */
 function bundleKey(change: Change): string | null {
   if (bundlesPlainly(change)) {
     const ports = isEmptyPorts(change.entry.ports) ? '' : formatPorts(change.entry.ports);
-    return `${change.type}\u0000${kindLabel(change)}\u0000${ports}\u0000${change.severity ?? 'info'}`;
+    return `${change.type}\u0000${kindLabel(change)}\u0000${ports}\u0000${change.severity ?? 'info'}\u0000${firstElsewhere(change)}`;
   }
   if (change.type === 'modified' && change.fields.length)
     return `modified\u0000${kindLabel(change)}\u0000${describeFields(change).join('; ')}\u0000${change.severity ?? 'info'}`;
@@ -181,6 +197,38 @@ function bundleKey(change: Change): string | null {
 function rowsPrefix(rows: string[]): string {
   const named = rows.filter(Boolean);
   return named.length ? `[${named.map(oneLine).join(', ')}]: ` : '';
+}
+
+/** Other places named after "also under" before "and N more places". */
+const ALSO_SHOWN = 3;
+
+/**
+ * ", all still listed under EU1 App connector; 3 also under EU1 Portal access, EU1 SIEM agent
+ * connection": where a bundle's values are listed besides. Empty when they are not.
+ */
+function elsewhereTail(changes: Change[]): string {
+  const first = changes[0]!;
+  const place = firstElsewhere(first);
+  if (!place) return '';
+  const also = new Map<string, number>();
+  for (const change of changes)
+    for (const other of change.listedElsewhere?.slice(1) ?? []) {
+      const label = oneLine(placeLabel(other));
+      also.set(label, (also.get(label) ?? 0) + 1);
+    }
+  const word = first.type === 'added' ? 'already' : 'still';
+  let tail = `, all ${word} listed under ${place}`;
+  if (also.size) {
+    const counts = new Set(also.values());
+    const names = [...also.keys()].sort(compareNatural);
+    const shown = names.slice(0, ALSO_SHOWN);
+    const more = names.length > shown.length ? ` and ${plural(names.length - shown.length, 'more place')}` : '';
+    tail +=
+      counts.size === 1
+        ? `; ${[...counts][0]} also under ${shown.join(', ')}${more}`
+        : `; also under ${shown.map((name) => `${name} (${also.get(name)})`).join(', ')}${more}`;
+  }
+  return tail;
 }
 
 function bundleLead(changes: Change[], rows: string[]): string {
@@ -200,42 +248,40 @@ function bundleLead(changes: Change[], rows: string[]): string {
   }
   if (!isEmptyPorts(first.entry.ports)) details.push(formatPorts(first.entry.ports));
   const tail = details.length ? ` (${details.join(', ')})` : '';
-  return `${prefix}${count === 1 ? noun : plural(count, noun)} ${verb}${tail}`;
+  return `${prefix}${count === 1 ? noun : plural(count, noun)} ${verb}${tail}${elsewhereTail(changes)}`;
 }
 
-function severityRank(line: SummaryLine): number {
-  return SEVERITY_ORDER[line.severity] * 10 + TYPE_RANK[line.changes[0]!.type];
+/** The line of one change: its own message, its value shown as code. */
+function singleLine(change: Change): SummaryLine {
+  return {
+    mark: TYPE_MARK[change.type],
+    severity: change.severity ?? 'info',
+    lead: changeLine(change),
+    items: [],
+    highlight: change.value,
+    changes: [change],
+  };
 }
 
-/** The lines of one place's changes, ordered: what needs action first. */
+/** The lines of one place's changes, ordered: what needs action first (catalog/order.ts). */
 export function summaryLines(changes: Change[]): SummaryLine[] {
   const lines: SummaryLine[] = [];
   const bundles = new Map<string, Bundle>();
   for (const change of changes) {
     const key = bundleKey(change);
     if (!key) {
-      lines.push({
-        mark: TYPE_MARK[change.type],
-        severity: change.severity ?? 'info',
-        lead: changeLine(change),
-        items: [],
-        highlight: change.value,
-        changes: [change],
-      });
+      lines.push(singleLine(change));
       continue;
     }
-    let bundle = bundles.get(key);
-    if (!bundle) {
-      bundle = { key, rows: new Set(), byRow: new Map() };
-      bundles.set(key, bundle);
-    }
+    const bundle = bundles.get(key) ?? new Map<string, Change[]>();
+    bundles.set(key, bundle);
     const row = change.group ?? '';
-    bundle.byRow.set(row, [...(bundle.byRow.get(row) ?? []), change]);
+    bundle.set(row, [...(bundle.get(row) ?? []), change]);
   }
   for (const bundle of bundles.values()) {
     // Rows listing exactly the same values are said once, naming the rows.
     const bySet = new Map<string, { rows: string[]; changes: Change[] }>();
-    for (const [row, rowChanges] of bundle.byRow) {
+    for (const [row, rowChanges] of bundle) {
       const set = rowChanges
         .map((c) => c.value)
         .sort()
@@ -251,14 +297,7 @@ export function summaryLines(changes: Change[]): SummaryLine[] {
       const perRow = all.filter((c) => (c.group ?? '') === rows[0]);
       const first = all[0]!;
       if (all.length === 1) {
-        lines.push({
-          mark: TYPE_MARK[first.type],
-          severity: first.severity ?? 'info',
-          lead: changeLine(first),
-          items: [],
-          highlight: first.value,
-          changes: all,
-        });
+        lines.push(singleLine(first));
         continue;
       }
       lines.push({
@@ -267,51 +306,91 @@ export function summaryLines(changes: Change[]): SummaryLine[] {
         lead: bundleLead(perRow, rows),
         items: valueItems(perRow.map((c) => c.value)),
         changes: all,
+        ...(first.listedElsewhere?.length ? { listedElsewhere: true as const } : {}),
       });
     }
   }
-  const firstRow = (line: SummaryLine) => line.changes[0]!.group ?? '';
-  const firstValue = (line: SummaryLine) => line.changes[0]!.value;
-  return lines.sort(
-    (a, b) =>
-      severityRank(a) - severityRank(b) ||
-      compareNatural(firstRow(a), firstRow(b)) ||
-      compareEndpointValues(firstValue(a), firstValue(b)),
+  return lines.sort((a, b) => compareChangesInPlace(a.changes[0]!, b.changes[0]!));
+}
+
+/** The changes of one place in the document: a section, in one region when the document has regions. */
+export interface ChangeGroup {
+  section: string;
+  region: string | null;
+  /** "EU1 · App connector access", "App connector access", "(document)". */
+  label: string;
+  changes: Change[];
+}
+
+/** Order of changes inside one (section, region) group: the one order of catalog/order.ts. */
+export const compareForDisplay = compareChangesInPlace;
+/** Rank of a change inside its group, lower first (catalog/order.ts `changeRank`). */
+export const displayRank = changeRank;
+
+/**
+ * Groups by (section, region), each group ordered by `compare`; places with something to act
+ * on first, so an alert leads with what needs action, then in natural order.
+ */
+export function groupChanges(
+  changes: Change[],
+  compare: (a: Change, b: Change) => number = compareChangesInPlace,
+): ChangeGroup[] {
+  const groups = new Map<string, ChangeGroup>();
+  for (const change of changes) {
+    const key = `${change.section}\u0000${change.region ?? ''}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = {
+        section: change.section,
+        region: change.region,
+        label: groupLabel(change.section, change.region),
+        changes: [],
+      };
+      groups.set(key, group);
+    }
+    group.changes.push(change);
+  }
+  const list = [...groups.values()];
+  for (const group of list) group.changes.sort(compare);
+  const best = (group: ChangeGroup) => Math.min(...group.changes.map((c) => SEVERITY_ORDER[c.severity ?? 'info']));
+  return list.sort(
+    (a, b) => best(a) - best(b) || compareNatural(a.section, b.section) || compareNatural(a.region, b.region),
   );
 }
 
 /**
- * Changes grouped by place (section, region), each group's lines from summaryLines; places
- * with something to act on first, then in natural order; places whose lines read the same
- * (the same addresses added to two sections) are one group naming both.
+ * Changes grouped by place (groupChanges), each group's lines from summaryLines; places whose
+ * lines read the same (the same addresses added to two sections) are one group naming both.
  */
 export function summarizeChanges(changes: Change[]): SummaryGroup[] {
-  const places = new Map<string, { section: string; region: string | null; changes: Change[] }>();
-  for (const change of changes) {
-    const key = `${change.section}\u0000${change.region ?? ''}`;
-    const place = places.get(key) ?? { section: change.section, region: change.region, changes: [] };
-    place.changes.push(change);
-    places.set(key, place);
-  }
-  const best = (list: Change[]) => Math.min(...list.map((c) => SEVERITY_ORDER[c.severity ?? 'info']));
-  const ordered = [...places.values()].sort(
-    (a, b) =>
-      best(a.changes) - best(b.changes) || compareNatural(a.section, b.section) || compareNatural(a.region, b.region),
-  );
   const groups = new Map<string, SummaryGroup>();
-  for (const place of ordered) {
+  for (const place of groupChanges(changes)) {
     const lines = summaryLines(place.changes);
-    const label = groupLabel(place.section, place.region);
     const same = lines.map((line) => `${line.mark}${lineText(line)}`).join('\n');
     const twin = groups.get(same);
     if (twin) {
-      twin.label = `${twin.label} / ${label}`;
+      twin.label = `${twin.label} / ${place.label}`;
       twin.changeCount += place.changes.length;
       twin.lines = twin.lines.map((line, index) => ({
         ...line,
         changes: [...line.changes, ...lines[index]!.changes],
       }));
-    } else groups.set(same, { label, lines, changeCount: place.changes.length });
+    } else groups.set(same, { label: place.label, lines, changeCount: place.changes.length });
+  }
+  return [...groups.values()];
+}
+
+/** Withheld removals grouped by (section, region), in the order given. */
+export function groupWithheld(items: WithheldItem[]): Array<{ label: string; items: WithheldItem[] }> {
+  const groups = new Map<string, { label: string; items: WithheldItem[] }>();
+  for (const item of items) {
+    const key = `${item.section}\u0000${item.region ?? ''}`;
+    let group = groups.get(key);
+    if (!group) {
+      group = { label: groupLabel(item.section, item.region), items: [] };
+      groups.set(key, group);
+    }
+    group.items.push(item);
   }
   return [...groups.values()];
 }
@@ -368,4 +447,37 @@ export function limitSummary(
     omittedGroups,
     cut: omittedGroups > 0 || shown.some((group) => group.omittedChanges > 0),
   };
+}
+
+/** A group with at most `shown` of its items listed. */
+export interface ShownGroup<T> {
+  label: string;
+  items: T[];
+  /** Items of this group not listed. */
+  omitted: number;
+}
+
+/**
+ * Lists at most `perGroup` items of each group and `total` in all; what is left out is counted
+ * per group, and groups past the total are counted in `omittedGroups`.
+ */
+export function limitGroups<T>(
+  groups: Array<{ label: string; items: T[] }>,
+  limits: { perGroup: number; total: number } = TEXT_LIMITS,
+): { groups: ShownGroup<T>[]; omittedItems: number; omittedGroups: number } {
+  const shown: ShownGroup<T>[] = [];
+  let budget = limits.total;
+  let omittedItems = 0;
+  let omittedGroups = 0;
+  for (const group of groups) {
+    if (budget <= 0) {
+      omittedGroups += 1;
+      omittedItems += group.items.length;
+      continue;
+    }
+    const items = group.items.slice(0, Math.min(limits.perGroup, budget));
+    budget -= items.length;
+    shown.push({ label: group.label, items, omitted: group.items.length - items.length });
+  }
+  return { groups: shown, omittedItems, omittedGroups };
 }

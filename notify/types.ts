@@ -32,6 +32,8 @@ export type Notification = (
       commit: string | null;
       /** Link to that commit when the config gives a commitUrl template. */
       commitUrl?: string | null;
+      /** The history page of this source, when the config gives `historyUrl`. */
+      historyUrl?: string;
       /** How the document's layout changed (said once, here and in the commit): "column S.No is now No.". */
       layout?: string[];
       /** Removals in this change set that had been withheld and are now confirmed. */
@@ -54,6 +56,7 @@ export type Notification = (
       entryCount: number;
       commit: string | null;
       commitUrl?: string | null;
+      historyUrl?: string;
     }
   | {
       /**
@@ -126,14 +129,15 @@ export interface SourceRecoveredNotification {
 }
 
 /**
- * The optional `id:` of a notifier entry: the name the outbox records deliveries under. Given
- * explicitly, changing the channel or reordering recipients keeps it, so no pending alert is
- * orphaned. Absent, it is derived (`slack:<channel>`, `email:<first recipient>`).
+ * The optional `id:` of a notifier entry, which every type takes (notify/routing.ts): the name
+ * the outbox records deliveries under. Given explicitly, changing the channel or reordering
+ * recipients keeps it, so no pending alert is orphaned. Absent, it is derived
+ * (`slack:<channel>`, `email:<first recipient>`), and a derived id may be written as it is.
  */
 export const notifierIdSchema = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:@#+-]{0,99}$/, {
-    error: 'must be 1-100 characters: letters, digits and _ . : @ # + - (starting with a letter or digit)',
+  .regex(/^[A-Za-z0-9][A-Za-z0-9_.:@#+-]{0,127}$/, {
+    error: 'must be 1-128 characters: letters, digits and _ . : @ # + - (starting with a letter or digit)',
   })
   .optional();
 

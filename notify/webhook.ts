@@ -12,14 +12,12 @@
  */
 import { createHash, createHmac } from 'node:crypto';
 import { z } from 'zod';
-import type { Change } from '../catalog/changes.js';
-import { changeHeadline } from '../catalog/messages.js';
 import { digestTitle } from './digest.js';
-import { notificationTitle } from './format.js';
+import { webhookPayload } from './render/webhook.js';
 import { postJson, type PostDelays } from './post-json.js';
 import type { Digest, Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
 
-export const WEBHOOK_SCHEMA = 'endpoint-watch.alert/1';
+export { WEBHOOK_SCHEMA, webhookPayload } from './render/webhook.js';
 export const SIGNATURE_HEADER = 'x-endpoint-watch-signature';
 
 export const webhookOptionsSchema = z.strictObject({
@@ -35,90 +33,6 @@ export const webhookOptionsSchema = z.strictObject({
 });
 
 export type WebhookOptions = z.output<typeof webhookOptionsSchema>;
-
-function changeJson(change: Change) {
-  return {
-    type: change.type,
-    kind: change.kind,
-    value: change.value,
-    section: change.section,
-    region: change.region,
-    group: change.group,
-    severity: change.severity ?? null,
-    impact: change.impact ?? null,
-    ports: change.entry.ports,
-    required: change.entry.required,
-    fields: change.fields,
-    ...(change.before ? { before: change.before } : {}),
-    ...(change.after ? { after: change.after } : {}),
-    ...(change.from ? { from: change.from } : {}),
-    ...(change.to ? { to: change.to } : {}),
-    message: change.message,
-  };
-}
-
-/** The JSON document for one notification (see the README for the schema). */
-export function webhookPayload(notification: Notification, maxChanges = 5000): Record<string, unknown> {
-  const base = {
-    schema: WEBHOOK_SCHEMA,
-    type: notification.type,
-    source: notification.source,
-    location: notification.location,
-    pageUrl: ('pageUrl' in notification && notification.pageUrl) || null,
-    title: notificationTitle(notification),
-  };
-  switch (notification.type) {
-    case 'changes': {
-      const changes = notification.changeSet.changes;
-      return {
-        ...base,
-        id: alertId(notification),
-        headline: changeHeadline(changes),
-        commit: notification.commit,
-        commitUrl: notification.commitUrl ?? null,
-        summary: notification.changeSet.summary,
-        // A summary-only notifier gets the counts and headline: every change is counted in `truncated`.
-        changes: notification.summaryOnly ? [] : changes.slice(0, maxChanges).map(changeJson),
-        truncated: notification.summaryOnly ? changes.length : Math.max(0, changes.length - maxChanges),
-        summaryOnly: notification.summaryOnly === true,
-        relabels: (notification.changeSet.relabels ?? []).map((r) => r.message),
-        layout: notification.layout ?? [],
-        withheldCount: notification.withheldCount ?? 0,
-        serial: notification.serial ?? null,
-      };
-    }
-    case 'baseline':
-      return {
-        ...base,
-        id: alertId(notification),
-        commit: notification.commit,
-        commitUrl: notification.commitUrl ?? null,
-        entryCount: notification.entryCount,
-      };
-    case 'withheld':
-      return {
-        ...base,
-        id: alertId(notification),
-        reasons: notification.reasons,
-        confirmAt: notification.confirmAt,
-        removals: notification.removals.slice(0, maxChanges),
-        truncated: Math.max(0, notification.removals.length - maxChanges),
-      };
-    case 'health':
-      return { ...base, id: alertId(notification), problems: notification.problems };
-    case 'source-failing':
-    case 'source-recovered': {
-      // Every field of these small notifications as it is: error, since, failures, ...
-      const { type: _type, source: _source, location: _location, ...fields } = notification;
-      return { ...base, id: alertId(notification), ...fields };
-    }
-  }
-}
-
-/** Same for every delivery of one alert: a hash of what it says. */
-function alertId(notification: Notification): string {
-  return createHash('sha256').update(JSON.stringify(notification)).digest('hex').slice(0, 32);
-}
 
 /** `sha256=<hex>`: what a receiver recomputes over the raw body with the shared secret. */
 export function signBody(body: string, secret: string): string {

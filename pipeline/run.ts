@@ -195,6 +195,11 @@ function withheldReport(plan: RunPlan): WithheldReport | undefined {
 }
 
 /** The source's human page, for the alerts that link it. */
+/** The history page of this source, when the config gives one (`historyUrl`, `{source}` replaced). */
+function historyField(ctx: PipelineContext, source: SourceSpec): { historyUrl?: string } {
+  return ctx.historyUrl ? { historyUrl: ctx.historyUrl.replaceAll('{source}', encodeURIComponent(source.id)) } : {};
+}
+
 function pageField(source: SourceSpec): { pageUrl?: string } {
   return source.pageUrl ? { pageUrl: source.pageUrl } : {};
 }
@@ -265,6 +270,7 @@ async function baselineStep(
     source: source.id,
     location: doc.location,
     ...pageField(source),
+    ...historyField(ctx, source),
     entryCount,
     commit: c,
     commitUrl: commitLink(ctx.commitUrl, c),
@@ -361,6 +367,7 @@ async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawD
           source: source.id,
           location: doc.location,
           ...pageField(source),
+          ...historyField(ctx, source),
           changeSet,
           commit: c,
           commitUrl: commitLink(ctx.commitUrl, c),

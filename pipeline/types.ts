@@ -43,6 +43,8 @@ export interface PipelineContext {
   notifiers: Notifier[];
   /** Template with {commit}, for links in alerts. */
   commitUrl?: string | null;
+  /** The history page, `{source}` replaced, for links in alerts. */
+  historyUrl?: string | null;
   /** Progress and error lines for people (stderr in the CLI). */
   log: Writable;
   /** Keeps the snapshot repository in step with a git remote (pipeline/sync.ts); none: local only. */

@@ -19,7 +19,7 @@
  * With a git remote the push is the real guard between machines (see store/remote.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
-import { link, mkdir, open, readFile, rename, rm, rmdir, stat, utimes } from 'node:fs/promises';
+import { link, mkdir, open, rename, rm, rmdir, stat, utimes } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { StoreError } from '../errors/index.js';
@@ -79,8 +79,15 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export async function readLockHolder(path: string): Promise<LockHolder | null> {
   let text: string;
   let mtimeMs: number;
+  // Content and age from one open file: a rename between a separate read and stat would pair a
+  // stale holder with a fresh age (or a fresh holder with a stale age, and a wrong takeover).
   try {
-    [text, { mtimeMs }] = await Promise.all([readFile(path, 'utf8'), stat(path)]);
+    const handle = await open(path, 'r');
+    try {
+      [{ mtimeMs }, text] = await Promise.all([handle.stat(), handle.readFile('utf8')]);
+    } finally {
+      await handle.close();
+    }
   } catch {
     return null;
   }

@@ -49,7 +49,9 @@ function describe(values: number[]): string {
 
 async function main(): Promise<void> {
   if (spawnSync('urlwatch', ['--version']).error) {
-    console.log('bench/cycle.ts: SKIPPED: urlwatch is not installed (apt-get install urlwatch), nothing to compare with');
+    console.log(
+      'bench/cycle.ts: SKIPPED: urlwatch is not installed (apt-get install urlwatch), nothing to compare with',
+    );
     return;
   }
   if (!existsSync(bin)) {
@@ -82,7 +84,10 @@ async function main(): Promise<void> {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const urls = [`${base}/docs/network.md`, `${base}/endpoints/worldwide?clientrequestid=b10c5ed1-bad1-445f-b386-b919946339a7`];
+  const urls = [
+    `${base}/docs/network.md`,
+    `${base}/endpoints/worldwide?clientrequestid=b10c5ed1-bad1-445f-b386-b919946339a7`,
+  ];
   const dir = await mkdtemp(join(tmpdir(), 'ew-bench-cycle-'));
   try {
     const config = join(dir, 'endpoint-watch.yaml');

@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import type { Writable } from 'node:stream';
 import { loadConfig, resolveNotifiers, type Config } from '../config/load.js';
 import { configureOutbound, proxyRoute } from '../outbound/agent.js';
-import { parsers } from '../parsers/registry.js';
+import { PARSER_IDS } from '../parsers/ids.js';
 import { notifierModules, createNotifiers, defaultNotifiers } from '../notify/registry.js';
 import type { Notifier } from '../notify/types.js';
 import { SnapshotStore } from '../store/snapshots.js';
@@ -20,7 +20,7 @@ export async function readConfig(io: CliIo, path: string | undefined): Promise<C
   const notifierSchemas = new Map([...notifierModules].map(([type, module]) => [type, module.options]));
   const config = await loadConfig(resolve(io.cwd, path ?? DEFAULT_CONFIG), {
     env: io.env,
-    formats: [...parsers.keys()],
+    formats: PARSER_IDS,
     notifierSchemas,
   });
   // The config's `proxy:` (read only if something goes out) overrides the environment's.
@@ -66,6 +66,7 @@ export async function pipelineContext(config: Config, notifiers: Notifier[], log
     notifiers,
     commitUrl: config.commitUrl ?? null,
     log,
+    concurrency: config.concurrency,
     ...(config.git ? { sync: new RemoteSync(config.git) } : {}),
   };
 }

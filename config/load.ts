@@ -88,6 +88,8 @@ export interface Config {
   snapshotDir: string;
   /** Link template with {commit}, or null. */
   commitUrl: string | null;
+  /** Sources fetched and parsed at the same time (commits and alerts one at a time, in config order). */
+  concurrency: number;
   sources: SourceConfig[];
   /** Notifier entries, shape-checked; empty means the default (console only). See resolveNotifiers. */
   notifiers: NotifierEntry[];
@@ -233,6 +235,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
   return {
     snapshotDir: resolve(baseDir, config.snapshotDir),
     commitUrl: config.commitUrl,
+    concurrency: config.concurrency,
     git: config.git
       ? {
           ...config.git,

@@ -1,48 +1,22 @@
-/** The notifier kinds a config can name, and building notifiers from config entries. */
-import { z } from 'zod';
-import { ConfigError } from '../errors/index.js';
+/**
+ * The notifier kinds a config can name, and building notifiers from config entries. This map
+ * loads every notifier; the command line loads only the types its config names
+ * (notify/loaders.ts, which notify/loaders.test.ts keeps equal to this map).
+ */
+import { buildNotifiersWith, withRouting, type NotifierModules } from './build.js';
 import { consoleNotifier } from './console.js';
 import { emailNotifier } from './email.js';
 import { slackNotifier } from './slack.js';
 import { teamsNotifier } from './teams.js';
 import { webhookNotifier } from './webhook.js';
-import { routedNotifier, routingShape, splitRouting } from './routing.js';
-import type { Notifier, NotifierContext, NotifierModule } from './types.js';
+import type { Notifier, NotifierContext } from './types.js';
 
-/**
- * A module whose options also take the routing keys common to every type (notify/routing.ts);
- * the notifier it creates applies them, the type's own `create` never sees them.
- */
-// biome-ignore lint/suspicious/noExplicitAny: each module validates its own settings type
-function withRouting(module: NotifierModule<any>): NotifierModule<any> {
-  if (!(module.options instanceof z.ZodObject)) throw new Error(`notifier ${module.type}: options must be an object`);
-  return {
-    ...module,
-    options: module.options.extend(routingShape),
-    create: (options, context) => {
-      const { routing, own } = splitRouting(options as Record<string, unknown>);
-      return routedNotifier(module.create(own, context), routing);
-    },
-  };
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: each module validates its own settings type; the map holds them all
-export const notifierModules: ReadonlyMap<string, NotifierModule<any>> = new Map<string, NotifierModule<any>>(
+export const notifierModules: NotifierModules = new Map(
   [consoleNotifier, slackNotifier, emailNotifier, teamsNotifier, webhookNotifier].map((module) => [
     module.type,
     withRouting(module),
   ]),
 );
-
-/** "webhookUrl: Invalid URL; Unrecognized key: \"webhookURL\"" */
-function describeIssues(error: z.ZodError): string {
-  return error.issues
-    .map((issue) => {
-      const path = issue.path.map(String).join('.');
-      return path ? `${path}: ${issue.message}` : issue.message;
-    })
-    .join('; ');
-}
 
 /**
  * Validates each config entry with its module's schema and builds the notifiers, in config
@@ -50,26 +24,7 @@ function describeIssues(error: z.ZodError): string {
  * share an id (the outbox tracks deliveries by id, so one of them would never be sent to).
  */
 export function createNotifiers(configs: ReadonlyArray<{ type: string }>, context: NotifierContext): Notifier[] {
-  const known = [...notifierModules.keys()].join(', ');
-  const notifiers: Notifier[] = [];
-  configs.forEach((config, index) => {
-    const where = `notifiers[${index}]`;
-    const type = (config as { type?: unknown } | null)?.type;
-    if (typeof type !== 'string') throw new ConfigError(`${where}: type is missing (known types: ${known})`);
-    const module = notifierModules.get(type);
-    if (!module) throw new ConfigError(`${where}: unknown notifier type "${type}" (known types: ${known})`);
-    const parsed = module.options.safeParse(config);
-    if (!parsed.success) throw new ConfigError(`${where} (${type}): ${describeIssues(parsed.error)}`);
-    const notifier = module.create(parsed.data, context);
-    const clash = notifiers.findIndex((n) => n.id === notifier.id);
-    if (clash >= 0) {
-      throw new ConfigError(
-        `${where}: notifier id "${notifier.id}" is already used by notifiers[${clash}]; give one of them an "id:" (or a different channel or first recipient)`,
-      );
-    }
-    notifiers.push(notifier);
-  });
-  return notifiers;
+  return buildNotifiersWith(notifierModules, configs, context);
 }
 
 /** What the pipeline uses when the config names no notifier: the console. */

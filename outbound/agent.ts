@@ -9,11 +9,11 @@
  * the environment the command was given (lower-case first, as curl does), not from whatever
  * process.env holds, and a `proxy:` config key overrides them.
  */
-import { createRequire } from 'node:module';
 import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import type { ProxySettings } from '../config/sections.js';
 import { ConfigError } from '../errors/index.js';
 import { redactLocation } from '../ingest/location.js';
+import { undiciParts } from './undici.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 export type { ProxySettings };
@@ -85,17 +85,10 @@ export interface OutboundTls {
   ca?: string | Buffer;
 }
 
-/**
- * undici, loaded when the first agent is built: a command that never goes out (`--help`,
- * `history`, `export`) does not pay for the HTTP stack. It is CommonJS, so `require` loads it
- * synchronously, where the agent is needed.
- */
-function undici(): typeof import('undici') {
-  return createRequire(import.meta.url)('undici') as typeof import('undici');
-}
-
 export function createOutboundAgent(route: ProxyRoute, tls: OutboundTls = {}): Dispatcher {
-  const { Agent, EnvHttpProxyAgent } = undici();
+  // Loaded when the first agent is built: a command that never goes out does not pay for it.
+  const Agent = undiciParts.Agent();
+  const EnvHttpProxyAgent = undiciParts.EnvHttpProxyAgent();
   const common = { connect: { timeout: CONNECT_TIMEOUT_MS, ...tls } };
   if (!route.http && !route.https) return new Agent(common);
   // Every value is passed explicitly ('' = none), so undici never falls back to process.env.

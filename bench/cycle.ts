@@ -6,7 +6,8 @@
  * the same two URLs with their own temporary config and cache, get their first state recorded,
  * and are then run alternately (A B A B ...) with nothing changed, each run a fresh process.
  * Prints the median and the spread of each, the requests each tool made per run, and the
- * `--help` time next to `node -e 0`.
+ * `--help` time next to `node -e 0`. Then 50 sources behind a server that takes 200 ms per
+ * answer: one unchanged run with `concurrency: 1` (one source after the other) and with 4.
  *
  * endpoint-watch runs from the built CLI (`dist/cli/bin.js`, `npm run build`), as installed.
  * Skipped, saying so, when urlwatch is not on the PATH. Not a test: wall times depend on the
@@ -23,7 +24,8 @@ import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 
 const root = join(fileURLToPath(import.meta.url), '..', '..');
-const bin = join(root, 'dist', 'cli', 'bin.js');
+// EW_BIN: another build to compare with (an older checkout's dist/cli/bin.js).
+const bin = process.env.EW_BIN ?? join(root, 'dist', 'cli', 'bin.js');
 const runs = Number(process.argv[2] ?? 10);
 
 function run(command: string, args: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
@@ -133,9 +135,57 @@ async function main(): Promise<void> {
     }
     console.log(`  endpoint-watch --help ${describe(help)}`);
     console.log(`  node -e 0             ${describe(bare)}`);
+    await fanOut(dir, env);
   } finally {
     server.close();
     await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** 50 sources behind a server that answers each request after 200 ms: one unchanged run, serial and concurrent. */
+async function fanOut(dir: string, env: NodeJS.ProcessEnv): Promise<void> {
+  const count = 50;
+  const server = createServer((req, res) => {
+    const id = (req.url ?? '/').slice(1);
+    const etag = `"${id}"`;
+    setTimeout(() => {
+      if (req.headers['if-none-match'] === etag) res.writeHead(304, { etag }).end();
+      else
+        res.writeHead(200, { 'content-type': 'text/markdown', etag }).end(`| Host |\n|---|\n| ${id}.example.com |\n`);
+    }, 200);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  try {
+    const sources = Array.from({ length: count }, (_, i) => `  - id: s${i}\n    url: ${base}/s${i}.md`);
+    const config = (concurrency: number | null) =>
+      [
+        `snapshotDir: ${join(dir, 'fan-out')}`,
+        ...(concurrency === null ? [] : [`concurrency: ${concurrency}`]),
+        'sources:',
+        ...sources,
+        '',
+      ].join('\n');
+    const file = join(dir, 'fan-out.yaml');
+    await writeFile(file, config(4));
+    // A build from before `concurrency` (EW_BIN) refuses the key: it runs one source after the other.
+    const settings = await run(process.execPath, [bin, 'run', '--config', file], env).then(
+      () => [1, 4],
+      async () => {
+        await writeFile(file, config(null));
+        await run(process.execPath, [bin, 'run', '--config', file], env);
+        return [null];
+      },
+    );
+    for (const concurrency of settings) {
+      await writeFile(file, config(concurrency));
+      const seconds = await run(process.execPath, [bin, 'run', '--config', file], env);
+      console.log(
+        `  ${count} unchanged sources, 200 ms each, ${concurrency === null ? 'no concurrency key' : `concurrency ${concurrency}`}: ${seconds.toFixed(2)} s`,
+      );
+    }
+  } finally {
+    server.close();
   }
 }
 

@@ -14,8 +14,6 @@
  */
 import { canonicalEntries, entriesPerSection, entryKey, serializeCatalog } from '../catalog/canonical.js';
 import type { ChangeSet } from '../catalog/changes.js';
-import { diffCatalogs } from '../catalog/diff.js';
-import { changedValues, documentContext } from '../catalog/document-context.js';
 import { decodeDocument } from '../parsers/decode.js';
 import type { Catalog } from '../catalog/model.js';
 import { EndpointWatchError, errorMessage } from '../errors/index.js';
@@ -36,7 +34,7 @@ import {
   sourceSettings,
   type PreparedSource,
 } from './fetch.js';
-import { assessChange, type HealthAssessment } from './health.js';
+import type { HealthAssessment } from './health.js';
 import { trackSourceFailure } from './source-failures.js';
 import { beginRun, finishRun, publishBeforeDelivery, runSourceSynced } from './sync.js';
 import type { PipelineContext, RunOptions, RunReport, SourceRunResult, SourceSpec, WithheldReport } from './types.js';
@@ -155,15 +153,25 @@ function markConfirmed(changeSet: ChangeSet, confirmed: WithheldRemoval[]): Chan
   return { ...changeSet, changes };
 }
 
-/** Health, withheld removals and what to commit: no I/O. */
-function assessStep(
+/**
+ * The diff, the health assessment and the document text are loaded when a changed document
+ * comes (the line diff library among them): an unchanged run never needs them.
+ */
+const changeSteps = () =>
+  Promise.all([import('../catalog/diff.js'), import('./health.js'), import('../catalog/document-context.js')]).then(
+    ([diff, health, context]) => ({ ...diff, ...health, ...context }),
+  );
+
+/** Health, withheld removals and what to commit: no I/O but loading the steps. */
+async function assessStep(
   ctx: PipelineContext,
   source: SourceSpec,
   previous: StoredSnapshot,
   catalog: Catalog,
   withheld: WithheldState | null,
   options: RunOptions,
-): RunPlan {
+): Promise<RunPlan> {
+  const { diffCatalogs, assessChange } = await changeSteps();
   const full = diffCatalogs(previous.catalog, catalog);
   const assessment = assessChange(previous.catalog, catalog, full);
   // Accepting is taking what an alert showed; with nothing announced it is an ordinary run.
@@ -289,6 +297,7 @@ async function documentTextAround(
 ): Promise<string> {
   const before = await ctx.store.latestDocument(source.id);
   if (!before || values.length === 0) return '';
+  const { documentContext } = await changeSteps();
   return documentContext(decodeDocument(before), decodeDocument(doc.body), values).text;
 }
 
@@ -349,6 +358,7 @@ async function keepWithheldUntilCommitted(
 /** The commit (changes, a layout change, or an accepted state) and its alert. */
 async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawDocument, plan: RunPlan) {
   const { decision, assessment, changeSet } = plan;
+  const { changedValues } = await changeSteps();
   const documentText = await documentTextAround(ctx, source, doc, changedValues(changeSet.changes));
   const serial = plan.committed.serial ?? null;
   const notes = {
@@ -489,7 +499,7 @@ export async function runSource(
       if (result.status === 'baseline') await recordFetchState(ctx, source, catalog.entries.length, serviceVersion);
       return result;
     }
-    const plan = assessStep(ctx, source, previous, catalog, withheld, options);
+    const plan = await assessStep(ctx, source, previous, catalog, withheld, options);
     if (options.dryRun) return dryRunResult(source, plan);
     const result = await commitAndNotifyStep(ctx, source, doc, plan);
     if (result.status === 'changed' || result.status === 'unchanged')

@@ -537,6 +537,10 @@ export async function runSources(
 ): Promise<RunReport> {
   await beginRun(ctx, options);
   const outboxFailures = options.dryRun ? {} : await flushOutbox(ctx);
+  // One git for every source's state-file check (store/fetch-state.ts), not one each.
+  await fetchStateOf(ctx)
+    .preload(sources.map((s) => s.id))
+    .catch(() => undefined);
   const prepared = boundedMap(sources, Math.max(1, ctx.concurrency ?? DEFAULT_CONCURRENCY), (source) =>
     prepareSource(ctx, source, options),
   );

@@ -9,7 +9,7 @@
  * processes) before it can send its conditional GET. The file is a cache of the committed
  * state, never a state of its own: it records the git blob ids of `<source>/meta.json` and
  * `<source>/catalog.json` at HEAD when it was written, and is used only while HEAD still holds
- * exactly those blobs (one `git ls-tree` answers that). Anything that moves them (a new
+ * exactly those blobs (one `git ls-tree` for all sources of a run answers that). Anything that moves them (a new
  * snapshot, a rewritten catalog, a reset to the remote's head by pipeline/sync.ts, a person's
  * commit) makes the run take the full path, which writes the file again.
  */
@@ -49,21 +49,44 @@ export class FetchStateStore {
     this.dir = join(store.dir, '.fetch-state');
   }
 
-  /** The blob ids of the source's meta.json and catalog.json at HEAD, or null when either is missing. */
-  private async headBlobs(source: string): Promise<{ meta: string; catalog: string } | null> {
-    const metaPath = this.store.repoPath(source, 'meta.json');
-    const catalogPath = this.store.repoPath(source, 'catalog.json');
-    const listed = await this.store.repo.tryGit(['ls-tree', '-z', 'HEAD', '--', metaPath, catalogPath]);
-    if (!listed) return null;
+  /** Blob ids read for several sources by one git (`preload`), each used once. */
+  private preloaded = new Map<string, { meta: string; catalog: string } | null>();
+
+  /** The blob ids of each source's meta.json and catalog.json at HEAD (null when either is missing), by one git. */
+  private async listBlobs(sources: readonly string[]): Promise<Map<string, { meta: string; catalog: string } | null>> {
+    const paths = sources.flatMap((s) => [this.store.repoPath(s, 'meta.json'), this.store.repoPath(s, 'catalog.json')]);
+    const listed = await this.store.repo.tryGit(['ls-tree', '-z', 'HEAD', '--', ...paths]);
     const blobs = new Map<string, string>();
-    for (const record of listed.stdout.split('\0')) {
+    for (const record of listed?.stdout.split('\0') ?? []) {
       // "<mode> blob <id>\t<path>"
       const match = /^\d+ blob ([0-9a-f]+)\t(.*)$/s.exec(record);
       if (match) blobs.set(match[2]!, match[1]!);
     }
-    const meta = blobs.get(metaPath);
-    const catalog = blobs.get(catalogPath);
-    return meta && catalog ? { meta, catalog } : null;
+    const result = new Map<string, { meta: string; catalog: string } | null>();
+    for (const source of sources) {
+      const meta = blobs.get(this.store.repoPath(source, 'meta.json'));
+      const catalog = blobs.get(this.store.repoPath(source, 'catalog.json'));
+      result.set(source, meta && catalog ? { meta, catalog } : null);
+    }
+    return result;
+  }
+
+  /**
+   * Reads the blob ids of all `sources` now, with one git instead of one per source: a run
+   * calls it once before fetching. Each source's ids are used by its next `readValid` only;
+   * HEAD moves as the run commits, and everything after that asks git again.
+   */
+  async preload(sources: readonly string[]): Promise<void> {
+    this.preloaded = sources.length ? await this.listBlobs(sources) : new Map();
+  }
+
+  private async headBlobs(source: string): Promise<{ meta: string; catalog: string } | null> {
+    if (this.preloaded.has(source)) {
+      const blobs = this.preloaded.get(source) ?? null;
+      this.preloaded.delete(source);
+      return blobs;
+    }
+    return (await this.listBlobs([source])).get(source) ?? null;
   }
 
   /** The file of `source` when it describes what HEAD holds now and was written for `settings`; else null. */
@@ -109,6 +132,7 @@ export class FetchStateStore {
     settings: string,
     facts: { entryCount: number; serviceVersion: string | null },
   ): Promise<void> {
+    this.preloaded.delete(source);
     const [blobs, meta] = await Promise.all([this.headBlobs(source), this.committedMeta(source)]);
     if (!blobs || !meta) return;
     const state: FetchState = {

@@ -86,6 +86,7 @@ test('a minimal config gets the defaults, and paths are resolved against the con
     commitUrl: null,
     deliveryBudgetMs: null,
     historyUrl: null,
+    concurrency: 4,
     git: null,
     sources: [
       {
@@ -381,6 +382,7 @@ test('unknown keys are rejected, at the top level and in a source', async () => 
   assert.equal(
     top.message,
     'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, historyUrl, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, deliveryBudgetSeconds, sources, notifiers, proxy, serve, git)',
+    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, concurrency, sources, notifiers, proxy, serve, git)',
   );
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
   assert.match(
@@ -591,6 +593,16 @@ test('failure alerts and parse bounds: top level, per source, every form of fail
   assert.equal(parse(oneSource).sources[0]!.failureAlertAfter, undefined, 'absent: the pipeline default');
   assert.throws(() => parse(`failureAlertAfter: soon\n${oneSource}`), /failureAlertAfter/);
   assert.throws(() => parse(`parseTimeoutSeconds: 0\n${oneSource}`), /parseTimeoutSeconds/);
+});
+
+test('concurrency: sources fetched at once, 4 by default, a whole number from 1 to 64', () => {
+  const oneSource = 'sources:\n  - id: a\n    url: https://docs.example.com/a.md\n';
+  assert.equal(parse(oneSource).concurrency, 4);
+  assert.equal(parse(`concurrency: 1\n${oneSource}`).concurrency, 1);
+  assert.equal(parse(`concurrency: 16\n${oneSource}`).concurrency, 16);
+  for (const bad of ['0', '2.5', 'many', '65'])
+    assert.throws(() => parse(`concurrency: ${bad}\n${oneSource}`), /test\.yaml: concurrency: /, bad);
+  assert.throws(() => parse(`concurrency: 0\n${oneSource}`), /test\.yaml: concurrency: must be 1 or more/);
 });
 
 test('include / exclude: one rule or a list, each value one or a list; a rule naming nothing is an error', async () => {

@@ -92,6 +92,8 @@ export interface Config {
   deliveryBudgetMs: number | null;
   /** The history page, `{source}` replaced per source, or null. */
   historyUrl: string | null;
+  /** Sources fetched and parsed at the same time (commits and alerts one at a time, in config order). */
+  concurrency: number;
   sources: SourceConfig[];
   /** Notifier entries, shape-checked; empty means the default (console only). See resolveNotifiers. */
   notifiers: NotifierEntry[];
@@ -239,6 +241,7 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
     commitUrl: config.commitUrl,
     deliveryBudgetMs: config.deliveryBudgetSeconds === null ? null : Math.round(config.deliveryBudgetSeconds * 1000),
     historyUrl: config.historyUrl,
+    concurrency: config.concurrency,
     git: config.git
       ? {
           ...config.git,

@@ -13,6 +13,8 @@ export const DEFAULT_SNAPSHOT_DIR = './snapshots';
 export const DEFAULT_SCHEDULE = '0 * * * *';
 export const DEFAULT_TIMEOUT_SECONDS = 30;
 export const DEFAULT_RETRIES = 2;
+/** Sources fetched and parsed at the same time (commits and alerts stay one at a time, in config order). */
+export const DEFAULT_CONCURRENCY = 4;
 
 /** Keys allowed at the top level and in a source, for "unknown key" hints. */
 export const TOP_LEVEL_KEYS = [
@@ -25,6 +27,7 @@ export const TOP_LEVEL_KEYS = [
   'parseTimeoutSeconds',
   'parseMemoryMb',
   'deliveryBudgetSeconds',
+  'concurrency',
   'sources',
   'notifiers',
   'proxy',
@@ -308,6 +311,12 @@ export function buildConfigSchema(context: SchemaContext) {
       .max(3600)
       .nullish()
       .transform((value) => value ?? null),
+    concurrency: z
+      .number({ error: 'must be a whole number of sources fetched at once (1 or more)' })
+      .int({ error: 'must be a whole number of sources fetched at once (1 or more)' })
+      .min(1, { error: 'must be 1 or more' })
+      .max(64, { error: 'must be 64 or less' })
+      .default(DEFAULT_CONCURRENCY),
     sources: z
       .array(source, {
         error: (issue) =>

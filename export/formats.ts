@@ -48,7 +48,9 @@ export interface ExportOptions {
 }
 
 /** What a pac fallback looks like, for messages. */
-export const PAC_FALLBACK_EXAMPLE = '"PROXY proxy.corp.example:3128" or "DIRECT"';
+import { PAC_FALLBACK_EXAMPLE } from './format-list.js';
+
+export { PAC_FALLBACK_EXAMPLE };
 
 export interface ExportFormat {
   readonly id: string;

@@ -42,3 +42,11 @@ test('unknown schemes are rejected with an error naming the location (without cr
       err instanceof UsageError && err.message.includes('ftp://example.com/doc.md') && !err.message.includes('hunter2'),
   );
 });
+
+test('a lazily loaded fetcher answers as its module does: id and handles agree with it', async () => {
+  const { httpFetcher } = await import('./http.js');
+  const lazy = fetchers.get('http')!;
+  assert.equal(lazy.id, httpFetcher.id);
+  for (const location of [...SAMPLES.http!, ...SAMPLES.file!, 'ftp://example.com/x'])
+    assert.equal(lazy.handles(location), httpFetcher.handles(location), location);
+});

@@ -9,10 +9,11 @@
  * the environment the command was given (lower-case first, as curl does), not from whatever
  * process.env holds, and a `proxy:` config key overrides them.
  */
-import { Agent, EnvHttpProxyAgent, type Dispatcher } from 'undici';
+import type { Dispatcher, EnvHttpProxyAgent } from 'undici';
 import type { ProxySettings } from '../config/sections.js';
 import { ConfigError } from '../errors/index.js';
 import { redactLocation } from '../ingest/location.js';
+import { undiciParts } from './undici.js';
 
 export type Environment = Readonly<Record<string, string | undefined>>;
 export type { ProxySettings };
@@ -85,6 +86,9 @@ export interface OutboundTls {
 }
 
 export function createOutboundAgent(route: ProxyRoute, tls: OutboundTls = {}): Dispatcher {
+  // Loaded when the first agent is built: a command that never goes out does not pay for it.
+  const Agent = undiciParts.Agent();
+  const EnvHttpProxyAgent = undiciParts.EnvHttpProxyAgent();
   const common = { connect: { timeout: CONNECT_TIMEOUT_MS, ...tls } };
   if (!route.http && !route.https) return new Agent(common);
   // Every value is passed explicitly ('' = none), so undici never falls back to process.env.

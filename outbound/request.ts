@@ -11,10 +11,11 @@
  */
 import type { IncomingHttpHeaders } from 'node:http';
 import { STATUS_CODES } from 'node:http';
-import { interceptors, request, type Dispatcher } from 'undici';
+import type { Dispatcher, interceptors } from 'undici';
 import { errorMessage } from '../errors/index.js';
 import { redactLocation } from '../ingest/location.js';
 import { outboundAgent } from './agent.js';
+import { undiciParts, undiciRequest } from './undici.js';
 import { defaultSleep, isRetryableStatus, requestedDelay, retryDelay, type RetryPolicy } from './retry.js';
 
 export interface OutboundRequest {
@@ -182,10 +183,10 @@ export async function sendRequest(url: URL, options: OutboundRequest): Promise<O
   const dispatcher = (options.dispatcher ?? outboundAgent()).compose(
     waitBeforeRetry,
     // throwOnError: false hands the last answer over as it is (a 503 stays a 503 with its body).
-    interceptors.retry({ retry: decide, throwOnError: false, methods: [options.method] }),
+    undiciParts.retryInterceptor()({ retry: decide, throwOnError: false, methods: [options.method] }),
   );
   try {
-    const response = await request(url, {
+    const response = await undiciRequest(url, {
       method: options.method,
       headers: options.headers,
       ...(options.body !== undefined ? { body: options.body } : {}),

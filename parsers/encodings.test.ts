@@ -2,7 +2,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { parseDocument } from '../pipeline/run.js';
+import { parseDocument } from './parse-document.js';
 import type { CatalogEntry } from '../catalog/model.js';
 
 const fixture = readFileSync(new URL('markdown/__fixtures__/header-rows.md', import.meta.url), 'utf8');

@@ -14,23 +14,28 @@
  */
 import { canonicalEntries, entriesPerSection, entryKey, serializeCatalog } from '../catalog/canonical.js';
 import type { ChangeSet } from '../catalog/changes.js';
-import { diffCatalogs } from '../catalog/diff.js';
-import { changedValues, documentContext } from '../catalog/document-context.js';
 import { decodeDocument } from '../parsers/decode.js';
 import type { Catalog } from '../catalog/model.js';
 import { EndpointWatchError, errorMessage } from '../errors/index.js';
-import { fetcherFor } from '../ingest/registry.js';
 import type { RawDocument } from '../ingest/types.js';
 import { readableTime } from '../notify/format.js';
 import type { Notification, WithheldItem } from '../notify/types.js';
-import { filterCatalog } from '../catalog/filter.js';
-import { parseDocumentBounded } from '../parsers/bounded-parse.js';
 import { gitDate, sha256, type StoredSnapshot } from '../store/snapshots.js';
 import type { WithheldRemoval, WithheldState } from '../store/withheld.js';
 import { baselineCommitMessage, changeCommitMessage, rewriteCommitMessage } from './commit-message.js';
 import { commitLink, queueBacklog, recipientsOf, submitAlert, withheldStoreOf } from './deliver.js';
 import { Dispatcher } from './dispatch.js';
-import { assessChange, type HealthAssessment } from './health.js';
+import {
+  boundedMap,
+  DEFAULT_CONCURRENCY,
+  fetchDocument,
+  fetchStateOf,
+  parseFetched,
+  prepareSource,
+  sourceSettings,
+  type PreparedSource,
+} from './fetch.js';
+import type { HealthAssessment } from './health.js';
 import { trackSourceFailure } from './source-failures.js';
 import { beginRun, finishRun, publishBeforeDelivery, runSourceSynced } from './sync.js';
 import type { PipelineContext, RunOptions, RunReport, SourceRunResult, SourceSpec, WithheldReport } from './types.js';
@@ -39,8 +44,6 @@ import { DEFAULT_CONFIRM_AFTER_MS, decideWithheld, type WithheldDecision } from 
 export type * from './types.js';
 export { deliver, flushOutbox } from './deliver.js';
 export { Dispatcher } from './dispatch.js';
-/** Moved to parsers/parse-document.ts; re-exported for the callers that import it from here. */
-export { parseDocument } from '../parsers/parse-document.js';
 
 function nowOf(ctx: PipelineContext): Date {
   return ctx.now ? ctx.now() : new Date();
@@ -93,38 +96,43 @@ async function rewriteOutdatedCatalog(
 /**
  * The document to look at, or null when it is the one of the last snapshot. With removals
  * withheld, the last snapshot's document is looked at again even when unchanged: the page
- * keeping its state is what confirms them.
+ * keeping its state is what confirms them. `prepared` is what the concurrent part of the run
+ * fetched (pipeline/fetch.ts), used when it was judged against this very snapshot.
  */
 async function fetchStep(
   ctx: PipelineContext,
   source: SourceSpec,
   previous: StoredSnapshot | null,
   withheld: WithheldState | null,
-): Promise<RawDocument | null> {
-  const conditions = previous?.meta
-    ? { etag: previous.meta.etag, lastModified: previous.meta.lastModified }
-    : undefined;
-  const outcome = await fetcherFor(source.url).fetch(source.url, {
-    timeoutMs: source.timeoutSeconds * 1000,
-    retries: source.retries,
-    conditions,
-  });
-  const unchanged =
-    outcome.status === 'not-modified' ||
-    (previous?.meta !== undefined &&
-      previous.meta !== null &&
-      previous.meta.documentSha256 === sha256(outcome.document.body));
-  if (!unchanged) return outcome.status === 'fetched' ? outcome.document : null;
-  if (!withheld?.removals.length || !previous?.meta) return null;
+  prepared: PreparedSource | undefined,
+  options: RunOptions,
+): Promise<{ doc: RawDocument | null; catalog: Catalog | null; serviceVersion: string | null }> {
+  let fetched: { doc: RawDocument | null; serviceVersion: string | null };
+  let catalog: Catalog | null = null;
+  if (prepared?.kind === 'fetched' && prepared.basis === (previous?.meta?.documentSha256 ?? null)) {
+    fetched = prepared;
+    if (prepared.parsed && 'error' in prepared.parsed) throw prepared.parsed.error;
+    catalog = prepared.parsed?.catalog ?? null;
+  } else {
+    // No concurrent part, or the snapshot moved since (a reset to the remote's head): again.
+    fetched = await fetchDocument(ctx, source, previous?.meta ?? null, {
+      knownVersion: null,
+      checkVersion: !withheld && !options.accept,
+    });
+  }
+  if (fetched.doc) return { doc: fetched.doc, catalog, serviceVersion: fetched.serviceVersion };
+  const none = { doc: null, catalog: null, serviceVersion: fetched.serviceVersion };
+  if (!withheld?.removals.length || !previous?.meta) return none;
   const body = await ctx.store.latestDocument(source.id);
-  if (!body) return null;
-  return {
+  if (!body) return none;
+  const doc = {
     location: previous.meta.location,
     body,
     contentType: previous.meta.contentType,
     etag: previous.meta.etag,
     lastModified: previous.meta.lastModified,
   };
+  return { doc, catalog: null, serviceVersion: fetched.serviceVersion };
 }
 
 /** The committed catalog: the page's entries plus the removals still withheld, as they were. */
@@ -147,15 +155,25 @@ function markConfirmed(changeSet: ChangeSet, confirmed: WithheldRemoval[]): Chan
   return { ...changeSet, changes };
 }
 
-/** Health, withheld removals and what to commit: no I/O. */
-function assessStep(
+/**
+ * The diff, the health assessment and the document text are loaded when a changed document
+ * comes (the line diff library among them): an unchanged run never needs them.
+ */
+const changeSteps = () =>
+  Promise.all([import('../catalog/diff.js'), import('./health.js'), import('../catalog/document-context.js')]).then(
+    ([diff, health, context]) => ({ ...diff, ...health, ...context }),
+  );
+
+/** Health, withheld removals and what to commit: no I/O but loading the steps. */
+async function assessStep(
   ctx: PipelineContext,
   source: SourceSpec,
   previous: StoredSnapshot,
   catalog: Catalog,
   withheld: WithheldState | null,
   options: RunOptions,
-): RunPlan {
+): Promise<RunPlan> {
+  const { diffCatalogs, assessChange } = await changeSteps();
   const full = diffCatalogs(previous.catalog, catalog);
   const assessment = assessChange(previous.catalog, catalog, full);
   // Accepting is taking what an alert showed; with nothing announced it is an ordinary run.
@@ -287,6 +305,7 @@ async function documentTextAround(
 ): Promise<string> {
   const before = await ctx.store.latestDocument(source.id);
   if (!before || values.length === 0) return '';
+  const { documentContext } = await changeSteps();
   return documentContext(decodeDocument(before), decodeDocument(doc.body), values).text;
 }
 
@@ -347,6 +366,7 @@ async function keepWithheldUntilCommitted(
 /** The commit (changes, a layout change, or an accepted state) and its alert. */
 async function commitChanges(ctx: PipelineContext, source: SourceSpec, doc: RawDocument, plan: RunPlan) {
   const { decision, assessment, changeSet } = plan;
+  const { changedValues } = await changeSteps();
   const documentText = await documentTextAround(ctx, source, doc, changedValues(changeSet.changes));
   const serial = plan.committed.serial ?? null;
   const notes = {
@@ -465,34 +485,63 @@ export async function runSource(
   ctx: PipelineContext,
   source: SourceSpec,
   options: RunOptions = {},
+  prepared?: PreparedSource,
 ): Promise<SourceRunResult> {
   try {
+    if (prepared?.kind === 'done') return prepared.result;
+    if (prepared?.kind === 'failed') throw prepared.error;
     let previous = await ctx.store.latest(source.id);
     if (previous && !options.dryRun) previous = await rewriteOutdatedCatalog(ctx, source, previous);
     const withheld = await withheldStoreOf(ctx).read(source.id);
     if (options.accept && !withheld?.announced.length)
       ctx.log.write(`${source.id}: nothing withheld to accept; running it as usual\n`);
-    const doc = await fetchStep(ctx, source, previous, withheld);
-    if (!doc) return { source: source.id, status: 'unchanged', entryCount: previous?.catalog.entries.length ?? 0 };
-    const parsed = await parseDocumentBounded(source.id, doc, source.format, previous?.catalog.format, {
-      ...(source.parseTimeoutSeconds !== undefined ? { timeoutSeconds: source.parseTimeoutSeconds } : {}),
-      ...(source.parseMemoryMb !== undefined ? { memoryMb: source.parseMemoryMb } : {}),
-    });
-    const catalog = filterCatalog(parsed, source.filter);
-    if (!previous) return await baselineStep(ctx, source, catalog, doc, options);
-    const plan = assessStep(ctx, source, previous, catalog, withheld, options);
+    const fetched = await fetchStep(ctx, source, previous, withheld, prepared, options);
+    const { doc, serviceVersion } = fetched;
+    if (!doc) {
+      const entryCount = previous?.catalog.entries.length ?? 0;
+      if (previous && !options.dryRun) await recordFetchState(ctx, source, entryCount, serviceVersion);
+      return { source: source.id, status: 'unchanged', entryCount };
+    }
+    const catalog = fetched.catalog ?? (await parseFetched(source, doc, previous?.catalog.format, serviceVersion));
+    if (!previous) {
+      const result = await baselineStep(ctx, source, catalog, doc, options);
+      if (result.status === 'baseline') await recordFetchState(ctx, source, catalog.entries.length, serviceVersion);
+      return result;
+    }
+    const plan = await assessStep(ctx, source, previous, catalog, withheld, options);
     if (options.dryRun) return dryRunResult(source, plan);
-    return await commitAndNotifyStep(ctx, source, doc, plan);
+    const result = await commitAndNotifyStep(ctx, source, doc, plan);
+    if (result.status === 'changed' || result.status === 'unchanged')
+      await recordFetchState(ctx, source, plan.committed.entries.length, serviceVersion);
+    return result;
   } catch (err) {
     return failedResult(source, err);
   }
 }
 
 /**
- * Runs the given sources one after the other (they share one git repository). Delivery runs
- * beside them (pipeline/dispatch.ts): what earlier runs left is sent while the sources are
- * fetched, each notifier in its own lane, and each source's alerts join the lanes as they are
- * committed; the run ends when every lane is done (or out of budget) and due digests are sent.
+ * After a run that left the snapshot as the page is: the small file the next run's
+ * conditional GET reads (store/fetch-state.ts). Losing it only costs the next run the full path.
+ */
+async function recordFetchState(
+  ctx: PipelineContext,
+  source: SourceSpec,
+  entryCount: number,
+  serviceVersion: string | null,
+): Promise<void> {
+  await fetchStateOf(ctx)
+    .record(source.id, sourceSettings(source), { entryCount, serviceVersion })
+    .catch((err: unknown) => ctx.log.write(`${source.id}: could not record its fetch state: ${errorMessage(err)}\n`));
+}
+
+/**
+ * Runs the given sources: up to `concurrency` of them fetched and parsed at once
+ * (pipeline/fetch.ts), then each one's snapshot commit and alerts one after the other, in the
+ * order given (they share one git repository, and output and history stay in config order).
+ * Delivery runs beside them (pipeline/dispatch.ts): what earlier runs left is sent while the
+ * sources are fetched, each notifier in its own lane, and each source's alerts join the lanes as
+ * they are committed; the run ends when every lane is done (or out of budget) and due digests
+ * are sent.
  */
 export async function runSources(
   ctx: PipelineContext,
@@ -508,9 +557,17 @@ export async function runSources(
   if (!options.dryRun) await queueBacklog(run, dispatcher);
   // With a git remote, each push must record the deliveries before it: no overlap.
   if (ctx.sync) await dispatcher.idle();
+  // One git for every source's state-file check (store/fetch-state.ts), not one each.
+  await fetchStateOf(ctx)
+    .preload(sources.map((s) => s.id))
+    .catch(() => undefined);
+  const prepared = boundedMap(sources, Math.max(1, ctx.concurrency ?? DEFAULT_CONCURRENCY), (source) =>
+    prepareSource(run, source, options),
+  );
   const results: SourceRunResult[] = [];
-  for (const source of sources) {
-    const result = await runSourceSynced(run, source, options, runSource);
+  for (const [index, source] of sources.entries()) {
+    const ready = await prepared[index]!;
+    const result = await runSourceSynced(run, source, options, (c, s, o) => runSource(c, s, o, ready));
     // A source failing run after run must reach a person (pipeline/source-failures.ts).
     const undelivered = await trackSourceFailure(run, source, result);
     results.push(Object.keys(undelivered).length ? mergeUndelivered(result, undelivered) : result);

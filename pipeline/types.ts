@@ -6,6 +6,7 @@ import type { Notifier, WithheldItem } from '../notify/types.js';
 import type { Outbox } from '../store/outbox.js';
 import type { SnapshotStore } from '../store/snapshots.js';
 import type { FailureStore } from '../store/failures.js';
+import type { FetchStateStore } from '../store/fetch-state.js';
 import type { WithheldStore } from '../store/withheld.js';
 import type { Dispatcher } from './dispatch.js';
 import type { RunSync } from './sync.js';
@@ -55,6 +56,10 @@ export interface PipelineContext {
   deliveryBudgetMs?: number;
   /** Set by runSources for the length of a run: the notifier lanes (pipeline/dispatch.ts). */
   dispatcher?: Dispatcher;
+  /** Sources fetched and parsed at the same time (default 4); commits and alerts go one at a time. */
+  concurrency?: number;
+  /** What conditional GETs read (default: under the snapshot directory, store/fetch-state.ts). */
+  fetchState?: FetchStateStore;
 }
 
 /**

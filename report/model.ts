@@ -1,7 +1,7 @@
 /**
  * What the history page shows, per source: the timeline of snapshot commits (as `history`
  * recomputes it from the stored catalogs) and the entries listed now, for the search box.
- * Readers fill it (cli/report-command.ts); report/site.ts renders it; serve/ serves it.
+ * Readers fill it (cli/report.ts); report/site.ts renders it; serve/ serves it.
  */
 import type { CatalogEntry } from '../catalog/model.js';
 import type { Change, ChangeSummary } from '../catalog/changes.js';

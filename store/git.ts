@@ -25,6 +25,8 @@ export class GitRepo {
   private constructor(
     /** Top of the work tree the snapshots live in (may be a parent of the snapshot folder). */
     readonly root: string,
+    /** Where git puts this work tree's index.lock, when asked along with the root (one process fewer). */
+    private readonly indexLockPath: string | null = null,
   ) {}
 
   /** Opens the work tree that holds `dir`, running `git init` there when `dir` is in none. */
@@ -32,8 +34,11 @@ export class GitRepo {
     await mkdir(dir, { recursive: true }).catch((err: unknown) => {
       throw new StoreError(`cannot create snapshot directory ${dir}: ${(err as Error).message}`, { cause: err });
     });
-    const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
-    if (top && !(await ignoredByEnclosingTree(dir))) return new GitRepo(top.stdout.trim());
+    // One git for the top and the index.lock path: every run starts here.
+    const top = await runGit(dir, ['rev-parse', '--show-toplevel', '--git-path', 'index.lock']).catch(() => null);
+    const [root, lock] = top ? top.stdout.split('\n') : [];
+    if (root && lock && !(await ignoredByEnclosingTree(dir, root)))
+      return new GitRepo(root, resolvePath(dir, lock.trim()));
     await runGit(dir, ['init', '-q', '-b', 'main']);
     const created = await runGit(dir, ['rev-parse', '--show-toplevel']);
     return new GitRepo(created.stdout.trim());
@@ -118,9 +123,12 @@ export class GitRepo {
    * path when it was removed. A younger one is left alone (a person's git may be at work).
    */
   async clearStaleIndexLock(minAgeMs = 5_000): Promise<string | null> {
-    const where = await this.tryGit(['rev-parse', '--git-path', 'index.lock']);
-    if (!where) return null;
-    const path = resolvePath(this.root, where.stdout.trim());
+    let path = this.indexLockPath;
+    if (!path) {
+      const where = await this.tryGit(['rev-parse', '--git-path', 'index.lock']);
+      if (!where) return null;
+      path = resolvePath(this.root, where.stdout.trim());
+    }
     const info = await stat(path).catch(() => null);
     if (!info || Date.now() - info.mtimeMs < minAgeMs) return null;
     await rm(path, { force: true });
@@ -138,10 +146,10 @@ export class GitRepo {
  * instead of committing into a tree that chose not to track it. A folder with its own `.git`
  * is the top of its tree and never counts as ignored.
  */
-export async function ignoredByEnclosingTree(dir: string): Promise<boolean> {
-  const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
+export async function ignoredByEnclosingTree(dir: string, knownTop?: string): Promise<boolean> {
+  const top = knownTop ?? (await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null))?.stdout.trim();
   if (!top) return false;
-  const [here, root] = await Promise.all([realpath(dir), realpath(top.stdout.trim())]);
+  const [here, root] = await Promise.all([realpath(dir), realpath(top)]);
   if (here === root) return false;
   // A path that does not exist yet is enough: check-ignore applies the patterns to it.
   const probe = await runGit(dir, ['check-ignore', '-q', '.endpoint-watch-probe/catalog.json']).then(

@@ -142,7 +142,7 @@ async function runWithHook(dir: string, beforePush: () => Promise<void>) {
   const log = new StringSink();
   const io = { stdout: new StringSink(), stderr: log, env: { EW_SLACK: slack.url }, cwd: dir };
   const config = await readConfig(io, 'endpoint-watch.yaml');
-  const ctx = await pipelineContext(config, buildNotifiers(config, io.stdout), log);
+  const ctx = await pipelineContext(config, await buildNotifiers(config, io.stdout), log);
   const report = await runSources({ ...ctx, sync: new RemoteSync(config.git!, { beforePush }) }, sourceSpecs(config));
   return { report, log: log.toString() };
 }

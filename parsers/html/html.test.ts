@@ -6,7 +6,7 @@ import type { Catalog, ParseResult } from '../../catalog/model.js';
 import { buildCatalog } from '../../catalog/canonical.js';
 import { formatPorts } from '../../catalog/ports.js';
 import { ParseError } from '../../errors/index.js';
-import { parseDocument } from '../../pipeline/run.js';
+import { parseDocument } from '../parse-document.js';
 import { markdownParser } from '../markdown/index.js';
 import { parsers, selectParser } from '../registry.js';
 import type { TextDocument } from '../types.js';

@@ -553,12 +553,13 @@ export async function runSources(
     ...(ctx.deliveryBudgetMs !== undefined ? { budgetMs: ctx.deliveryBudgetMs } : {}),
     ...(ctx.now ? { now: ctx.now } : {}),
   });
-  const run: PipelineContext = { ...ctx, dispatcher };
+  // One fetch-state store for the run: its preload below is what every source's check reads.
+  const run: PipelineContext = { ...ctx, dispatcher, fetchState: fetchStateOf(ctx) };
   if (!options.dryRun) await queueBacklog(run, dispatcher);
   // With a git remote, each push must record the deliveries before it: no overlap.
   if (ctx.sync) await dispatcher.idle();
   // One git for every source's state-file check (store/fetch-state.ts), not one each.
-  await fetchStateOf(ctx)
+  await fetchStateOf(run)
     .preload(sources.map((s) => s.id))
     .catch(() => undefined);
   const prepared = boundedMap(sources, Math.max(1, ctx.concurrency ?? DEFAULT_CONCURRENCY), (source) =>

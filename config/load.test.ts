@@ -378,12 +378,12 @@ test('unknown keys are rejected, at the top level and in a source', async () => 
   const top = await configError(() => parse(`${oneSource}snapshotdir: ./x\n`));
   assert.equal(
     top.message,
-    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, sources, notifiers, proxy, serve, git)',
+    'test.yaml: snapshotdir: unknown key (allowed: snapshotDir, commitUrl, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, maxDocumentBytes, maxNestingDepth, sources, notifiers, proxy, serve, git)',
   );
   const inSource = await configError(() => parse(`${oneSource}    timeout: 10\n`));
   assert.match(
     inSource.message,
-    /^test\.yaml: sources\[0\]\.timeout: unknown key \(allowed: id, url, schedule, format, timeoutSeconds, retries, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, include, exclude, pageUrl\)$/,
+    /^test\.yaml: sources\[0\]\.timeout: unknown key \(allowed: id, url, schedule, format, timeoutSeconds, retries, confirmAfter, failureAlertAfter, failureRepeatAfter, parseTimeoutSeconds, parseMemoryMb, maxDocumentBytes, maxNestingDepth, include, exclude, pageUrl\)$/,
   );
   const inNotifier = await configError(() =>
     parse(`${oneSource}notifiers:\n  - type: slack\n    webhookUrl: https://hooks.example.com/x\n    chanel: x\n`),
@@ -589,6 +589,35 @@ test('failure alerts and parse bounds: top level, per source, every form of fail
   assert.equal(parse(oneSource).sources[0]!.failureAlertAfter, undefined, 'absent: the pipeline default');
   assert.throws(() => parse(`failureAlertAfter: soon\n${oneSource}`), /failureAlertAfter/);
   assert.throws(() => parse(`parseTimeoutSeconds: 0\n${oneSource}`), /parseTimeoutSeconds/);
+});
+
+test('document limits: maxDocumentBytes in bytes or with a unit, maxNestingDepth; per source over top level', () => {
+  const config = parse(
+    [
+      'maxDocumentBytes: 8MiB',
+      'maxNestingDepth: 50',
+      'sources:',
+      '  - id: a',
+      '    url: https://docs.example.com/a.md',
+      '  - id: b',
+      '    url: https://docs.example.com/b.json',
+      '    maxDocumentBytes: 200000000',
+      '    maxNestingDepth: 500',
+      '  - id: c',
+      '    url: https://docs.example.com/c.md',
+      '    maxDocumentBytes: 500 KB',
+      '',
+    ].join('\n'),
+  );
+  const [a, b, c] = config.sources;
+  assert.deepEqual([a!.maxDocumentBytes, a!.maxNestingDepth], [8 * 1024 * 1024, 50]);
+  assert.deepEqual([b!.maxDocumentBytes, b!.maxNestingDepth], [200_000_000, 500]);
+  assert.deepEqual([c!.maxDocumentBytes, c!.maxNestingDepth], [500_000, 50]);
+  const plain = parse(oneSource).sources[0]!;
+  assert.deepEqual([plain.maxDocumentBytes, plain.maxNestingDepth], [undefined, undefined], 'absent: the defaults');
+  assert.throws(() => parse(`maxDocumentBytes: lots\n${oneSource}`), /maxDocumentBytes: "lots" is not a size/);
+  assert.throws(() => parse(`maxDocumentBytes: 10\n${oneSource}`), /maxDocumentBytes: "10" is not a size from 1KiB/);
+  assert.throws(() => parse(`maxNestingDepth: 2\n${oneSource}`), /maxNestingDepth/);
 });
 
 test('include / exclude: one rule or a list, each value one or a list; a rule naming nothing is an error', async () => {

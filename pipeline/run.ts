@@ -106,6 +106,7 @@ async function fetchStep(
     timeoutMs: source.timeoutSeconds * 1000,
     retries: source.retries,
     conditions,
+    ...(source.maxDocumentBytes !== undefined ? { maxBytes: source.maxDocumentBytes } : {}),
   });
   const unchanged =
     outcome.status === 'not-modified' ||
@@ -468,6 +469,7 @@ export async function runSource(
     const parsed = await parseDocumentBounded(source.id, doc, source.format, previous?.catalog.format, {
       ...(source.parseTimeoutSeconds !== undefined ? { timeoutSeconds: source.parseTimeoutSeconds } : {}),
       ...(source.parseMemoryMb !== undefined ? { memoryMb: source.parseMemoryMb } : {}),
+      ...(source.maxNestingDepth !== undefined ? { maxNestingDepth: source.maxNestingDepth } : {}),
     });
     const catalog = filterCatalog(parsed, source.filter);
     if (!previous) return await baselineStep(ctx, source, catalog, doc, options);

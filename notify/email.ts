@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import nodemailer from 'nodemailer';
 import { NotifyError, errorMessage } from '../errors/index.js';
+import { mapStrings, visibleControls } from '../app/visible-text.js';
 import { formatEmail } from './format.js';
 import { RetryFailure, withRetries, type RetryDecision } from '../outbound/retry.js';
 import { redact } from './redact.js';
@@ -141,7 +142,7 @@ export function createEmailNotifier(options: EmailOptions, delays: EmailDelays =
     id,
     type: 'email',
     async send(notification: Notification): Promise<void> {
-      const content = formatEmail(notification, { subjectPrefix: options.subjectPrefix });
+      const content = mapStrings(formatEmail(notification, { subjectPrefix: options.subjectPrefix }), visibleControls);
       try {
         const info = await withRetries(
           () =>

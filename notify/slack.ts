@@ -25,6 +25,7 @@ import { NotifyError, errorMessage } from '../errors/index.js';
 import { OutboundError, sendRequest } from '../outbound/request.js';
 import { isRetryableStatus, type RetryPolicy } from '../outbound/retry.js';
 import { formatSlack } from './format.js';
+import { safeSlackMessage } from './sanitize.js';
 import { redact } from './redact.js';
 import {
   MaybeDeliveredError,
@@ -167,7 +168,7 @@ export function createSlackNotifier(options: SlackOptions, delays: SlackDelays =
     id,
     type: 'slack',
     async send(notification: Notification): Promise<void> {
-      const message = formatSlack(notification);
+      const message = safeSlackMessage(formatSlack(notification));
       await post({ text: message.text, blocks: message.blocks });
     },
   };

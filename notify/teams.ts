@@ -24,6 +24,7 @@ import {
   summaryOnlyLine,
 } from './format.js';
 import { postJson, type PostDelays } from './post-json.js';
+import { mapStrings, replacedControls } from '../app/visible-text.js';
 import { itemsText, limitSummary, oneLine } from './summary.js';
 import type { Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
 
@@ -189,7 +190,7 @@ export function createTeamsNotifier(options: TeamsOptions, delays: PostDelays = 
           notifier: id,
           peer: 'Teams webhook',
           url: options.webhookUrl,
-          body: JSON.stringify(formatTeams(notification)),
+          body: JSON.stringify(mapStrings(formatTeams(notification), replacedControls)),
           timeoutSeconds: options.timeoutSeconds,
           retries: options.retries,
         },

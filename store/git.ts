@@ -7,8 +7,10 @@
  * process argument at 128 KiB (`spawn E2BIG`).
  */
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, realpath, rm, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
+import { visibleControls } from '../app/visible-text.js';
 import { StoreError } from '../errors/index.js';
 
 export interface GitResult {
@@ -32,7 +34,7 @@ export class GitRepo {
     await mkdir(dir, { recursive: true }).catch((err: unknown) => {
       throw new StoreError(`cannot create snapshot directory ${dir}: ${(err as Error).message}`, { cause: err });
     });
-    const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
+    const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(nullUnlessGitMissing);
     if (top && !(await ignoredByEnclosingTree(dir))) return new GitRepo(top.stdout.trim());
     await runGit(dir, ['init', '-q', '-b', 'main']);
     const created = await runGit(dir, ['rev-parse', '--show-toplevel']);
@@ -44,8 +46,14 @@ export class GitRepo {
     const isDir = await stat(dir)
       .then((info) => info.isDirectory())
       .catch(() => false);
-    if (!isDir) return null;
-    const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
+    if (!isDir) {
+      // No history yet, and none can be made without git: say which of the two it is.
+      await runGit(process.cwd(), ['--version']).catch((err: unknown) => {
+        throw err instanceof GitNotFoundError ? new GitNotFoundError(dir, { cause: err.cause }) : err;
+      });
+      return null;
+    }
+    const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(nullUnlessGitMissing);
     if (!top || (await ignoredByEnclosingTree(dir))) return null;
     return new GitRepo(top.stdout.trim());
   }
@@ -54,9 +62,9 @@ export class GitRepo {
     return runGit(this.root, args, { env, input });
   }
 
-  /** Like git(), but returns null instead of throwing (for "does this exist" questions). */
+  /** Like git(), but returns null instead of throwing (for "does this exist" questions); git missing still throws. */
   async tryGit(args: string[]): Promise<GitResult | null> {
-    return runGit(this.root, args).catch(() => null);
+    return runGit(this.root, args).catch(nullUnlessGitMissing);
   }
 
   private async identity(): Promise<string[]> {
@@ -91,7 +99,13 @@ export class GitRepo {
     }
     const identity = await this.identity();
     // `-F -`: the message is read from stdin, whatever its size.
-    await this.git([...identity, 'commit', '-q', '--no-verify', '-F', '-', '--', ...paths], env, message);
+    // The message quotes the document (headings, its text around a change): no terminal escape
+    // or bidi control of it may reach `git log`.
+    await this.git(
+      [...identity, 'commit', '-q', '--no-verify', '-F', '-', '--', ...paths],
+      env,
+      visibleControls(message),
+    );
     const head = await this.git(['rev-parse', 'HEAD']);
     return head.stdout.trim();
   }
@@ -127,6 +141,26 @@ export class GitRepo {
     return path;
   }
 
+  /**
+   * The checked-out commit when HEAD is detached (someone checked out an old snapshot to look
+   * at it), with the branch to switch back to when it can be told (the reflog's last
+   * "checkout: moving from <branch>", else `main` or the only branch); null on a branch.
+   */
+  async detachedHead(): Promise<{ commit: string; branch: string | null } | null> {
+    if (await this.tryGit(['symbolic-ref', '-q', 'HEAD'])) return null;
+    const commit = (await this.tryGit(['rev-parse', '--verify', '-q', 'HEAD']))?.stdout.trim();
+    if (!commit) return null;
+    const branches = ((await this.tryGit(['for-each-ref', '--format=%(refname:short)', 'refs/heads']))?.stdout ?? '')
+      .split('\n')
+      .filter(Boolean);
+    const moves = (await this.tryGit(['log', '-g', '-n', '200', '--format=%gs', 'HEAD']))?.stdout ?? '';
+    const from = [...moves.matchAll(/^checkout: moving from (\S+) to /gm)]
+      .map((m) => m[1]!)
+      .find((name) => branches.includes(name));
+    const branch = from ?? (branches.includes('main') ? 'main' : branches.length === 1 ? branches[0]! : null);
+    return { commit, branch };
+  }
+
   async hasCommits(): Promise<boolean> {
     return (await this.tryGit(['rev-parse', '--verify', '-q', 'HEAD'])) !== null;
   }
@@ -139,7 +173,7 @@ export class GitRepo {
  * is the top of its tree and never counts as ignored.
  */
 export async function ignoredByEnclosingTree(dir: string): Promise<boolean> {
-  const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
+  const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(nullUnlessGitMissing);
   if (!top) return false;
   const [here, root] = await Promise.all([realpath(dir), realpath(top.stdout.trim())]);
   if (here === root) return false;
@@ -171,14 +205,32 @@ export function gitErrorDetail(text: string): string {
   return [...new Set([...firm, ...lines.slice(-3)])].slice(0, 3).join(' ');
 }
 
+/** git is not installed or not on PATH: said as such, never read as "no repository" or "no commit". */
+export class GitNotFoundError extends StoreError {
+  constructor(cwd: string, options?: { cause?: unknown }) {
+    super(
+      `git not found (not installed or not on PATH): endpoint-watch keeps its snapshot history in git (${cwd}); install git or fix PATH`,
+      options,
+    );
+  }
+}
+
+/** For "does this exist" questions: any git failure means no, except git itself missing. */
+function nullUnlessGitMissing(err: unknown): null {
+  if (err instanceof GitNotFoundError) throw err;
+  return null;
+}
+
 function gitError(cwd: string, args: string[], error: Error, stderr: string): StoreError {
+  // spawn says ENOENT for a missing cwd too; that one is not git missing.
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(cwd))
+    return new GitNotFoundError(cwd, { cause: error });
   const detail = gitErrorDetail(stderr || error.message);
   const lockFile = /'([^']*index\.lock)'/.exec(stderr)?.[1];
   const hint = lockFile
     ? ` (${lockFile} is left by a git that was killed, or another git is running in ${cwd}; remove it when none is)`
     : '';
-  const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : detail;
-  return new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${reason}${hint}`, { cause: error });
+  return new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${detail}${hint}`, { cause: error });
 }
 
 function gitEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {

@@ -6,14 +6,16 @@
  * tabs stay. Shared by the CLI's output streams, commit messages and the notifiers.
  */
 
-/** C0 controls but tab and newline, DEL, C1 controls, bidi marks, embeddings, overrides and isolates, line and paragraph separators. */
-const INVISIBLE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
+/**
+ * C0 controls but tab, newline and the CR of a CRLF (CSV lines end so), DEL, C1 controls, bidi
+ * marks, embeddings, overrides and isolates, line and paragraph separators.
+ */
+const INVISIBLE =
+  /\r(?!\n)|[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069\u2028\u2029]/g;
 
 /** `text` with every terminal escape and bidi control written as `\uXXXX`. */
 export function visibleControls(text: string): string {
-  return text
-    .replace(/\r\n/g, '\n')
-    .replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
+  return text.replace(INVISIBLE, (c) => `\\u${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`);
 }
 
 /**
@@ -22,7 +24,7 @@ export function visibleControls(text: string): string {
  * the renderer measured it.
  */
 export function replacedControls(text: string): string {
-  return text.replace(/\r\n/g, '\n').replace(INVISIBLE, '\uFFFD');
+  return text.replace(INVISIBLE, '\uFFFD');
 }
 
 /** Every string in a JSON-like value passed through `clean` (objects and arrays copied, other values kept). */

@@ -45,6 +45,12 @@ export function visibleTextStream(target: Writable): Writable {
   const write = (chunk: unknown, ...rest: unknown[]): boolean => {
     const text = typeof chunk === 'string' ? chunk : Buffer.isBuffer(chunk) ? decoder.write(chunk) : chunk;
     const encoding = typeof rest[0] === 'string' && Buffer.isBuffer(chunk) ? rest.slice(1) : rest;
+    if (text === '') {
+      // Half a character so far: nothing to write yet.
+      const callback = encoding.find((arg) => typeof arg === 'function') as (() => void) | undefined;
+      if (callback) process.nextTick(callback);
+      return true;
+    }
     return (target.write as (...args: unknown[]) => boolean)(
       typeof text === 'string' ? visibleControls(text) : text,
       ...encoding,

@@ -1,7 +1,7 @@
 /**
  * Parsing with bounds: each document is parsed in a worker thread (parsers/parse-worker.ts) with
  * a deadline and a heap limit, so a pathological page (a 200 KB line of `*a*a…`, half a MB of
- * `[::1]`, a list nested 500 deep, a 5 MB line of `<br>`, blockquotes nested 3,000 deep) fails
+ * `[::1]`, a 5 MB line of `<br>`; deep nesting is refused before, by parsers/nesting.ts) fails
  * its source alone, with a clear ParseError, in bounded time and memory, instead of taking
  * minutes or gigabytes of the one process that runs every source. The worker is terminated at
  * the deadline, which stops even a regular expression that backtracks forever.

@@ -17,6 +17,7 @@
  */
 import type { Catalog, CatalogEntry } from './model.js';
 import { entryKey, identityIndex } from './canonical.js';
+import { originOnlyEndpoint } from './normalize.js';
 import { portsEqual } from './ports.js';
 import { summarize, type Change, type ChangedField, type ChangeSet, type EntryRef } from './changes.js';
 import { describeChange } from './messages.js';
@@ -84,8 +85,19 @@ function withMessage(change: ChangeDraft): Change {
   return { ...change, message: describeChange(change) };
 }
 
+/**
+ * An entry stored before its value's canonical form changed, in today's form: a catalog
+ * committed when an origin-only URL was still kind `url` compares with the host the same
+ * document gives now (catalog/normalize.ts), instead of a removal and an addition.
+ */
+function inCurrentForm(entry: CatalogEntry): CatalogEntry {
+  if (entry.kind !== 'url') return entry;
+  const endpoint = originOnlyEndpoint(entry.value);
+  return endpoint ? { ...entry, ...endpoint } : entry;
+}
+
 export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): ChangeSet {
-  const oldEntries = oldCatalog?.entries ?? [];
+  const oldEntries = (oldCatalog?.entries ?? []).map(inCurrentForm);
   const newEntries = newCatalog.entries;
   const matched: MatchedChange[] = [];
 

@@ -9,7 +9,10 @@
  *     a star anywhere in a label but the last (`*.x`, `*excel.x`, `name*.x`), a `<tenant>`-style
  *     placeholder, and a `#` standing for a number (`#-courier.push.apple.com`);
  *     lookup/hosts.ts says what each matches.
- *   - URL: WHATWG URL serialisation (lower-case scheme and host, default port dropped).
+ *   - URL: WHATWG URL serialisation (lower-case scheme and host, default port dropped). A URL
+ *     that is only an origin (`https://adaproddiscovery.azureedge.net`, with or without the
+ *     final `/`, default port, no path, query or credentials) is its host: the same endpoint
+ *     for a firewall, written as a URL in one version of a page and bare in the next.
  */
 import ipaddr from 'ipaddr.js';
 import { domainToASCII } from 'node:url';
@@ -149,6 +152,26 @@ export function canonicalUrl(token: string): string | null {
 }
 
 /**
+ * The host (or address) a canonical URL names when it is nothing but an origin on its scheme's
+ * default port; null for a URL with a path, query, fragment, credentials or another port.
+ */
+export function originOnlyEndpoint(url: string): ClassifiedToken | null {
+  let parsed: URL;
+  try {
+    parsed = new URL(url);
+  } catch {
+    return null;
+  }
+  if (parsed.pathname !== '/' || parsed.search || parsed.hash || parsed.username || parsed.password || parsed.port)
+    return null;
+  const host = parsed.hostname.replace(/^\[(.*)\]$/, '$1');
+  const ip = canonicalIp(host);
+  if (ip) return { kind: 'ip', value: ip };
+  const name = canonicalHost(host);
+  return name ? { kind: 'fqdn', value: name } : null;
+}
+
+/**
  * Classifies one token (already split out of its cell). Order matters: an IP is tried before a
  * host, because "13.80.22.71" would not match the host pattern anyway but "1.2.3.4/24" must not
  * fall through to anything else.
@@ -159,7 +182,7 @@ export function classifyToken(token: string): ClassifiedToken | null {
   const ip = canonicalIp(text);
   if (ip) return { kind: 'ip', value: ip };
   const url = canonicalUrl(text);
-  if (url) return { kind: 'url', value: url };
+  if (url) return originOnlyEndpoint(url) ?? { kind: 'url', value: url };
   const host = canonicalHost(text);
   if (host) return { kind: 'fqdn', value: host };
   return null;

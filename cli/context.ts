@@ -64,6 +64,8 @@ export function sourceSpecs(config: Config, only?: string): SourceSpec[] {
     ...(s.failureRepeatAfterMs !== undefined ? { failureRepeatAfterMs: s.failureRepeatAfterMs } : {}),
     ...(s.parseTimeoutSeconds !== undefined ? { parseTimeoutSeconds: s.parseTimeoutSeconds } : {}),
     ...(s.parseMemoryMb !== undefined ? { parseMemoryMb: s.parseMemoryMb } : {}),
+    ...(s.maxDocumentBytes !== undefined ? { maxDocumentBytes: s.maxDocumentBytes } : {}),
+    ...(s.maxNestingDepth !== undefined ? { maxNestingDepth: s.maxNestingDepth } : {}),
     ...(s.filter ? { filter: s.filter } : {}),
     pageUrl: s.pageUrl ?? null,
   }));

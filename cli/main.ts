@@ -8,7 +8,7 @@ import { errorMessage } from '../errors/index.js';
 import { VERSION } from '../app/version.js';
 import { configureOutbound, proxyRoute } from '../outbound/agent.js';
 import { EXIT_OK, EXIT_USAGE, exitCodeFor } from './exit-codes.js';
-import { StringSink, writeLine, type CliIo } from './io.js';
+import { StringSink, visibleIo, writeLine, type CliIo } from './io.js';
 import { registerHistoryCommands } from './history-commands.js';
 import { registerCatalogCommands } from './catalog-commands.js';
 import { registerServeCommand } from './serve-command.js';
@@ -100,7 +100,8 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
 }
 
 /** Runs the CLI with `argv` (without node and script) and returns the exit code. */
-export async function main(argv: string[], io: CliIo): Promise<number> {
+export async function main(argv: string[], rawIo: CliIo): Promise<number> {
+  const io = visibleIo(rawIo);
   // HTTP_PROXY / HTTPS_PROXY / NO_PROXY of this command's environment; readConfig adds `proxy:`.
   configureOutbound(() => proxyRoute(io.env));
   let exitCode = EXIT_OK;

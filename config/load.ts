@@ -72,6 +72,9 @@ export interface SourceConfig {
   /** Parse bounds (its own, or the top-level ones); absent: 30 s, 1024 MB. */
   parseTimeoutSeconds?: number;
   parseMemoryMb?: number;
+  /** Document limits (its own, or the top-level ones); absent: 64 MiB, nesting 100 deep. */
+  maxDocumentBytes?: number;
+  maxNestingDepth?: number;
   /** The slice of the document watched: `include` / `exclude` rules (catalog/filter.ts); absent: all of it. */
   filter?: CatalogFilter;
   /** The page people read, when `url` is not it (raw markdown, a feed); alerts link it. */
@@ -266,6 +269,8 @@ export function parseConfig(text: string, options: ParseConfigOptions): Config {
       ...optional('failureRepeatAfterMs', source.failureRepeatAfter ?? config.failureRepeatAfter),
       ...optional('parseTimeoutSeconds', source.parseTimeoutSeconds ?? config.parseTimeoutSeconds),
       ...optional('parseMemoryMb', source.parseMemoryMb ?? config.parseMemoryMb),
+      ...optional('maxDocumentBytes', source.maxDocumentBytes ?? config.maxDocumentBytes),
+      ...optional('maxNestingDepth', source.maxNestingDepth ?? config.maxNestingDepth),
     })),
     notifiers: config.notifiers.map((entry, index) => {
       const section = new DeferredSection(entry, ['notifiers', index], entrySchema, null, context, () => {

@@ -28,6 +28,8 @@ export const TOP_LEVEL_KEYS = [
   'parseMemoryMb',
   'deliveryBudgetSeconds',
   'concurrency',
+  'maxDocumentBytes',
+  'maxNestingDepth',
   'sources',
   'notifiers',
   'proxy',
@@ -46,6 +48,8 @@ export const SOURCE_KEYS = [
   'failureRepeatAfter',
   'parseTimeoutSeconds',
   'parseMemoryMb',
+  'maxDocumentBytes',
+  'maxNestingDepth',
   'include',
   'exclude',
   'pageUrl',
@@ -103,6 +107,37 @@ const failureAlertAfter = z.union(
 /** Parse bounds: seconds per document and the worker's heap, in MB. */
 const parseTimeoutSeconds = z.number().positive().max(3600);
 const parseMemoryMb = z.number().int().min(64).max(16_384);
+
+const SIZE_UNITS: Record<string, number> = {
+  b: 1,
+  kb: 1e3,
+  kib: 1024,
+  mb: 1e6,
+  mib: 1024 ** 2,
+  gb: 1e9,
+  gib: 1024 ** 3,
+};
+
+/** Bytes of a size such as `64MiB`, `500 KB` or `1048576`; null when it is not one. */
+export function parseSize(text: string): number | null {
+  const match = /^(\d+(?:\.\d+)?)\s*([kmg]i?b|b)?$/i.exec(text.trim());
+  if (!match) return null;
+  return Math.round(Number(match[1]) * SIZE_UNITS[(match[2] ?? 'b').toLowerCase()]!);
+}
+
+/** `maxDocumentBytes`: the largest document fetched, in bytes or with a unit (`64MiB`). */
+const maxDocumentBytes = z
+  .union([z.number().int().positive(), z.string()], { error: 'must be a size: bytes, or e.g. "64MiB", "500KB"' })
+  .transform((value, ctx) => {
+    const bytes = typeof value === 'number' ? value : parseSize(value);
+    if (bytes === null || bytes < 1024 || bytes > 4 * 1024 ** 3) {
+      ctx.addIssue({ code: 'custom', message: `"${value}" is not a size from 1KiB to 4GiB: write e.g. "64MiB"` });
+      return z.NEVER;
+    }
+    return bytes;
+  });
+/** `maxNestingDepth`: the deepest nesting a document may have (parsers/nesting.ts). */
+const maxNestingDepth = z.number().int().min(8).max(100_000);
 
 /** What the caller registers: parser ids for `format`, one options schema per notifier `type`. */
 export interface SchemaContext {
@@ -269,6 +304,8 @@ export function buildConfigSchema(context: SchemaContext) {
     failureRepeatAfter: duration.nullish().transform((value) => value ?? null),
     parseTimeoutSeconds: parseTimeoutSeconds.nullish().transform((value) => value ?? null),
     parseMemoryMb: parseMemoryMb.nullish().transform((value) => value ?? null),
+    maxDocumentBytes: maxDocumentBytes.nullish().transform((value) => value ?? null),
+    maxNestingDepth: maxNestingDepth.nullish().transform((value) => value ?? null),
     /** The slice of the document to watch (catalog/filter.ts). */
     include: filterRules,
     exclude: filterRules,
@@ -317,6 +354,9 @@ export function buildConfigSchema(context: SchemaContext) {
       .min(1, { error: 'must be 1 or more' })
       .max(64, { error: 'must be 64 or less' })
       .default(DEFAULT_CONCURRENCY),
+    /** Document limits for every source that does not set its own; null: 64 MiB and 100 levels. */
+    maxDocumentBytes: maxDocumentBytes.nullish().transform((value) => value ?? null),
+    maxNestingDepth: maxNestingDepth.nullish().transform((value) => value ?? null),
     sources: z
       .array(source, {
         error: (issue) =>

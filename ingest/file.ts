@@ -9,7 +9,7 @@ import { extname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FetchError, errorMessage } from '../errors/index.js';
 import { schemeOf } from './location.js';
-import type { FetchOptions, FetchOutcome, Fetcher } from './types.js';
+import { DEFAULT_MAX_DOCUMENT_BYTES, type FetchOptions, type FetchOutcome, type Fetcher } from './types.js';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.md': 'text/markdown',
@@ -25,7 +25,7 @@ export function contentTypeForPath(path: string): string | null {
 }
 
 export interface FileFetcherSettings {
-  /** Largest file accepted, in bytes (same limit as over HTTP). */
+  /** Largest file accepted, in bytes, when the source sets none (same limit as over HTTP). */
   maxBytes: number;
 }
 
@@ -49,8 +49,15 @@ function describeFsError(err: unknown): string {
   return errorMessage(err);
 }
 
+/** "over the 64 MiB limit (maxDocumentBytes)". */
+export function overLimit(maxBytes: number): string {
+  const MiB = 1024 * 1024;
+  const size = maxBytes % MiB === 0 ? `${maxBytes / MiB} MiB` : `${maxBytes}-byte`;
+  return `over the ${size} limit (maxDocumentBytes)`;
+}
+
 export function createFileFetcher(overrides: Partial<FileFetcherSettings> = {}): Fetcher {
-  const settings: FileFetcherSettings = { maxBytes: 20 * 1024 * 1024, ...overrides };
+  const settings: FileFetcherSettings = { maxBytes: DEFAULT_MAX_DOCUMENT_BYTES, ...overrides };
   return {
     id: 'file',
     handles(location: string): boolean {
@@ -59,14 +66,16 @@ export function createFileFetcher(overrides: Partial<FileFetcherSettings> = {}):
     },
     async fetch(location: string, options: FetchOptions): Promise<FetchOutcome> {
       const path = resolveFileLocation(location, options.baseDir);
+      const maxBytes = options.maxBytes ?? settings.maxBytes;
       let body: Buffer;
       try {
         const info = await stat(path);
         if (info.isDirectory()) throw new FetchError(`${path}: is a directory, not a document`);
-        if (info.size > settings.maxBytes) {
-          throw new FetchError(`${path}: file is ${info.size} bytes, over the ${settings.maxBytes}-byte limit`);
-        }
+        if (info.size > maxBytes) throw new FetchError(`${path}: file is ${info.size} bytes, ${overLimit(maxBytes)}`);
         body = await readFile(path, options.signal ? { signal: options.signal } : {});
+        // A file that grew between stat and read.
+        if (body.length > maxBytes)
+          throw new FetchError(`${path}: file is ${body.length} bytes, ${overLimit(maxBytes)}`);
       } catch (err) {
         if (err instanceof FetchError) throw err;
         throw new FetchError(`${path}: cannot read: ${describeFsError(err)}`, null, { cause: err });

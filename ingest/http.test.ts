@@ -150,11 +150,11 @@ test('a body over the size limit is refused, whether or not Content-Length annou
   const small = createHttpFetcher({ maxBytes: 1024 });
   site.set('/big.md', reply.document(Buffer.alloc(4096, 'a')));
   const announced = await fetchError(small.fetch(site.url('/big.md'), options));
-  assert.match(announced.message, /over the 1024 bytes limit/);
+  assert.match(announced.message, /over the 1024-byte limit \(maxDocumentBytes\)/);
 
   site.set('/big-chunked.md', reply.document(Buffer.alloc(4096, 'a'), { chunked: true }));
   const streamed = await fetchError(small.fetch(site.url('/big-chunked.md'), options));
-  assert.match(streamed.message, /over the 1024 bytes limit/);
+  assert.match(streamed.message, /over the 1024-byte limit \(maxDocumentBytes\)/);
 
   site.set('/fits.md', reply.document(Buffer.alloc(1024, 'a'), { chunked: true }));
   assert.equal(fetched(await small.fetch(site.url('/fits.md'), options)).body.length, 1024);

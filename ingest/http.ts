@@ -9,19 +9,27 @@
  * credentials never travel to another origin and only http(s) targets are followed.
  */
 import { STATUS_CODES } from 'node:http';
-import type { Readable } from 'node:stream';
+import { pipeline, type Readable, type Transform } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import type { Dispatcher } from 'undici';
 import { USER_AGENT } from '../app/version.js';
 import { FetchError } from '../errors/index.js';
 import { OutboundError, describeFailure, sendRequest } from '../outbound/request.js';
 import type { RetryPolicy } from '../outbound/retry.js';
 import { redactLocation, schemeOf } from './location.js';
-import type { FetchOptions, FetchOutcome, Fetcher, RawDocument } from './types.js';
+import { overLimit } from './file.js';
+import {
+  DEFAULT_MAX_DOCUMENT_BYTES,
+  type FetchOptions,
+  type FetchOutcome,
+  type Fetcher,
+  type RawDocument,
+} from './types.js';
 
 export interface HttpFetcherSettings {
   /** Backoff and caps of the shared retry policy; the number of retries comes from the source. */
   retry: Omit<RetryPolicy, 'retries'>;
-  /** Largest body accepted, in bytes. Network-requirement pages are well under 1 MiB. */
+  /** Largest body accepted (decoded), in bytes, when the source sets none. */
   maxBytes: number;
   maxRedirects: number;
   userAgent: string;
@@ -30,11 +38,9 @@ export interface HttpFetcherSettings {
   dispatcher?: Dispatcher;
 }
 
-const MiB = 1024 * 1024;
-
 export const DEFAULT_HTTP_SETTINGS: HttpFetcherSettings = {
   retry: { baseDelayMs: 1_000, maxDelayMs: 30_000, retryAfterCapMs: 120_000 },
-  maxBytes: 20 * MiB,
+  maxBytes: DEFAULT_MAX_DOCUMENT_BYTES,
   maxRedirects: 5,
   userAgent: USER_AGENT,
   accept: 'text/markdown, text/html;q=0.9, application/json;q=0.9, text/plain;q=0.8, */*;q=0.5',
@@ -57,8 +63,30 @@ function mediaType(value: string | null): string | null {
   return type ? type : null;
 }
 
-function formatBytes(bytes: number): string {
-  return bytes % MiB === 0 ? `${bytes / MiB} MiB` : `${bytes} bytes`;
+/** zlib decoders for the Content-Encoding values servers use; `identity` needs none. */
+const DECODERS: Record<string, () => Transform> = {
+  gzip: createGunzip,
+  'x-gzip': createGunzip,
+  deflate: createInflate,
+  br: createBrotliDecompress,
+};
+
+/**
+ * Decoders for a Content-Encoding header, in the order to apply them (the header lists the
+ * codings in the order they were applied), or the name of one we cannot decode.
+ */
+function decodersFor(header: string | null): Transform[] | string {
+  const codings = (header ?? '')
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .filter((c) => c && c !== 'identity');
+  const decoders: Transform[] = [];
+  for (const coding of codings.reverse()) {
+    const make = DECODERS[coding];
+    if (!make) return coding;
+    decoders.push(make());
+  }
+  return decoders;
 }
 
 /** Drops a body we will not read; destroying it emits an error nobody else listens for. */
@@ -152,28 +180,49 @@ async function fetchUrl(
       throw new FetchError(`${prefix}: ${statusLine(status)}${after}`, status);
     }
 
-    const declared = Number(header(response.headers, 'content-length'));
-    if (Number.isFinite(declared) && declared > settings.maxBytes) {
+    const maxBytes = options.maxBytes ?? settings.maxBytes;
+    const encoding = header(response.headers, 'content-encoding');
+    const decoders = decodersFor(encoding);
+    if (typeof decoders === 'string') {
       discard(response.body);
       throw new FetchError(
-        `${prefix}: document is ${declared} bytes, over the ${formatBytes(settings.maxBytes)} limit`,
+        `${prefix}: the server sent it with Content-Encoding: ${decoders}, which cannot be decoded`,
         status,
       );
     }
+    const declared = Number(header(response.headers, 'content-length'));
+    if (decoders.length === 0 && Number.isFinite(declared) && declared > maxBytes) {
+      discard(response.body);
+      throw new FetchError(`${prefix}: document is ${declared} bytes, ${overLimit(maxBytes)}`, status);
+    }
+    // Decoded as it arrives and counted decoded: a small gzip body that inflates to gigabytes
+    // stops at the limit like any other.
+    const body: Readable = decoders.length
+      ? (pipeline(response.body, ...(decoders as [Transform]), () => {}) as Readable)
+      : response.body;
     const chunks: Buffer[] = [];
     let size = 0;
     try {
-      for await (const chunk of response.body) {
+      for await (const chunk of body) {
         const buffer = chunk as Buffer;
         size += buffer.length;
-        if (size > settings.maxBytes) {
+        if (size > maxBytes) {
           discard(response.body);
-          throw new FetchError(`${prefix}: document is over the ${formatBytes(settings.maxBytes)} limit`, status);
+          for (const decoder of decoders) decoder.destroy();
+          const decoded = decoders.length ? ` once decoded (Content-Encoding: ${encoding})` : '';
+          throw new FetchError(`${prefix}: document is ${overLimit(maxBytes)}${decoded}`, status);
         }
         chunks.push(buffer);
       }
     } catch (err) {
       if (err instanceof FetchError) throw err;
+      const code = (err as { code?: unknown }).code;
+      if (typeof code === 'string' && code.startsWith('Z_'))
+        throw new FetchError(
+          `${prefix}: the body is not valid ${encoding} (Content-Encoding: ${encoding}): ${(err as Error).message}`,
+          status,
+          { cause: err },
+        );
       const failure = describeFailure(err, options.timeoutMs, options.signal?.aborted ?? false);
       throw new FetchError(`${prefix}: reading the document: ${failure.message}`, status, { cause: err });
     }

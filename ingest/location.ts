@@ -14,13 +14,50 @@ export function schemeOf(location: string): string | null {
 }
 
 /**
- * Query parameters whose value is a credential by name: `?token=`, `access_token`, `api_key`,
- * `apikey`, `sig` and `signature` (signed storage URLs), `password`, `secret`, `auth`, `code`,
- * `credential`, `session`. Other parameters (the Microsoft 365 service's `clientrequestid`) are
- * kept, so a message still says which URL failed.
+ * Query parameters whose value is a credential by name: the name, or its last word
+ * (`access_token`, `X-Amz-Signature`, `apiKey`, `client.secret`), is one of these: tokens and
+ * keys (`token`, `jwt`, `key`, `apikey`, `access`), signatures of signed storage URLs (`sig`,
+ * `signature`), passwords (`pass`, `password`, `pwd`, ...), `secret`, `auth`, `code`,
+ * `credential`, `session`. Other parameters (the Microsoft 365 service's `clientrequestid`)
+ * are kept, so a message still says which URL failed.
  */
-const SECRET_PARAM =
-  /^(?:.*[_-])?(?:token|key|apikey|sig|signature|password|passwd|pwd|secret|auth|authorization|code|credentials?|session)$/i;
+const SECRET_WORDS = new Set([
+  'token',
+  'accesstoken',
+  'authtoken',
+  'jwt',
+  'bearer',
+  'key',
+  'apikey',
+  'accesskey',
+  'access',
+  'sig',
+  'signature',
+  'pass',
+  'passwd',
+  'password',
+  'passphrase',
+  'pwd',
+  'pw',
+  'secret',
+  'auth',
+  'authorization',
+  'code',
+  'credential',
+  'credentials',
+  'session',
+  'sessionid',
+]);
+
+/** Whether a query parameter's value is a credential, by the parameter's name. */
+export function isSecretParam(name: string): boolean {
+  const words = name
+    .replace(/([a-z0-9])([A-Z])/g, '$1 $2')
+    .split(/[^A-Za-z0-9]+/)
+    .filter(Boolean);
+  const last = words.at(-1)?.toLowerCase();
+  return SECRET_WORDS.has(name.toLowerCase()) || (last !== undefined && SECRET_WORDS.has(last));
+}
 
 /** Shown instead of a redacted query value. */
 export const REDACTED = 'REDACTED';
@@ -39,10 +76,10 @@ export function redactLocation(location: string): string {
     return location
       .replace(/\/\/[^/?#]*@/, '//')
       .replace(/([?&][^=&#\s]*=)[^&#\s]*?(?=:?(?:[&#\s]|$))/g, (whole, name: string) =>
-        SECRET_PARAM.test(name.slice(1, -1)) ? `${name}${REDACTED}` : whole,
+        isSecretParam(name.slice(1, -1)) ? `${name}${REDACTED}` : whole,
       );
   }
-  const secretParams = [...url.searchParams.keys()].filter((name) => SECRET_PARAM.test(name));
+  const secretParams = [...url.searchParams.keys()].filter((name) => isSecretParam(name));
   if (!url.username && !url.password && secretParams.length === 0) return location;
   url.username = '';
   url.password = '';

@@ -1,3 +1,9 @@
+/**
+ * Default `maxDocumentBytes`: well above the largest real document (Azure Service Tags, ~5 MB),
+ * well below what would strain the one process (a body is held in memory, then parsed).
+ */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 64 * 1024 * 1024;
+
 /** What a fetcher hands to the parsers: the bytes as served, plus what the server said about them. */
 export interface RawDocument {
   /** Where it came from: a URL or an absolute file path. */
@@ -26,6 +32,8 @@ export interface FetchOptions {
   retries: number;
   conditions?: FetchConditions;
   signal?: AbortSignal;
+  /** Largest document accepted, in bytes, decoded (the source's `maxDocumentBytes`; default DEFAULT_MAX_DOCUMENT_BYTES). */
+  maxBytes?: number;
   /** Directory that relative local paths are resolved against (default: the working directory). */
   baseDir?: string;
   /** HTTP agent to use instead of the shared one (outbound/agent.ts): a test's own proxy settings. */

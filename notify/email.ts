@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import nodemailer from 'nodemailer';
 import { NotifyError, errorMessage } from '../errors/index.js';
+import { mapStrings, visibleControls } from '../app/visible-text.js';
 import { digestEmail } from './digest.js';
 import { formatEmail, type EmailContent } from './format.js';
 import { RetryFailure, withRetries, type RetryDecision } from '../outbound/retry.js';
@@ -133,8 +134,10 @@ export function createEmailNotifier(options: EmailOptions, delays: EmailDelays =
   return {
     id,
     type: 'email',
-    send: (notification: Notification) => mail(formatEmail(notification, { subjectPrefix: options.subjectPrefix })),
-    sendDigest: (digest) => mail(digestEmail(digest, options.subjectPrefix)),
+    // Document text never brings a terminal escape or bidi control into a mail client.
+    send: (notification: Notification) =>
+      mail(mapStrings(formatEmail(notification, { subjectPrefix: options.subjectPrefix }), visibleControls)),
+    sendDigest: (digest) => mail(mapStrings(digestEmail(digest, options.subjectPrefix), visibleControls)),
   };
 
   async function mail(content: EmailContent): Promise<void> {

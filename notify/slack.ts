@@ -26,6 +26,7 @@ import { OutboundError, sendRequest } from '../outbound/request.js';
 import { isRetryableStatus, type RetryPolicy } from '../outbound/retry.js';
 import { digestSlack } from './digest.js';
 import { formatSlack } from './format.js';
+import { safeSlackMessage } from './sanitize.js';
 import { redact } from './redact.js';
 import {
   MaybeDeliveredError,
@@ -165,11 +166,11 @@ export function createSlackNotifier(options: SlackOptions, delays: SlackDelays =
     id,
     type: 'slack',
     async send(notification: Notification): Promise<void> {
-      const message = formatSlack(notification);
+      const message = safeSlackMessage(formatSlack(notification));
       await post({ text: message.text, blocks: message.blocks });
     },
     async sendDigest(digest): Promise<void> {
-      const message = digestSlack(digest);
+      const message = safeSlackMessage(digestSlack(digest));
       await post({ text: message.text, blocks: message.blocks });
     },
   };

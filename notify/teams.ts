@@ -11,6 +11,7 @@
 import { z } from 'zod';
 import { formatTeams, type TeamsMessage } from './render/teams.js';
 import { postJson, type PostDelays } from './post-json.js';
+import { mapStrings, replacedControls } from '../app/visible-text.js';
 import { digestTeams } from './digest.js';
 import type { Digest, Notification, Notifier, NotifierContext, NotifierModule } from './types.js';
 
@@ -36,7 +37,7 @@ export function createTeamsNotifier(options: TeamsOptions, delays: PostDelays = 
         notifier: id,
         peer: 'Teams webhook',
         url: options.webhookUrl,
-        body: JSON.stringify(message),
+        body: JSON.stringify(mapStrings(message, replacedControls)),
         timeoutSeconds: options.timeoutSeconds,
         retries: options.retries,
       },

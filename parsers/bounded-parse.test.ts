@@ -68,10 +68,17 @@ test('a 5 MB line of <br> stops at the heap limit', { timeout: 120_000 }, async 
   assert.match(error.message, /parsing needed more than 128 MB \(parseMemoryMb\) and was stopped/);
 });
 
-test('blockquotes nested 20,000 deep are a parse error, not a crash', { timeout: 120_000 }, async () => {
+test('blockquotes nested 20,000 deep are a parse error naming the line, not a crash', {
+  timeout: 120_000,
+}, async () => {
   const text = `${TABLE}${'> '.repeat(20_000)}deep\n`;
   const error = await parseError(parseDocumentBounded('deep', doc(text), null, undefined, { timeoutSeconds: 100 }));
-  assert.match(error.message, /nested too deeply to parse \(Maximum call stack size exceeded\)/);
+  assert.match(error.message, /generated\.md: nesting deeper than 100 at line 6 \(maxNestingDepth\)/);
+  // With the nesting limit raised past it, the stack overflow is still a clear ParseError.
+  const overflow = await parseError(
+    parseDocumentBounded('deep', doc(text), null, undefined, { timeoutSeconds: 100, maxNestingDepth: 100_000 }),
+  );
+  assert.match(overflow.message, /nested too deeply to parse \(Maximum call stack size exceeded\)/);
 });
 
 const DIST_BIN = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));

@@ -1,7 +1,7 @@
 /**
  * Parsing with bounds: each document is parsed in a worker thread (parsers/parse-worker.ts) with
  * a deadline and a heap limit, so a pathological page (a 200 KB line of `*a*a…`, half a MB of
- * `[::1]`, a list nested 500 deep, a 5 MB line of `<br>`, blockquotes nested 3,000 deep) fails
+ * `[::1]`, a 5 MB line of `<br>`; deep nesting is refused before, by parsers/nesting.ts) fails
  * its source alone, with a clear ParseError, in bounded time and memory, instead of taking
  * minutes or gigabytes of the one process that runs every source. The worker is terminated at
  * the deadline, which stops even a regular expression that backtracks forever.
@@ -15,6 +15,7 @@ import type { Catalog } from '../catalog/model.js';
 import { EmptyDocumentError, ParseError } from '../errors/index.js';
 import type { RawDocument } from '../ingest/types.js';
 import type { WarningCounts } from '../catalog/model.js';
+import type { DocumentLimits } from './parse-document.js';
 
 export const DEFAULT_PARSE_TIMEOUT_SECONDS = 30;
 export const DEFAULT_PARSE_MEMORY_MB = 1024;
@@ -24,12 +25,21 @@ export interface ParseBounds {
   timeoutSeconds?: number;
   /** The worker's old-generation heap limit (default 1024 MB). */
   memoryMb?: number;
+  /** Deepest nesting accepted (parsers/nesting.ts; default 100). */
+  maxNestingDepth?: number;
 }
 
 /** What a worker is asked: a catalog as `run` needs it, or a catalog with warnings as `parse` prints it. */
 export type ParseJob =
-  | { kind: 'catalog'; source: string; doc: RawDocument; format: string | null; allowEmptyAs: string | null }
-  | { kind: 'detailed'; source: string; doc: RawDocument; format: string | null };
+  | {
+      kind: 'catalog';
+      source: string;
+      doc: RawDocument;
+      format: string | null;
+      allowEmptyAs: string | null;
+      limits: DocumentLimits;
+    }
+  | { kind: 'detailed'; source: string; doc: RawDocument; format: string | null; limits: DocumentLimits };
 
 export interface SerializedError {
   name: string;
@@ -163,6 +173,10 @@ function runJob(job: ParseJob, bounds: ParseBounds): Promise<ParseReply & { ok: 
   });
 }
 
+function limitsOf(bounds: ParseBounds): DocumentLimits {
+  return bounds.maxNestingDepth !== undefined ? { maxNestingDepth: bounds.maxNestingDepth } : {};
+}
+
 /** parseDocument (parsers/parse-document.ts) in a worker, within `bounds`. */
 export async function parseDocumentBounded(
   source: string,
@@ -172,7 +186,14 @@ export async function parseDocumentBounded(
   bounds: ParseBounds = {},
 ): Promise<Catalog> {
   const reply = await runJob(
-    { kind: 'catalog', source, doc, format: format ?? null, allowEmptyAs: allowEmptyAs ?? null },
+    {
+      kind: 'catalog',
+      source,
+      doc,
+      format: format ?? null,
+      allowEmptyAs: allowEmptyAs ?? null,
+      limits: limitsOf(bounds),
+    },
     bounds,
   );
   return reply.catalog;
@@ -185,7 +206,10 @@ export async function parseDetailedBounded(
   format: string | null | undefined,
   bounds: ParseBounds = {},
 ): Promise<DetailedParse> {
-  const reply = await runJob({ kind: 'detailed', source, doc, format: format ?? null }, bounds);
+  const reply = await runJob(
+    { kind: 'detailed', source, doc, format: format ?? null, limits: limitsOf(bounds) },
+    bounds,
+  );
   if (!('parser' in reply)) throw new ParseError(`${doc.location}: the parse worker gave an unexpected answer`);
   return reply;
 }

@@ -15,3 +15,24 @@ export function decodeDocument(body: Buffer): string {
   }
   return new TextDecoder('utf-8').decode(body).replace(/^\uFEFF/, '');
 }
+
+/** Signatures of compressed or archive formats, which no parser reads as text. */
+const COMPRESSED: Array<{ name: string; magic: number[] }> = [
+  { name: 'gzip', magic: [0x1f, 0x8b] },
+  { name: 'zstd', magic: [0x28, 0xb5, 0x2f, 0xfd] },
+  { name: 'xz', magic: [0xfd, 0x37, 0x7a, 0x58, 0x5a, 0x00] },
+  { name: 'bzip2', magic: [0x42, 0x5a, 0x68] },
+  { name: 'zip', magic: [0x50, 0x4b, 0x03, 0x04] },
+];
+
+/** The compression format `body` starts with (`gzip`, `zip`, ...), or null for anything else. */
+export function compressionOf(body: Uint8Array): string | null {
+  for (const { name, magic } of COMPRESSED) {
+    if (body.length >= magic.length && magic.every((byte, i) => body[i] === byte)) {
+      // "BZh" is also how a text could start: bzip2 adds a block size digit and a block magic.
+      if (name === 'bzip2' && !(body[3]! >= 0x31 && body[3]! <= 0x39 && body[4] === 0x31 && body[5] === 0x41)) continue;
+      return name;
+    }
+  }
+  return null;
+}

@@ -5,9 +5,8 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { buildCatalog } from '../catalog/canonical.js';
-import { decodeDocument } from './decode.js';
-import { parseDocument } from './parse-document.js';
-import { parseWith } from './registry.js';
+import { documentText, parseDocument, parseWithin } from './parse-document.js';
+import { selectParser } from './registry.js';
 import type { ParseJob, ParseReply, SerializedError } from './bounded-parse.js';
 
 function serialize(err: unknown): SerializedError {
@@ -23,9 +22,10 @@ function serialize(err: unknown): SerializedError {
 function run(job: ParseJob): ParseReply {
   const doc = { ...job.doc, body: Buffer.from(job.doc.body) };
   if (job.kind === 'catalog')
-    return { ok: true, catalog: parseDocument(job.source, doc, job.format, job.allowEmptyAs ?? undefined) };
-  const text = decodeDocument(doc.body);
-  const { parser, result } = parseWith({ location: doc.location, text, contentType: doc.contentType }, job.format);
+    return { ok: true, catalog: parseDocument(job.source, doc, job.format, job.allowEmptyAs ?? undefined, job.limits) };
+  const text = documentText(doc);
+  const parser = selectParser(text, job.format);
+  const result = parseWithin(parser, text, job.limits);
   return {
     ok: true,
     parser: parser.id,

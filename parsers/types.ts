@@ -1,4 +1,5 @@
 import type { ParseResult } from '../catalog/model.js';
+import type { DocumentSyntax } from './nesting.js';
 
 /** A document as parsers see it: decoded text (BOM removed, CRLF kept as found) and its origin. */
 export interface TextDocument {
@@ -16,6 +17,8 @@ export interface TextDocument {
 export interface DocumentParser {
   readonly id: string;
   readonly description: string;
+  /** What the text is written in, for the nesting limit checked before `parse` (parsers/nesting.ts). */
+  readonly syntax: DocumentSyntax;
   detect(doc: TextDocument): number;
   parse(doc: TextDocument): ParseResult;
 }

@@ -4,6 +4,7 @@
  * version that changed endpoints becomes one snapshot commit carrying the upstream date and
  * commit id. No alert is sent: this is the past.
  */
+import { redactLocation } from '../ingest/location.js';
 import { execFile } from 'node:child_process';
 import type { Writable } from 'node:stream';
 import { diffCatalogs } from '../catalog/diff.js';
@@ -157,7 +158,7 @@ export async function backfill(
           document: body,
           meta: {
             source: source.id,
-            location: source.url,
+            location: redactLocation(source.url),
             format: catalog.format,
             contentType,
             etag: null,

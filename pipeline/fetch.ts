@@ -71,6 +71,7 @@ export async function fetchDocument(
       const outcome = await fetcherFor(check.url).fetch(check.url, {
         timeoutMs: source.timeoutSeconds * 1000,
         retries: 0,
+        ...(source.maxDocumentBytes !== undefined ? { maxBytes: source.maxDocumentBytes } : {}),
       });
       if (outcome.status !== 'fetched') throw new Error('the server answered 304 to an unconditional request');
       serviceVersion = readServiceVersion(outcome.document.body, check, display);
@@ -87,6 +88,7 @@ export async function fetchDocument(
     timeoutMs: source.timeoutSeconds * 1000,
     retries: source.retries,
     conditions: validators ? { etag: validators.etag, lastModified: validators.lastModified } : undefined,
+    ...(source.maxDocumentBytes !== undefined ? { maxBytes: source.maxDocumentBytes } : {}),
   });
   if (outcome.status === 'not-modified') return { doc: null, serviceVersion };
   if (validators && validators.documentSha256 === sha256(outcome.document.body)) return { doc: null, serviceVersion };
@@ -103,6 +105,7 @@ export async function parseFetched(
   const parsed = await parseDocumentBounded(source.id, doc, source.format, previousFormat, {
     ...(source.parseTimeoutSeconds !== undefined ? { timeoutSeconds: source.parseTimeoutSeconds } : {}),
     ...(source.parseMemoryMb !== undefined ? { memoryMb: source.parseMemoryMb } : {}),
+    ...(source.maxNestingDepth !== undefined ? { maxNestingDepth: source.maxNestingDepth } : {}),
   });
   const catalog = filterCatalog(parsed, source.filter);
   return serviceVersion !== null && !catalog.serial

@@ -16,7 +16,8 @@ import { canonicalEntries, entriesPerSection, entryKey, serializeCatalog } from 
 import type { ChangeSet } from '../catalog/changes.js';
 import { decodeDocument } from '../parsers/decode.js';
 import type { Catalog } from '../catalog/model.js';
-import { EndpointWatchError, errorMessage } from '../errors/index.js';
+import { EndpointWatchError, StoreError, errorMessage } from '../errors/index.js';
+import { redactLocation } from '../ingest/location.js';
 import type { RawDocument } from '../ingest/types.js';
 import { readableTime } from '../notify/format.js';
 import type { Notification, WithheldItem } from '../notify/types.js';
@@ -219,7 +220,7 @@ function historyField(ctx: PipelineContext, source: SourceSpec): { historyUrl?: 
 }
 
 function pageField(source: SourceSpec): { pageUrl?: string } {
-  return source.pageUrl ? { pageUrl: source.pageUrl } : {};
+  return source.pageUrl ? { pageUrl: redactLocation(source.pageUrl) } : {};
 }
 
 /** Records the notification, commits the snapshot, then delivers: see store/outbox.ts for why in this order. */
@@ -478,6 +479,23 @@ function failedResult(source: SourceSpec, err: unknown): SourceRunResult {
   return { source: source.id, status: 'failed', error: { code, message: errorMessage(err) } };
 }
 
+/**
+ * The last snapshot, and so what was alerted, is the branch's head. On a detached HEAD (an old
+ * snapshot checked out to look at) a run would diff against that old state and alert its
+ * changes again, and once more after switching back; so it refuses, saying how to switch back.
+ */
+async function refuseDetachedHead(ctx: PipelineContext): Promise<void> {
+  const detached = await ctx.store.repo.detachedHead();
+  if (!detached) return;
+  const root = ctx.store.repo.root;
+  const back = detached.branch
+    ? `git -C ${root} switch ${detached.branch}`
+    : `git -C ${root} switch <the snapshot branch>`;
+  throw new StoreError(
+    `${root} is on a detached HEAD (${detached.commit.slice(0, 10)}): a run there would compare with that old snapshot and alert its changes again. Switch back to the branch first: ${back}`,
+  );
+}
+
 // ---------------------------------------------------------------------------------------------
 // Orchestration
 
@@ -490,6 +508,8 @@ export async function runSource(
   try {
     if (prepared?.kind === 'done') return prepared.result;
     if (prepared?.kind === 'failed') throw prepared.error;
+    // After the unchanged fast path: that one compared with the branch's files, not HEAD's.
+    await refuseDetachedHead(ctx);
     let previous = await ctx.store.latest(source.id);
     if (previous && !options.dryRun) previous = await rewriteOutdatedCatalog(ctx, source, previous);
     const withheld = await withheldStoreOf(ctx).read(source.id);

@@ -28,6 +28,9 @@ export interface SourceSpec {
   /** Parse deadline, in seconds (default 30), and the parse worker's heap limit in MB (default 1024). */
   parseTimeoutSeconds?: number;
   parseMemoryMb?: number;
+  /** Largest document accepted, in bytes (default 64 MiB), and the deepest nesting parsed (default 100). */
+  maxDocumentBytes?: number;
+  maxNestingDepth?: number;
   /** Only the entries these rules keep are diffed, stored and alerted (catalog/filter.ts). */
   filter?: CatalogFilter;
   /** The page people read; alerts link it beside the raw document. */

@@ -7,8 +7,10 @@
  * process argument at 128 KiB (`spawn E2BIG`).
  */
 import { execFile, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdir, realpath, rm, stat } from 'node:fs/promises';
 import { resolve as resolvePath } from 'node:path';
+import { visibleControls } from '../app/visible-text.js';
 import { StoreError } from '../errors/index.js';
 
 export interface GitResult {
@@ -35,7 +37,9 @@ export class GitRepo {
       throw new StoreError(`cannot create snapshot directory ${dir}: ${(err as Error).message}`, { cause: err });
     });
     // One git for the top and the index.lock path: every run starts here.
-    const top = await runGit(dir, ['rev-parse', '--show-toplevel', '--git-path', 'index.lock']).catch(() => null);
+    const top = await runGit(dir, ['rev-parse', '--show-toplevel', '--git-path', 'index.lock']).catch(
+      nullUnlessGitMissing,
+    );
     const [root, lock] = top ? top.stdout.split('\n') : [];
     if (root && lock && !(await ignoredByEnclosingTree(dir, root)))
       return new GitRepo(root, resolvePath(dir, lock.trim()));
@@ -49,8 +53,14 @@ export class GitRepo {
     const isDir = await stat(dir)
       .then((info) => info.isDirectory())
       .catch(() => false);
-    if (!isDir) return null;
-    const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(() => null);
+    if (!isDir) {
+      // No history yet, and none can be made without git: say which of the two it is.
+      await runGit(process.cwd(), ['--version']).catch((err: unknown) => {
+        throw err instanceof GitNotFoundError ? new GitNotFoundError(dir, { cause: err.cause }) : err;
+      });
+      return null;
+    }
+    const top = await runGit(dir, ['rev-parse', '--show-toplevel']).catch(nullUnlessGitMissing);
     if (!top || (await ignoredByEnclosingTree(dir))) return null;
     return new GitRepo(top.stdout.trim());
   }
@@ -59,9 +69,9 @@ export class GitRepo {
     return runGit(this.root, args, { env, input });
   }
 
-  /** Like git(), but returns null instead of throwing (for "does this exist" questions). */
+  /** Like git(), but returns null instead of throwing (for "does this exist" questions); git missing still throws. */
   async tryGit(args: string[]): Promise<GitResult | null> {
-    return runGit(this.root, args).catch(() => null);
+    return runGit(this.root, args).catch(nullUnlessGitMissing);
   }
 
   private async identity(): Promise<string[]> {
@@ -96,7 +106,13 @@ export class GitRepo {
     }
     const identity = await this.identity();
     // `-F -`: the message is read from stdin, whatever its size.
-    await this.git([...identity, 'commit', '-q', '--no-verify', '-F', '-', '--', ...paths], env, message);
+    // The message quotes the document (headings, its text around a change): no terminal escape
+    // or bidi control of it may reach `git log`.
+    await this.git(
+      [...identity, 'commit', '-q', '--no-verify', '-F', '-', '--', ...paths],
+      env,
+      visibleControls(message),
+    );
     const head = await this.git(['rev-parse', 'HEAD']);
     return head.stdout.trim();
   }
@@ -133,6 +149,26 @@ export class GitRepo {
     if (!info || Date.now() - info.mtimeMs < minAgeMs) return null;
     await rm(path, { force: true });
     return path;
+  }
+
+  /**
+   * The checked-out commit when HEAD is detached (someone checked out an old snapshot to look
+   * at it), with the branch to switch back to when it can be told (the reflog's last
+   * "checkout: moving from <branch>", else `main` or the only branch); null on a branch.
+   */
+  async detachedHead(): Promise<{ commit: string; branch: string | null } | null> {
+    if (await this.tryGit(['symbolic-ref', '-q', 'HEAD'])) return null;
+    const commit = (await this.tryGit(['rev-parse', '--verify', '-q', 'HEAD']))?.stdout.trim();
+    if (!commit) return null;
+    const branches = ((await this.tryGit(['for-each-ref', '--format=%(refname:short)', 'refs/heads']))?.stdout ?? '')
+      .split('\n')
+      .filter(Boolean);
+    const moves = (await this.tryGit(['log', '-g', '-n', '200', '--format=%gs', 'HEAD']))?.stdout ?? '';
+    const from = [...moves.matchAll(/^checkout: moving from (\S+) to /gm)]
+      .map((m) => m[1]!)
+      .find((name) => branches.includes(name));
+    const branch = from ?? (branches.includes('main') ? 'main' : branches.length === 1 ? branches[0]! : null);
+    return { commit, branch };
   }
 
   async hasCommits(): Promise<boolean> {
@@ -179,14 +215,32 @@ export function gitErrorDetail(text: string): string {
   return [...new Set([...firm, ...lines.slice(-3)])].slice(0, 3).join(' ');
 }
 
+/** git is not installed or not on PATH: said as such, never read as "no repository" or "no commit". */
+export class GitNotFoundError extends StoreError {
+  constructor(cwd: string, options?: { cause?: unknown }) {
+    super(
+      `git not found (not installed or not on PATH): endpoint-watch keeps its snapshot history in git (${cwd}); install git or fix PATH`,
+      options,
+    );
+  }
+}
+
+/** For "does this exist" questions: any git failure means no, except git itself missing. */
+function nullUnlessGitMissing(err: unknown): null {
+  if (err instanceof GitNotFoundError) throw err;
+  return null;
+}
+
 function gitError(cwd: string, args: string[], error: Error, stderr: string): StoreError {
+  // spawn says ENOENT for a missing cwd too; that one is not git missing.
+  if ((error as NodeJS.ErrnoException).code === 'ENOENT' && existsSync(cwd))
+    return new GitNotFoundError(cwd, { cause: error });
   const detail = gitErrorDetail(stderr || error.message);
   const lockFile = /'([^']*index\.lock)'/.exec(stderr)?.[1];
   const hint = lockFile
     ? ` (${lockFile} is left by a git that was killed, or another git is running in ${cwd}; remove it when none is)`
     : '';
-  const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'git is not installed or not on PATH' : detail;
-  return new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${reason}${hint}`, { cause: error });
+  return new StoreError(`git ${args[0] ?? ''} failed in ${cwd}: ${detail}${hint}`, { cause: error });
 }
 
 function gitEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {

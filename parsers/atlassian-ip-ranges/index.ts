@@ -103,6 +103,7 @@ export function detectAtlassianIpRanges(doc: TextDocument): number {
 export const atlassianIpRangesParser: DocumentParser = {
   id: ATLASSIAN_IP_RANGES_FORMAT,
   description: "Atlassian's ip-ranges.json (section = product, region, role from direction)",
+  syntax: 'json',
   detect: detectAtlassianIpRanges,
   parse: parseAtlassianIpRanges,
 };

@@ -97,6 +97,7 @@ export function detectAwsIpRanges(doc: TextDocument): number {
 export const awsIpRangesParser: DocumentParser = {
   id: AWS_IP_RANGES_FORMAT,
   description: 'AWS ip-ranges.json (section = service, region = region)',
+  syntax: 'json',
   detect: detectAwsIpRanges,
   parse: parseAwsIpRanges,
 };

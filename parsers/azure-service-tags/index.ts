@@ -96,6 +96,7 @@ export function detectAzureServiceTags(doc: TextDocument): number {
 export const azureServiceTagsParser: DocumentParser = {
   id: AZURE_SERVICE_TAGS_FORMAT,
   description: 'Azure Service Tags JSON (section = tag name, region = the tag region)',
+  syntax: 'json',
   detect: detectAzureServiceTags,
   parse: parseAzureServiceTags,
 };

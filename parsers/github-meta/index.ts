@@ -127,6 +127,7 @@ export function detectGitHubMeta(doc: TextDocument): number {
 export const gitHubMetaParser: DocumentParser = {
   id: GITHUB_META_FORMAT,
   description: "GitHub's meta API (a section per list of CIDRs, domains.<name> for hosts)",
+  syntax: 'json',
   detect: detectGitHubMeta,
   parse: parseGitHubMeta,
 };

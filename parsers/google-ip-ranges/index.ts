@@ -73,6 +73,7 @@ export function detectGoogleIpRanges(doc: TextDocument): number {
 export const googleIpRangesParser: DocumentParser = {
   id: GOOGLE_IP_RANGES_FORMAT,
   description: "Google's cloud.json and goog.json (section = service, region = scope)",
+  syntax: 'json',
   detect: detectGoogleIpRanges,
   parse: parseGoogleIpRanges,
 };

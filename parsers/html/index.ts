@@ -244,6 +244,7 @@ export const htmlParser: DocumentParser = {
   id: HTML_FORMAT,
   description:
     'Rendered documentation pages (HTML): tables and DocFX row blocks under headings, read like their markdown',
+  syntax: 'html',
   detect: detectHtml,
   parse: parseHtml,
 };

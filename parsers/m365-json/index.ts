@@ -247,6 +247,7 @@ export function detectM365Json(doc: TextDocument): number {
 export const m365JsonParser: DocumentParser = {
   id: M365_JSON_FORMAT,
   description: 'Microsoft 365 endpoints web service (JSON array of endpoint sets)',
+  syntax: 'json',
   detect: detectM365Json,
   parse: parseM365Json,
 };

@@ -202,6 +202,7 @@ export function detectM365Urls(doc: TextDocument): number {
 export const m365UrlsParser: DocumentParser = {
   id: M365_URLS_FORMAT,
   description: 'Microsoft 365 "URLs and IP address ranges" page (markdown, one endpoint-set table per service area)',
+  syntax: 'markdown',
   detect: detectM365Urls,
   parse: parseM365Urls,
 };

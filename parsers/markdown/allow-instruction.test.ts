@@ -26,8 +26,9 @@ const parse = () => markdownParser.parse({ location: 'page.md', text: PAGE, cont
 test('an allow instruction in prose names endpoints, with the ports of its sentence', () => {
   const got = parse().entries.map((e) => [e.kind, e.value, e.section, [...e.ports.any, ...e.ports.tcp].join(',')]);
   assert.deepEqual(got, [
-    ['url', 'https://examplestore.blob.core.windows.net/', 'Log collector', '443'],
-    ['url', 'http://ocsp.example-ca.com/', 'Log collector', '80'],
+    // Origin-only URLs are their hosts (catalog/normalize.ts).
+    ['fqdn', 'examplestore.blob.core.windows.net', 'Log collector', '443'],
+    ['fqdn', 'ocsp.example-ca.com', 'Log collector', '80'],
     ['fqdn', 'crl.example-ca.com', 'Log collector', '80'],
   ]);
 });

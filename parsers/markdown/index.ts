@@ -162,6 +162,7 @@ export function detectMarkdown(doc: TextDocument): number {
 export const markdownParser: DocumentParser = {
   id: MARKDOWN_FORMAT,
   description: 'Markdown pages: GFM pipe tables, DocFX :::row::: blocks and endpoint lists under headings',
+  syntax: 'markdown',
   detect: detectMarkdown,
   parse: parseMarkdown,
 };

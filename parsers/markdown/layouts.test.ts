@@ -72,7 +72,7 @@ test('wide tables: empty-header continuation columns, short delimiter row, bold/
   check('wide-tables'));
 test('endpoint lists outside tables: bare IP lines, CIDR list, colon tail, code block of hosts; prose and links are not endpoints', () =>
   check('endpoint-lists'));
-test('host patterns (*x, x*, #-x, host(range)) catalogued; URL line kept in a host list; what is not read is warned', () =>
+test('host patterns (*x, x*, #-x, host(range)) catalogued; an origin-only URL line in a host list is its host; what is not read is warned', () =>
   check('patterns'));
 test('row labels: numbers are no region, purposes and names are the group, in-cell regions stay regions', () =>
   check('row-labels'));

@@ -74,6 +74,7 @@ export function detectOktaIpRanges(doc: TextDocument): number {
 export const oktaIpRangesParser: DocumentParser = {
   id: OKTA_IP_RANGES_FORMAT,
   description: "Okta's ip_ranges.json (region = the cell)",
+  syntax: 'json',
   detect: detectOktaIpRanges,
   parse: parseOktaIpRanges,
 };

@@ -98,6 +98,7 @@ export function detectPlainList(doc: TextDocument): number {
 export const plainListParser: DocumentParser = {
   id: PLAIN_LIST_FORMAT,
   description: 'Plain lists: one IP, CIDR or host per line, # comments (Cloudflare ips-v4/ips-v6, vendor text lists)',
+  syntax: 'text',
   detect: detectPlainList,
   parse: parsePlainList,
 };

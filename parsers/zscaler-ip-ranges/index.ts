@@ -109,6 +109,7 @@ export function detectZscalerIpRanges(doc: TextDocument): number {
 export const zscalerIpRangesParser: DocumentParser = {
   id: ZSCALER_IP_RANGES_FORMAT,
   description: "Zscaler's published ranges: enforcement nodes (section = continent, region = city) and hub prefixes",
+  syntax: 'json',
   detect: detectZscalerIpRanges,
   parse: parseZscalerIpRanges,
 };

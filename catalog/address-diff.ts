@@ -33,6 +33,7 @@ import {
   difference,
   emptySpace,
   intersection,
+  isEmptySpace,
   rangeIndex,
   rangeOf,
   spaceOfRanges,
@@ -301,9 +302,55 @@ export function applyAddressDiff(
       net = netOf(difference(own, oldSpace(after)), difference(own, newSpace(before)));
     out.push({ ...change, netAddresses: { ...net } });
   }
+  return { drafts: out, netAddresses: netOfScopes(oldScopes, newScopes) };
+}
+
+/** The ranges of `byScope` that share an address with `space` (merged). */
+function overlapping(byScope: Map<string, IpEntry[]>, space: AddressSpace): AddressRange[] {
+  const out: AddressRange[] = [];
+  if (isEmptySpace(space)) return out;
+  for (const bucket of byScope.values()) {
+    for (const { range } of bucket) {
+      const list = range.family === 'ipv4' ? space.ipv4 : space.ipv6;
+      // The first range of `list` that ends at or after this one's start.
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid]!.end < range.start) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < list.length && list[lo]!.start <= range.end) out.push(range);
+    }
+  }
+  return out;
+}
+
+/**
+ * The source's net address change, as netOfSpaces(space of every old range, space of every
+ * new range) but without merging the whole of both catalogs: the ranges of values listed on
+ * both sides cover the same addresses before and after, so what is covered now and not before
+ * lies in the ranges of the values new to the source, outside the old ranges that overlap them
+ * (and the other way round).
+ */
+function netOfScopes(oldScopes: Map<string, IpEntry[]>, newScopes: Map<string, IpEntry[]>): NetAddressSummary {
+  const sides = new Map<string, number>();
+  for (const bucket of oldScopes.values()) for (const { entry } of bucket) sides.set(entry.value, 1);
+  for (const bucket of newScopes.values())
+    for (const { entry } of bucket) sides.set(entry.value, (sides.get(entry.value) ?? 0) | 2);
+  const onlyIn = (byScope: Map<string, IpEntry[]>, side: number): AddressSpace => {
+    const ranges: AddressRange[] = [];
+    for (const bucket of byScope.values())
+      for (const { entry, range } of bucket) if (sides.get(entry.value) === side) ranges.push(range);
+    return spaceOfRanges(ranges);
+  };
+  const newOnly = onlyIn(newScopes, 2);
+  const oldOnly = onlyIn(oldScopes, 1);
+  const added = countAddresses(difference(newOnly, spaceOfRanges(overlapping(oldScopes, newOnly))));
+  const removed = countAddresses(difference(oldOnly, spaceOfRanges(overlapping(newScopes, oldOnly))));
   return {
-    drafts: out,
-    netAddresses: netOfSpaces(spaceOfRanges(allRanges(oldScopes)), spaceOfRanges(allRanges(newScopes))),
+    ipv4: { added: countText(added.ipv4), removed: countText(removed.ipv4) },
+    ipv6: { added: countText(added.ipv6), removed: countText(removed.ipv6) },
   };
 }
 

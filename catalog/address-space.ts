@@ -117,10 +117,78 @@ function decimalIpv4Range(text: string): AddressRange | null {
   return { family: 'ipv4', start: BigInt(start), end: BigInt(start + size - 1) };
 }
 
+/** Value of one hex digit, -1 for another character. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * The range of an IPv6 address or CIDR written as hex groups with at most one "::"
+ * ("2603:1006::/40", "2600:1f00:5::1"), or null for anything else (an embedded IPv4 part, a
+ * zone), which ipaddr.js then reads. ipaddr.js's parser (regexes, an object per address) took
+ * most of a 100k-prefix diff's parsing.
+ */
+function hexIpv6Range(text: string): AddressRange | null {
+  const groups: number[] = [];
+  let gap = -1;
+  let group = 0;
+  let digits = 0;
+  let i = 0;
+  const n = text.length;
+  if (n >= 2 && text.charCodeAt(0) === 58 && text.charCodeAt(1) === 58) {
+    gap = 0;
+    i = 2;
+  }
+  for (; i < n; i += 1) {
+    const c = text.charCodeAt(i);
+    const d = hexDigit(c);
+    if (d >= 0) {
+      if (digits === 4) return null;
+      group = group * 16 + d;
+      digits += 1;
+    } else if (c === 58 && digits > 0) {
+      groups.push(group);
+      group = 0;
+      digits = 0;
+      if (text.charCodeAt(i + 1) === 58) {
+        if (gap >= 0) return null;
+        gap = groups.length;
+        i += 1;
+      }
+    } else break;
+  }
+  if (digits > 0) groups.push(group);
+  else if (gap !== groups.length || i === 0) return null; // a trailing single ':'
+  if (groups.length > 8 || (gap < 0 && groups.length !== 8) || (gap >= 0 && groups.length > 7)) return null;
+  let prefix = 128;
+  if (i < n) {
+    if (text.charCodeAt(i) !== 47 || i + 1 === n || n - i > 4) return null;
+    prefix = 0;
+    for (i += 1; i < n; i += 1) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return null;
+      prefix = prefix * 10 + (c - 48);
+    }
+    if (prefix > 128) return null;
+  }
+  const full =
+    gap < 0 ? groups : [...groups.slice(0, gap), ...new Array<number>(8 - groups.length).fill(0), ...groups.slice(gap)];
+  let address = 0n;
+  for (let k = 0; k < 8; k += 2) address = (address << 32n) | BigInt(full[k]! * 65536 + full[k + 1]!);
+  const size = 1n << BigInt(128 - prefix);
+  const start = address & ~(size - 1n);
+  return { family: 'ipv6', start, end: start + size - 1n };
+}
+
 /** The range of an IP or CIDR text, parsed (see `rangeOf`). */
 function parseRange(text: string, value: string): AddressRange {
   const decimal = decimalIpv4Range(text);
   if (decimal) return decimal;
+  const hex = text.includes(':') ? hexIpv6Range(text) : null;
+  if (hex) return hex;
   if (text.includes('/')) {
     // IPv4 first when there is no colon: ipaddr.parseCIDR tries IPv6 first, which is slow to fail.
     const [address, prefix] = text.includes(':') ? ipaddr.IPv6.parseCIDR(text) : ipaddr.IPv4.parseCIDR(text);
@@ -238,15 +306,35 @@ function mergeRanges(ranges: AddressRange[]): AddressRange[] {
   return out;
 }
 
+function isSorted(ranges: AddressRange[]): boolean {
+  for (let i = 1; i < ranges.length; i += 1) if (ranges[i]!.start < ranges[i - 1]!.start) return false;
+  return true;
+}
+
+/**
+ * The merged list. Catalog entries come in address order within a place, so the sort is
+ * skipped when the list is in order already; a range is copied only when a later one extends
+ * it (the list holds the input's own objects otherwise, which nothing changes).
+ */
 function mergeSorted(ranges: AddressRange[]): AddressRange[] {
-  const sorted = [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const sorted = isSorted(ranges)
+    ? ranges
+    : [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const out: AddressRange[] = [];
+  let lastIsCopy = false;
   for (const range of sorted) {
     const last = out[out.length - 1];
     if (last && range.start <= last.end + 1n) {
-      if (range.end > last.end) last.end = range.end;
+      if (range.end > last.end) {
+        if (lastIsCopy) last.end = range.end;
+        else {
+          out[out.length - 1] = { family: last.family, start: last.start, end: range.end };
+          lastIsCopy = true;
+        }
+      }
     } else {
-      out.push({ ...range });
+      out.push(range);
+      lastIsCopy = false;
     }
   }
   return out;
@@ -321,18 +409,29 @@ function intersectRanges(a: AddressRange[], b: AddressRange[]): AddressRange[] {
   return out;
 }
 
+/**
+ * Marks a list the set operations made from merged lists as merged: their pieces are sorted,
+ * disjoint and never adjacent (two adjacent pieces would mean adjacent ranges in an input), so
+ * using the result again costs no check. Unmarked, a scope's kept space of 100k ranges was
+ * checked again for each of its 1000 changes.
+ */
+function markMerged(ranges: AddressRange[]): AddressRange[] {
+  merged.add(ranges);
+  return ranges;
+}
+
 export function intersection(a: AddressSpace, b: AddressSpace): AddressSpace {
   return {
-    ipv4: intersectRanges(normalized(a.ipv4), normalized(b.ipv4)),
-    ipv6: intersectRanges(normalized(a.ipv6), normalized(b.ipv6)),
+    ipv4: markMerged(intersectRanges(normalized(a.ipv4), normalized(b.ipv4))),
+    ipv6: markMerged(intersectRanges(normalized(a.ipv6), normalized(b.ipv6))),
   };
 }
 
 /** Addresses in `a` that are not in `b`. */
 export function difference(a: AddressSpace, b: AddressSpace): AddressSpace {
   return {
-    ipv4: subtractRanges(normalized(a.ipv4), normalized(b.ipv4)),
-    ipv6: subtractRanges(normalized(a.ipv6), normalized(b.ipv6)),
+    ipv4: markMerged(subtractRanges(normalized(a.ipv4), normalized(b.ipv4))),
+    ipv6: markMerged(subtractRanges(normalized(a.ipv6), normalized(b.ipv6))),
   };
 }
 

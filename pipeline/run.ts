@@ -67,25 +67,25 @@ interface RunPlan {
 // Steps
 
 /**
- * A catalog.json written by an earlier version of endpoint-watch (another serialization) is
- * rewritten once, in a commit of its own and with no alert, so the next change commit shows
- * only the lines of real changes. Whatever the serialization is, "current" means what
- * serializeCatalog writes for the same catalog.
+ * A catalog.json written by an earlier version of endpoint-watch (an older serialization, told
+ * by its first line: see catalog/stored-form.ts) is rewritten once, in a commit of its own and
+ * with no alert, so the next change commit shows only the lines of real changes. A current one
+ * is not serialized again to find that out (at 100k entries that took longer than the diff).
  */
 async function rewriteOutdatedCatalog(
   ctx: PipelineContext,
   source: SourceSpec,
   previous: StoredSnapshot,
 ): Promise<StoredSnapshot> {
+  if (!previous.catalogOutdated) return previous;
   const current = serializeCatalog(previous.catalog);
-  if (current === previous.catalogText) return previous;
   const commit = await ctx.store.rewriteCatalog(source.id, current, rewriteCommitMessage(source.id), {
     date: gitDate(nowOf(ctx)),
   });
   ctx.log.write(
     `${source.id}: catalog.json rewritten in the current format${commit ? ` (commit ${commit.slice(0, 10)})` : ''}; no endpoint changed, no alert\n`,
   );
-  return { ...previous, catalogText: current, commit: commit ?? previous.commit };
+  return { ...previous, catalogSha256: sha256(current), catalogOutdated: false, commit: commit ?? previous.commit };
 }
 
 /**
@@ -176,7 +176,7 @@ function assessStep(
     // A relabel moves no address but renames what `export --region` selects: recorded, not alerted.
     (changeSet.relabels?.length ?? 0) > 0 ||
     // An accepted state is recorded whole, its layout too, even when no endpoint changed.
-    (accept && serializeCatalog(committed) !== previous.catalogText);
+    (accept && sha256(serializeCatalog(committed)) !== previous.catalogSha256);
   return { catalog, committed, changeSet, assessment, decision, commitNeeded };
 }
 
@@ -206,11 +206,13 @@ async function commitAndNotify(
   message: string,
   notification: ((commit: string | null) => Notification) | null,
 ): Promise<{ commit: string | null; undelivered: Record<string, string> }> {
+  // Serialized once: its hash names the commit in the outbox, its text is what is committed.
+  const catalogText = serializeCatalog(catalog);
   const entry = notification
     ? await ctx.outbox.create({
         source: source.id,
         state: 'prepared',
-        catalogSha256: sha256(serializeCatalog(catalog)),
+        catalogSha256: sha256(catalogText),
         notification: notification(null),
         ...recipientsOf(ctx.notifiers),
       })
@@ -221,6 +223,7 @@ async function commitAndNotify(
       source.id,
       {
         catalog,
+        catalogText,
         document: doc.body,
         meta: {
           source: source.id,

@@ -89,7 +89,8 @@ function ipEntriesByScope(entries: CatalogEntry[], ranges: Ranges): Map<string, 
   // while the scope stays the same, instead of joining four strings for every entry.
   let last: CatalogEntry | null = null;
   let bucket: IpEntry[] = [];
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i += 1) {
+    const entry = entries[i]!;
     // A value that is not an address (a hand-edited snapshot) has no space; it is skipped, not fatal.
     const range = entry.kind === 'ip' ? ranges(entry.value) : null;
     if (!range) continue;
@@ -302,7 +303,7 @@ export function applyAddressDiff(
       net = netOf(difference(own, oldSpace(after)), difference(own, newSpace(before)));
     out.push({ ...change, netAddresses: { ...net } });
   }
-  return { drafts: out, netAddresses: netOfScopes(oldScopes, newScopes) };
+  return { drafts: out, netAddresses: netOfScopes(oldScopes, newScopes, matched) };
 }
 
 /** The ranges of `byScope` that share an address with `space` (merged). */
@@ -310,7 +311,8 @@ function overlapping(byScope: Map<string, IpEntry[]>, space: AddressSpace): Addr
   const out: AddressRange[] = [];
   if (isEmptySpace(space)) return out;
   for (const bucket of byScope.values()) {
-    for (const { range } of bucket) {
+    for (let b = 0; b < bucket.length; b += 1) {
+      const range = bucket[b]!.range;
       const list = range.family === 'ipv4' ? space.ipv4 : space.ipv6;
       // The first range of `list` that ends at or after this one's start.
       let lo = 0;
@@ -331,21 +333,34 @@ function overlapping(byScope: Map<string, IpEntry[]>, space: AddressSpace): Addr
  * new range) but without merging the whole of both catalogs: the ranges of values listed on
  * both sides cover the same addresses before and after, so what is covered now and not before
  * lies in the ranges of the values new to the source, outside the old ranges that overlap them
- * (and the other way round).
+ * (and the other way round). A value new to the source is the value of an added entry (the
+ * diff never matches an entry to one of another value), so only those are looked for.
  */
-function netOfScopes(oldScopes: Map<string, IpEntry[]>, newScopes: Map<string, IpEntry[]>): NetAddressSummary {
-  const sides = new Map<string, number>();
-  for (const bucket of oldScopes.values()) for (const { entry } of bucket) sides.set(entry.value, 1);
-  for (const bucket of newScopes.values())
-    for (const { entry } of bucket) sides.set(entry.value, (sides.get(entry.value) ?? 0) | 2);
-  const onlyIn = (byScope: Map<string, IpEntry[]>, side: number): AddressSpace => {
+function netOfScopes(
+  oldScopes: Map<string, IpEntry[]>,
+  newScopes: Map<string, IpEntry[]>,
+  matched: MatchedChange[],
+): NetAddressSummary {
+  const addedValues = new Set<string>();
+  const removedValues = new Set<string>();
+  for (const m of matched) {
+    if (m.change.type === 'added' && m.after) addedValues.add(m.after.value);
+    else if (m.change.type === 'removed' && m.before) removedValues.add(m.before.value);
+  }
+  // Indexed loops: these run over every IP entry of both catalogs.
+  const onlyIn = (byScope: Map<string, IpEntry[]>, values: Set<string>, other: Map<string, IpEntry[]>) => {
+    if (values.size)
+      for (const bucket of other.values())
+        for (let b = 0; b < bucket.length; b += 1) values.delete(bucket[b]!.entry.value);
     const ranges: AddressRange[] = [];
-    for (const bucket of byScope.values())
-      for (const { entry, range } of bucket) if (sides.get(entry.value) === side) ranges.push(range);
+    if (values.size)
+      for (const bucket of byScope.values())
+        for (let b = 0; b < bucket.length; b += 1)
+          if (values.has(bucket[b]!.entry.value)) ranges.push(bucket[b]!.range);
     return spaceOfRanges(ranges);
   };
-  const newOnly = onlyIn(newScopes, 2);
-  const oldOnly = onlyIn(oldScopes, 1);
+  const newOnly = onlyIn(newScopes, addedValues, oldScopes);
+  const oldOnly = onlyIn(oldScopes, removedValues, newScopes);
   const added = countAddresses(difference(newOnly, spaceOfRanges(overlapping(oldScopes, newOnly))));
   const removed = countAddresses(difference(oldOnly, spaceOfRanges(overlapping(newScopes, oldOnly))));
   return {

@@ -156,19 +156,56 @@ function block(value: unknown, indent: string): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+/** Bytes written into chunks of about this size, so that no text of the whole catalog is made. */
+const CHUNK = 1 << 20;
+
+/**
+ * The bytes of catalog.json (see above), UTF-8. Entry lines are encoded into chunks as they are
+ * made: at feed scale, joining them into one string and encoding that for the file held the
+ * text three times over (lines, string, bytes).
+ */
+export function serializeCatalogBytes(catalog: Catalog): Buffer {
+  const groupKeyFor = derivedGroupKey();
+  const chunks: Buffer[] = [];
+  let chunk = Buffer.allocUnsafe(CHUNK);
+  let used = 0;
+  const put = (text: string) => {
+    const length = Buffer.byteLength(text);
+    if (used + length > chunk.length) {
+      chunks.push(chunk.subarray(0, used));
+      chunk = Buffer.allocUnsafe(Math.max(CHUNK, length));
+      used = 0;
+    }
+    used += chunk.write(text, used);
+  };
+  put(FORMAT_LINE);
+  let first = true;
+  for (const [key, value] of Object.entries(ordered(catalog, CATALOG_FIELDS))) {
+    put(first ? '' : ',\n');
+    first = false;
+    if (key === 'shape') put(`  "shape": ${block(ordered(value as DocumentShape, SHAPE_FIELDS), '  ')}`);
+    else if (key !== 'entries') put(`  ${JSON.stringify(key)}: ${block(value, '  ')}`);
+    else {
+      const entries = value as CatalogEntry[];
+      if (entries.length === 0) put('  "entries": []');
+      else {
+        put('  "entries": [\n');
+        for (let i = 0; i < entries.length; i += 1) {
+          put(i ? ',\n    ' : '    ');
+          put(entryLine(entries[i]!, groupKeyFor));
+        }
+        put('\n  ]');
+      }
+    }
+  }
+  put('\n}\n');
+  chunks.push(chunk.subarray(0, used));
+  return Buffer.concat(chunks);
+}
+
 /** The text of catalog.json (see above); `parseStoredCatalog` reads it back. */
 export function serializeCatalog(catalog: Catalog): string {
-  const groupKeyFor = derivedGroupKey();
-  const fields = Object.entries(ordered(catalog, CATALOG_FIELDS)).map(([key, value]) => {
-    if (key === 'shape') return `  "shape": ${block(ordered(value as DocumentShape, SHAPE_FIELDS), '  ')}`;
-    if (key !== 'entries') return `  ${JSON.stringify(key)}: ${block(value, '  ')}`;
-    const entries = value as CatalogEntry[];
-    if (entries.length === 0) return '  "entries": []';
-    const lines: string[] = new Array(entries.length);
-    for (let i = 0; i < entries.length; i += 1) lines[i] = entryLine(entries[i]!, groupKeyFor);
-    return `  "entries": [\n    ${lines.join(',\n    ')}\n  ]`;
-  });
-  return `${FORMAT_LINE}${fields.join(',\n')}\n}\n`;
+  return serializeCatalogBytes(catalog).toString('utf8');
 }
 
 /**
@@ -282,8 +319,7 @@ class Shared {
     if (column === undefined) return this.bare;
     let provenance = this.provenances.get(column);
     if (!provenance) {
-      // Key order as the older forms read back: the column, then the line added.
-      provenance = Object.freeze({ column, line: 0 });
+      provenance = Object.freeze({ line: 0, column });
       this.provenances.set(column, provenance);
     }
     return provenance;
@@ -292,79 +328,105 @@ class Shared {
 
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string');
 
-/** One entry line of form 2 as an entry, in the key order the older forms read back in. */
+// The readers of one field of an entry line (module functions, not closures made per line).
+
+function textField(
+  row: Record<string, unknown>,
+  key: string,
+  index: number,
+  shared: Shared,
+): string | null | undefined {
+  const v = row[key];
+  if (v === undefined || v === null) return v;
+  if (typeof v === 'string') return shared.string(v);
+  throw lineError(index, key, 'a string or null');
+}
+
+function requiredText(row: Record<string, unknown>, key: string, fallback: string, index: number, shared: Shared) {
+  const v = row[key];
+  if (v === undefined) return fallback;
+  if (typeof v === 'string') return shared.string(v);
+  throw lineError(index, key, 'a string');
+}
+
+function flagField(row: Record<string, unknown>, key: string, index: number): boolean | null {
+  const v = row[key];
+  if (v === undefined || v === null) return null;
+  if (typeof v === 'boolean') return v;
+  throw lineError(index, key, 'true, false or null');
+}
+
+const NO_LIST: string[] = [];
+
+function listField(row: Record<string, unknown>, key: string, index: number): string[] {
+  const v = row[key];
+  if (v === undefined) return NO_LIST;
+  if (isStringArray(v)) return v;
+  throw lineError(index, key, 'a list of strings');
+}
+
+/** One entry line of form 2 as an entry. */
 function entryOfLine(row: Record<string, unknown>, index: number, shared: Shared): CatalogEntry {
   if (row === null || typeof row !== 'object' || Array.isArray(row)) throw lineError(index, '', 'an object');
-  let kind: unknown;
+  let kind: string;
   let value: unknown;
-  for (const key in row) {
-    if (KIND_KEYS.has(key)) {
-      kind = key;
-      value = row[key];
-      break;
-    }
-  }
-  if (kind === undefined) {
+  if (row.ip !== undefined) {
+    kind = 'ip';
+    value = row.ip;
+  } else if (row.fqdn !== undefined) {
+    kind = 'fqdn';
+    value = row.fqdn;
+  } else if (row.url !== undefined) {
+    kind = 'url';
+    value = row.url;
+  } else {
+    if (typeof row.kind !== 'string') throw lineError(index, 'kind', 'a string (or an ip, fqdn or url key)');
     kind = row.kind;
     value = row.value;
-    if (typeof kind !== 'string') throw lineError(index, 'kind', 'a string (or an ip, fqdn or url key)');
   }
-  if (typeof value !== 'string') throw lineError(index, kind === row.kind ? 'value' : String(kind), 'a string');
-  const text = (key: string, fallback: string | null, nullable = true): string | null => {
-    const v = row[key];
-    if (v === undefined) return fallback;
-    if (typeof v === 'string') return shared.string(v);
-    if (v === null && nullable) return null;
-    throw lineError(index, key, nullable ? 'a string or null' : 'a string');
-  };
-  const flag = (key: string): boolean | null => {
-    const v = row[key];
-    if (v === undefined || v === null) return null;
-    if (typeof v === 'boolean') return v;
-    throw lineError(index, key, 'true, false or null');
-  };
-  const role = text('role', 'destination', false)!;
-  const section = text('section', '', false)!;
-  const region = text('region', null);
-  const group = text('group', null);
-  const groupKey = 'groupKey' in row ? text('groupKey', null) : shared.groupKeyFor(group);
+  if (typeof value !== 'string') throw lineError(index, KIND_KEYS.has(kind) ? kind : 'value', 'a string');
+  const role = requiredText(row, 'role', 'destination', index, shared);
+  const section = requiredText(row, 'section', '', index, shared);
+  const region = textField(row, 'region', index, shared) ?? null;
+  const group = textField(row, 'group', index, shared) ?? null;
+  const groupKey = row.groupKey !== undefined ? textField(row, 'groupKey', index, shared)! : shared.groupKeyFor(group);
   let ports: PortSpec;
   if (row.ports !== undefined) {
     const checked = storedPorts.safeParse(row.ports);
     if (!checked.success) throw notACatalog(checked.error.issues[0]!, ['entries', index, 'ports']);
     ports = row.ports as PortSpec;
   } else {
-    const list = (key: string): string[] => {
-      const v = row[key];
-      if (v === undefined) return [];
-      if (isStringArray(v)) return v;
-      throw lineError(index, key, 'a list of strings');
-    };
     const custom = row.custom;
     if (custom !== undefined && typeof custom !== 'boolean') throw lineError(index, 'custom', 'true or false');
-    ports = shared.portsOf(list('tcp'), list('udp'), list('any'), custom === true);
+    ports = shared.portsOf(
+      listField(row, 'tcp', index),
+      listField(row, 'udp', index),
+      listField(row, 'any', index),
+      custom === true,
+    );
   }
-  const required = flag('required');
-  const expressRoute = flag('expressRoute');
+  const required = flagField(row, 'required', index);
+  const expressRoute = flagField(row, 'expressRoute', index);
   const column = row.column;
   if (column !== undefined && typeof column !== 'string') throw lineError(index, 'column', 'a string');
   const provenance = shared.provenanceOf(column === undefined ? undefined : shared.string(column));
   const hasCategory = row.category !== undefined;
   const hasNotes = row.notes !== undefined;
-  const category = hasCategory ? text('category', null) : undefined;
-  const notes = hasNotes ? text('notes', null) : undefined;
-  const v = shared.string(value);
+  const category = hasCategory ? textField(row, 'category', index, shared) : undefined;
+  const notes = hasNotes ? textField(row, 'notes', index, shared) : undefined;
+  // The value is not kept once: nearly every value is listed once.
+  const v = value;
   const k = kind as CatalogEntry['kind'];
   const r = role as CatalogEntry['role'];
-  // Literals, one per shape, so that 100k entries share a few hidden classes.
+  // Literals in the order catalogEntry (catalog/entry.ts) makes them, so that stored and parsed
+  // entries share their hidden classes: the diff's loops over both stay monomorphic.
   let entry: CatalogEntry;
   if (!hasCategory && !hasNotes)
-    entry = { kind: k, value: v, role: r, section, region, group, groupKey, ports, required, expressRoute, provenance };
+    entry = { kind: k, value: v, section, region, group, groupKey, ports, required, expressRoute, role: r, provenance };
   else if (!hasCategory)
     entry = {
       kind: k,
       value: v,
-      role: r,
       section,
       region,
       group,
@@ -372,14 +434,29 @@ function entryOfLine(row: Record<string, unknown>, index: number, shared: Shared
       ports,
       required,
       expressRoute,
+      role: r,
       notes,
+      provenance,
+    };
+  else if (!hasNotes)
+    entry = {
+      kind: k,
+      value: v,
+      section,
+      region,
+      group,
+      groupKey,
+      ports,
+      required,
+      expressRoute,
+      role: r,
+      category,
       provenance,
     };
   else
     entry = {
       kind: k,
       value: v,
-      role: r,
       section,
       region,
       group,
@@ -387,8 +464,9 @@ function entryOfLine(row: Record<string, unknown>, index: number, shared: Shared
       ports,
       required,
       expressRoute,
+      role: r,
       category,
-      ...(hasNotes ? { notes } : {}),
+      notes,
       provenance,
     };
   // Fields a later version added (see entryLine), after the known ones, as the older forms kept them.

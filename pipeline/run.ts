@@ -12,7 +12,7 @@
  *    at its parse deadline (parsers/bounded-parse.ts);
  *  - a source that keeps failing is announced, reminded daily and its recovery said (source-failures.ts).
  */
-import { canonicalEntries, entriesPerSection, entryKey, serializeCatalog } from '../catalog/canonical.js';
+import { canonicalEntries, entriesPerSection, entryKey, serializeCatalogBytes } from '../catalog/canonical.js';
 import type { ChangeSet } from '../catalog/changes.js';
 import { diffCatalogs } from '../catalog/diff.js';
 import { changedValues, documentContext } from '../catalog/document-context.js';
@@ -78,7 +78,7 @@ async function rewriteOutdatedCatalog(
   previous: StoredSnapshot,
 ): Promise<StoredSnapshot> {
   if (!previous.catalogOutdated) return previous;
-  const current = serializeCatalog(previous.catalog);
+  const current = serializeCatalogBytes(previous.catalog);
   const commit = await ctx.store.rewriteCatalog(source.id, current, rewriteCommitMessage(source.id), {
     date: gitDate(nowOf(ctx)),
   });
@@ -176,7 +176,7 @@ function assessStep(
     // A relabel moves no address but renames what `export --region` selects: recorded, not alerted.
     (changeSet.relabels?.length ?? 0) > 0 ||
     // An accepted state is recorded whole, its layout too, even when no endpoint changed.
-    (accept && sha256(serializeCatalog(committed)) !== previous.catalogSha256);
+    (accept && sha256(serializeCatalogBytes(committed)) !== previous.catalogSha256);
   return { catalog, committed, changeSet, assessment, decision, commitNeeded };
 }
 
@@ -206,13 +206,13 @@ async function commitAndNotify(
   message: string,
   notification: ((commit: string | null) => Notification) | null,
 ): Promise<{ commit: string | null; undelivered: Record<string, string> }> {
-  // Serialized once: its hash names the commit in the outbox, its text is what is committed.
-  const catalogText = serializeCatalog(catalog);
+  // Serialized once: its hash names the commit in the outbox, its bytes are what is committed.
+  const catalogBytes = serializeCatalogBytes(catalog);
   const entry = notification
     ? await ctx.outbox.create({
         source: source.id,
         state: 'prepared',
-        catalogSha256: sha256(catalogText),
+        catalogSha256: sha256(catalogBytes),
         notification: notification(null),
         ...recipientsOf(ctx.notifiers),
       })
@@ -223,7 +223,7 @@ async function commitAndNotify(
       source.id,
       {
         catalog,
-        catalogText,
+        catalogBytes,
         document: doc.body,
         meta: {
           source: source.id,

@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Catalog } from '../catalog/model.js';
-import { isOutdatedCatalogText, parseStoredCatalog, serializeCatalog } from '../catalog/canonical.js';
+import { isOutdatedCatalogText, parseStoredCatalog, serializeCatalogBytes } from '../catalog/canonical.js';
 import { StoreError, UsageError } from '../errors/index.js';
 import { GitRepo } from './git.js';
 
@@ -171,7 +171,7 @@ export class SnapshotStore {
    * Commits `text` as the catalog.json of `source` and nothing else: the same catalog written
    * in the current serialization, so later change commits show only real changes.
    */
-  async rewriteCatalog(source: string, text: string, message: string, options: { date?: string } = {}) {
+  async rewriteCatalog(source: string, text: string | Buffer, message: string, options: { date?: string } = {}) {
     const path = join(this.sourceDir(source), 'catalog.json');
     try {
       await writeAtomically(path, text);
@@ -189,8 +189,8 @@ export class SnapshotStore {
     source: string,
     state: {
       catalog: Catalog;
-      /** serializeCatalog(catalog), when the caller has it already (it is long at feed scale). */
-      catalogText?: string;
+      /** serializeCatalogBytes(catalog), when the caller has it already (it is long at feed scale). */
+      catalogBytes?: Buffer;
       document: Buffer;
       meta: Omit<SnapshotMeta, 'documentSha256' | 'documentFile'>;
     },
@@ -204,7 +204,7 @@ export class SnapshotStore {
     const meta: SnapshotMeta = { ...state.meta, documentSha256: sha256(state.document), documentFile };
     const previousMeta = await this.readJsonAt<SnapshotMeta>('HEAD', source, 'meta.json').catch(() => null);
     try {
-      await writeAtomically(join(folder, 'catalog.json'), state.catalogText ?? serializeCatalog(state.catalog));
+      await writeAtomically(join(folder, 'catalog.json'), state.catalogBytes ?? serializeCatalogBytes(state.catalog));
       await writeAtomically(join(folder, documentFile), state.document);
       await writeAtomically(join(folder, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
     } catch (err) {

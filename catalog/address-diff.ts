@@ -310,10 +310,19 @@ export function applyAddressDiff(
 function overlapping(byScope: Map<string, IpEntry[]>, space: AddressSpace): AddressRange[] {
   const out: AddressRange[] = [];
   if (isEmptySpace(space)) return out;
+  const v4 = space.ipv4;
+  const v6 = space.ipv6;
+  // Bounds of each family's space: most ranges lie wholly outside them, and are passed by two comparisons.
+  const low4 = v4.length ? v4[0]!.start : 0n;
+  const high4 = v4.length ? v4[v4.length - 1]!.end : -1n;
+  const low6 = v6.length ? v6[0]!.start : 0n;
+  const high6 = v6.length ? v6[v6.length - 1]!.end : -1n;
   for (const bucket of byScope.values()) {
     for (let b = 0; b < bucket.length; b += 1) {
       const range = bucket[b]!.range;
-      const list = range.family === 'ipv4' ? space.ipv4 : space.ipv6;
+      const ipv4 = range.family === 'ipv4';
+      if (range.end < (ipv4 ? low4 : low6) || range.start > (ipv4 ? high4 : high6)) continue;
+      const list = ipv4 ? v4 : v6;
       // The first range of `list` that ends at or after this one's start.
       let lo = 0;
       let hi = list.length;

@@ -33,6 +33,7 @@ import {
   difference,
   emptySpace,
   intersection,
+  isEmptySpace,
   rangeIndex,
   rangeOf,
   spaceOfRanges,
@@ -88,7 +89,8 @@ function ipEntriesByScope(entries: CatalogEntry[], ranges: Ranges): Map<string, 
   // while the scope stays the same, instead of joining four strings for every entry.
   let last: CatalogEntry | null = null;
   let bucket: IpEntry[] = [];
-  for (const entry of entries) {
+  for (let i = 0; i < entries.length; i += 1) {
+    const entry = entries[i]!;
     // A value that is not an address (a hand-edited snapshot) has no space; it is skipped, not fatal.
     const range = entry.kind === 'ip' ? ranges(entry.value) : null;
     if (!range) continue;
@@ -301,9 +303,78 @@ export function applyAddressDiff(
       net = netOf(difference(own, oldSpace(after)), difference(own, newSpace(before)));
     out.push({ ...change, netAddresses: { ...net } });
   }
+  return { drafts: out, netAddresses: netOfScopes(oldScopes, newScopes, matched) };
+}
+
+/** The ranges of `byScope` that share an address with `space` (merged). */
+function overlapping(byScope: Map<string, IpEntry[]>, space: AddressSpace): AddressRange[] {
+  const out: AddressRange[] = [];
+  if (isEmptySpace(space)) return out;
+  const v4 = space.ipv4;
+  const v6 = space.ipv6;
+  // Bounds of each family's space: most ranges lie wholly outside them, and are passed by two comparisons.
+  const low4 = v4.length ? v4[0]!.start : 0n;
+  const high4 = v4.length ? v4[v4.length - 1]!.end : -1n;
+  const low6 = v6.length ? v6[0]!.start : 0n;
+  const high6 = v6.length ? v6[v6.length - 1]!.end : -1n;
+  for (const bucket of byScope.values()) {
+    for (let b = 0; b < bucket.length; b += 1) {
+      const range = bucket[b]!.range;
+      const ipv4 = range.family === 'ipv4';
+      if (range.end < (ipv4 ? low4 : low6) || range.start > (ipv4 ? high4 : high6)) continue;
+      const list = ipv4 ? v4 : v6;
+      // The first range of `list` that ends at or after this one's start.
+      let lo = 0;
+      let hi = list.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (list[mid]!.end < range.start) lo = mid + 1;
+        else hi = mid;
+      }
+      if (lo < list.length && list[lo]!.start <= range.end) out.push(range);
+    }
+  }
+  return out;
+}
+
+/**
+ * The source's net address change, as netOfSpaces(space of every old range, space of every
+ * new range) but without merging the whole of both catalogs: the ranges of values listed on
+ * both sides cover the same addresses before and after, so what is covered now and not before
+ * lies in the ranges of the values new to the source, outside the old ranges that overlap them
+ * (and the other way round). A value new to the source is the value of an added entry (the
+ * diff never matches an entry to one of another value), so only those are looked for.
+ */
+function netOfScopes(
+  oldScopes: Map<string, IpEntry[]>,
+  newScopes: Map<string, IpEntry[]>,
+  matched: MatchedChange[],
+): NetAddressSummary {
+  const addedValues = new Set<string>();
+  const removedValues = new Set<string>();
+  for (const m of matched) {
+    if (m.change.type === 'added' && m.after) addedValues.add(m.after.value);
+    else if (m.change.type === 'removed' && m.before) removedValues.add(m.before.value);
+  }
+  // Indexed loops: these run over every IP entry of both catalogs.
+  const onlyIn = (byScope: Map<string, IpEntry[]>, values: Set<string>, other: Map<string, IpEntry[]>) => {
+    if (values.size)
+      for (const bucket of other.values())
+        for (let b = 0; b < bucket.length; b += 1) values.delete(bucket[b]!.entry.value);
+    const ranges: AddressRange[] = [];
+    if (values.size)
+      for (const bucket of byScope.values())
+        for (let b = 0; b < bucket.length; b += 1)
+          if (values.has(bucket[b]!.entry.value)) ranges.push(bucket[b]!.range);
+    return spaceOfRanges(ranges);
+  };
+  const newOnly = onlyIn(newScopes, addedValues, oldScopes);
+  const oldOnly = onlyIn(oldScopes, removedValues, newScopes);
+  const added = countAddresses(difference(newOnly, spaceOfRanges(overlapping(oldScopes, newOnly))));
+  const removed = countAddresses(difference(oldOnly, spaceOfRanges(overlapping(newScopes, oldOnly))));
   return {
-    drafts: out,
-    netAddresses: netOfSpaces(spaceOfRanges(allRanges(oldScopes)), spaceOfRanges(allRanges(newScopes))),
+    ipv4: { added: countText(added.ipv4), removed: countText(removed.ipv4) },
+    ipv6: { added: countText(added.ipv6), removed: countText(removed.ipv6) },
   };
 }
 

@@ -73,13 +73,14 @@ function rangeOfParsed(address: ipaddr.IPv4 | ipaddr.IPv6, prefix: number): Addr
 }
 
 /**
- * The range of a dotted-quad IPv4 address or CIDR written in decimal without leading zeros
- * ("13.64.0.0/24", "52.108.0.1"), or null for anything else, which ipaddr.js then reads. Catalog
- * values are written so (catalog/normalize.ts); a feed of 100k prefixes is read several times
- * per diff, and this takes a fifth of the time of ipaddr.IPv4.parseCIDR (objects, regexes,
- * octal and hex forms this text never has).
+ * A dotted-quad IPv4 address or CIDR written in decimal without leading zeros ("13.64.0.0/24",
+ * "52.108.0.1") as one number, address * 64 + prefix (32 when none is written); -1 for
+ * anything else, which ipaddr.js then reads. Catalog values are written so
+ * (catalog/normalize.ts); a feed of 100k prefixes is read several times per diff, and this
+ * takes a fifth of the time of ipaddr.IPv4.parseCIDR (objects, regexes, octal and hex forms
+ * this text never has). The address is as written: host bits are not masked here.
  */
-function decimalIpv4Range(text: string): AddressRange | null {
+export function readDecimalIpv4(text: string): number {
   let address = 0;
   let octet = 0;
   let digits = 0;
@@ -88,10 +89,10 @@ function decimalIpv4Range(text: string): AddressRange | null {
   for (; i < text.length; i += 1) {
     const c = text.charCodeAt(i);
     if (c >= 48 && c <= 57) {
-      if (digits === 1 && octet === 0) return null; // a leading zero: ipaddr.js decides (octal)
+      if (digits === 1 && octet === 0) return -1; // a leading zero: ipaddr.js decides (octal)
       octet = octet * 10 + (c - 48);
       digits += 1;
-      if (octet > 255) return null;
+      if (octet > 255) return -1;
     } else if (c === 46 && digits > 0 && dots < 3) {
       address = address * 256 + octet;
       octet = 0;
@@ -99,28 +100,120 @@ function decimalIpv4Range(text: string): AddressRange | null {
       dots += 1;
     } else break;
   }
-  if (dots !== 3 || digits === 0) return null;
+  if (dots !== 3 || digits === 0) return -1;
   address = address * 256 + octet;
   let prefix = 32;
   if (i < text.length) {
-    if (text.charCodeAt(i) !== 47 || i + 1 === text.length || text.length - i > 3) return null;
+    if (text.charCodeAt(i) !== 47 || i + 1 === text.length || text.length - i > 3) return -1;
     prefix = 0;
     for (i += 1; i < text.length; i += 1) {
       const c = text.charCodeAt(i);
-      if (c < 48 || c > 57) return null;
+      if (c < 48 || c > 57) return -1;
       prefix = prefix * 10 + (c - 48);
     }
-    if (prefix > 32) return null;
+    if (prefix > 32) return -1;
   }
+  return address * 64 + prefix;
+}
+
+function decimalIpv4Range(text: string): AddressRange | null {
+  const read = readDecimalIpv4(text);
+  if (read < 0) return null;
+  const prefix = read % 64;
+  const address = (read - prefix) / 64;
   const size = 2 ** (32 - prefix);
   const start = address - (address % size);
   return { family: 'ipv4', start: BigInt(start), end: BigInt(start + size - 1) };
+}
+
+/** Value of one hex digit, -1 for another character. */
+function hexDigit(c: number): number {
+  if (c >= 48 && c <= 57) return c - 48;
+  if (c >= 97 && c <= 102) return c - 87;
+  if (c >= 65 && c <= 70) return c - 55;
+  return -1;
+}
+
+/**
+ * Reads an IPv6 address or CIDR written as hex groups with at most one "::" ("2603:1006::/40",
+ * "2600:1f00:5::1") into `groups` (eight 16-bit groups, as written: host bits are not masked)
+ * and returns its prefix (128 when none is written); -1 for anything else (an embedded IPv4
+ * part, a zone), which ipaddr.js then reads. ipaddr.js's parser (regexes, an object per
+ * address) took most of a 100k-prefix diff's parsing.
+ */
+export function readHexIpv6(text: string, groups: Uint16Array): number {
+  let count = 0;
+  let gap = -1;
+  let group = 0;
+  let digits = 0;
+  let i = 0;
+  const n = text.length;
+  if (n >= 2 && text.charCodeAt(0) === 58 && text.charCodeAt(1) === 58) {
+    gap = 0;
+    i = 2;
+  }
+  for (; i < n; i += 1) {
+    const c = text.charCodeAt(i);
+    const d = hexDigit(c);
+    if (d >= 0) {
+      if (digits === 4) return -1;
+      group = group * 16 + d;
+      digits += 1;
+    } else if (c === 58 && digits > 0) {
+      if (count === 8) return -1;
+      groups[count++] = group;
+      group = 0;
+      digits = 0;
+      if (text.charCodeAt(i + 1) === 58) {
+        if (gap >= 0) return -1;
+        gap = count;
+        i += 1;
+      }
+    } else break;
+  }
+  if (digits > 0) {
+    if (count === 8) return -1;
+    groups[count++] = group;
+  } else if (gap !== count || i === 0) return -1; // a trailing single ':'
+  if ((gap < 0 && count !== 8) || (gap >= 0 && count > 7)) return -1;
+  let prefix = 128;
+  if (i < n) {
+    if (text.charCodeAt(i) !== 47 || i + 1 === n || n - i > 4) return -1;
+    prefix = 0;
+    for (i += 1; i < n; i += 1) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) return -1;
+      prefix = prefix * 10 + (c - 48);
+    }
+    if (prefix > 128) return -1;
+  }
+  if (gap >= 0) {
+    // The groups after "::" move to the end; the gap is zeros.
+    const tail = count - gap;
+    for (let k = 0; k < tail; k += 1) groups[7 - k] = groups[count - 1 - k]!;
+    for (let k = gap; k < 8 - tail; k += 1) groups[k] = 0;
+  }
+  return prefix;
+}
+
+const GROUPS = new Uint16Array(8);
+
+function hexIpv6Range(text: string): AddressRange | null {
+  const prefix = readHexIpv6(text, GROUPS);
+  if (prefix < 0) return null;
+  let address = 0n;
+  for (let k = 0; k < 8; k += 2) address = (address << 32n) | BigInt(GROUPS[k]! * 65536 + GROUPS[k + 1]!);
+  const size = 1n << BigInt(128 - prefix);
+  const start = address & ~(size - 1n);
+  return { family: 'ipv6', start, end: start + size - 1n };
 }
 
 /** The range of an IP or CIDR text, parsed (see `rangeOf`). */
 function parseRange(text: string, value: string): AddressRange {
   const decimal = decimalIpv4Range(text);
   if (decimal) return decimal;
+  const hex = text.includes(':') ? hexIpv6Range(text) : null;
+  if (hex) return hex;
   if (text.includes('/')) {
     // IPv4 first when there is no colon: ipaddr.parseCIDR tries IPv6 first, which is slow to fail.
     const [address, prefix] = text.includes(':') ? ipaddr.IPv6.parseCIDR(text) : ipaddr.IPv4.parseCIDR(text);
@@ -238,15 +331,36 @@ function mergeRanges(ranges: AddressRange[]): AddressRange[] {
   return out;
 }
 
+function isSorted(ranges: AddressRange[]): boolean {
+  for (let i = 1; i < ranges.length; i += 1) if (ranges[i]!.start < ranges[i - 1]!.start) return false;
+  return true;
+}
+
+/**
+ * The merged list. Catalog entries come in address order within a place, so the sort is
+ * skipped when the list is in order already; a range is copied only when a later one extends
+ * it (the list holds the input's own objects otherwise, which nothing changes).
+ */
 function mergeSorted(ranges: AddressRange[]): AddressRange[] {
-  const sorted = [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  const sorted = isSorted(ranges)
+    ? ranges
+    : [...ranges].sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
   const out: AddressRange[] = [];
-  for (const range of sorted) {
+  let lastIsCopy = false;
+  for (let i = 0; i < sorted.length; i += 1) {
+    const range = sorted[i]!;
     const last = out[out.length - 1];
     if (last && range.start <= last.end + 1n) {
-      if (range.end > last.end) last.end = range.end;
+      if (range.end > last.end) {
+        if (lastIsCopy) last.end = range.end;
+        else {
+          out[out.length - 1] = { family: last.family, start: last.start, end: range.end };
+          lastIsCopy = true;
+        }
+      }
     } else {
-      out.push({ ...range });
+      out.push(range);
+      lastIsCopy = false;
     }
   }
   return out;
@@ -256,7 +370,12 @@ function mergeSorted(ranges: AddressRange[]): AddressRange[] {
 export function spaceOfRanges(ranges: Iterable<AddressRange>): AddressSpace {
   const ipv4: AddressRange[] = [];
   const ipv6: AddressRange[] = [];
-  for (const range of ranges) (range.family === 'ipv4' ? ipv4 : ipv6).push(range);
+  if (Array.isArray(ranges)) {
+    for (let i = 0; i < ranges.length; i += 1) {
+      const range = ranges[i] as AddressRange;
+      (range.family === 'ipv4' ? ipv4 : ipv6).push(range);
+    }
+  } else for (const range of ranges) (range.family === 'ipv4' ? ipv4 : ipv6).push(range);
   return { ipv4: mergeRanges(ipv4), ipv6: mergeRanges(ipv6) };
 }
 
@@ -321,18 +440,29 @@ function intersectRanges(a: AddressRange[], b: AddressRange[]): AddressRange[] {
   return out;
 }
 
+/**
+ * Marks a list the set operations made from merged lists as merged: their pieces are sorted,
+ * disjoint and never adjacent (two adjacent pieces would mean adjacent ranges in an input), so
+ * using the result again costs no check. Unmarked, a scope's kept space of 100k ranges was
+ * checked again for each of its 1000 changes.
+ */
+function markMerged(ranges: AddressRange[]): AddressRange[] {
+  merged.add(ranges);
+  return ranges;
+}
+
 export function intersection(a: AddressSpace, b: AddressSpace): AddressSpace {
   return {
-    ipv4: intersectRanges(normalized(a.ipv4), normalized(b.ipv4)),
-    ipv6: intersectRanges(normalized(a.ipv6), normalized(b.ipv6)),
+    ipv4: markMerged(intersectRanges(normalized(a.ipv4), normalized(b.ipv4))),
+    ipv6: markMerged(intersectRanges(normalized(a.ipv6), normalized(b.ipv6))),
   };
 }
 
 /** Addresses in `a` that are not in `b`. */
 export function difference(a: AddressSpace, b: AddressSpace): AddressSpace {
   return {
-    ipv4: subtractRanges(normalized(a.ipv4), normalized(b.ipv4)),
-    ipv6: subtractRanges(normalized(a.ipv6), normalized(b.ipv6)),
+    ipv4: markMerged(subtractRanges(normalized(a.ipv4), normalized(b.ipv4))),
+    ipv6: markMerged(subtractRanges(normalized(a.ipv6), normalized(b.ipv6))),
   };
 }
 

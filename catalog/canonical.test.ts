@@ -7,8 +7,10 @@ import {
   compareEntries,
   entryKey,
   isCanonicalCatalogText,
+  isOutdatedCatalogText,
   parseStoredCatalog,
   serializeCatalog,
+  storedCatalogFormat,
 } from './canonical.js';
 import { diffCatalogs } from './diff.js';
 import { entry } from './__fixtures__/entries.js';
@@ -95,20 +97,54 @@ const PORTAL = ['13.80.22.71', '13.95.29.177', '13.95.30.46', '40.67.219.133', '
   entry(v, { group: null }),
 );
 
-test('serializeCatalog: one line per entry, no line numbers, the column header kept', () => {
+test('serializeCatalog: one short line per entry, defaults left out, no line numbers, the column header kept', () => {
   const text = serializeCatalog(stored(atLine(PORTAL, 0)));
   const lines = text.split('\n');
-  const entryLines = lines.filter((l) => l.startsWith('    {"kind":'));
+  assert.equal(lines[1], '  "catalogFormat": 2,');
+  const entryLines = lines.filter((l) => l.startsWith('    {"ip":'));
   assert.equal(entryLines.length, PORTAL.length);
   assert.equal(
     entryLines[0],
-    '    {"kind":"ip","value":"13.80.22.71","role":"destination","section":"Portal access","region":"EU1",' +
-      '"group":null,"groupKey":null,"ports":{"tcp":["443"],"udp":[],"any":[],"custom":false},' +
-      '"required":null,"expressRoute":null,"provenance":{"column":"IP addresses"}},',
+    '    {"ip":"13.80.22.71","section":"Portal access","region":"EU1","tcp":["443"],"column":"IP addresses"},',
   );
   assert.doesNotMatch(text, /"line"/);
   assert.ok(text.endsWith('}\n'));
   assert.deepEqual(JSON.parse(text).shape.columns, [['Data center', 'IP addresses']]);
+});
+
+test('serializeCatalog: a field is written when it is not its default, and read back as it was', () => {
+  const catalog = stored([]);
+  // In this order (not canonicalEntries, which knows no kind "pattern").
+  catalog.entries = [
+    { ...entry('13.80.22.71'), kind: 'pattern' as CatalogEntry['kind'] },
+    entry('portal.example.com', {
+      role: 'source',
+      group: '2: Portal',
+      // Not what groupKeyOf derives from the group: written.
+      groupKey: 'portal access',
+      required: false,
+      expressRoute: true,
+      category: null,
+      notes: 'a note',
+      ports: { tcp: ['443'], udp: ['3478'], any: ['80'], custom: true },
+      provenance: { line: 3, column: null },
+    }),
+    entry('https://a.example.com/x', { group: '3: Mail', section: '', region: null }),
+  ];
+  const text = serializeCatalog(catalog);
+  const entryLines = text.split('\n').filter((l) => l.startsWith('    {'));
+  assert.deepEqual(entryLines, [
+    '    {"kind":"pattern","value":"13.80.22.71","section":"Portal access","region":"EU1","group":"1: Portal access","groupKey":"portal access","tcp":["443"]},',
+    '    {"fqdn":"portal.example.com","role":"source","section":"Portal access","region":"EU1","group":"2: Portal",' +
+      '"groupKey":"portal access","tcp":["443"],"udp":["3478"],"any":["80"],"custom":true,"required":false,' +
+      '"expressRoute":true,"category":null,"notes":"a note"},',
+    '    {"url":"https://a.example.com/x","group":"3: Mail","groupKey":"mail","tcp":["443"]}',
+  ]);
+  const back = parseStoredCatalog(text);
+  const noLine = (c: Catalog) =>
+    c.entries.map(({ provenance, ...rest }) => ({ ...rest, column: provenance.column ?? null }));
+  assert.deepEqual(noLine(back), noLine(catalog));
+  assert.equal(serializeCatalog(back), text);
 });
 
 test('serializeCatalog: two IPs added below moved lines add two entry lines; only counts and a comma change besides', () => {
@@ -119,7 +155,7 @@ test('serializeCatalog: two IPs added below moved lines add two entry lines; onl
   const changed = diffLines(before, after).filter((part) => part.added || part.removed);
   const addedLines = changed.filter((p) => p.added).flatMap((p) => p.value.split('\n').filter(Boolean));
   const removedLines = changed.filter((p) => p.removed).flatMap((p) => p.value.split('\n').filter(Boolean));
-  const shown = (line: string) => /"value":"([^"]+)"/.exec(line)?.[1] ?? line.trim();
+  const shown = (line: string) => /\{"ip":"([^"]+)"/.exec(line)?.[1] ?? line.trim();
   assert.deepEqual(addedLines.map(shown), [
     '20.23.198.34',
     '52.174.56.180',
@@ -129,7 +165,7 @@ test('serializeCatalog: two IPs added below moved lines add two entry lines; onl
   ]);
   // The last entry of the old file, which now has a comma after it.
   assert.equal(removedLines.length, 3);
-  assert.match(removedLines[0]!, /"value":"52\.174\.56\.180".*\}$/);
+  assert.match(removedLines[0]!, /"ip":"52\.174\.56\.180".*\}$/);
   assert.deepEqual(
     removedLines.slice(1).map((l) => l.trim()),
     ['"rows": 5,', '"Portal access": 5'],
@@ -181,25 +217,85 @@ test('an older catalog.json (pretty JSON with line numbers) is read, and known t
     'its line numbers are kept as read',
   );
   assert.equal(isCanonicalCatalogText(older), false);
+  assert.equal(isOutdatedCatalogText(older), true);
   // Rewritten once: the new text is canonical, and the diff sees nothing to report.
   const rewritten = serializeCatalog(read);
   assert.equal(isCanonicalCatalogText(rewritten), true);
+  assert.equal(isOutdatedCatalogText(rewritten), false);
   assert.deepEqual(diffCatalogs(read, parseStoredCatalog(rewritten)).changes, []);
   assert.deepEqual(diffCatalogs(read, stored(atLine(PORTAL, 7))).changes, []);
+});
+
+/** catalog.json as the version before form 2 wrote it: every field of an entry, one entry per line. */
+function formOne(catalog: Catalog): string {
+  const lines = catalog.entries.map((e) =>
+    JSON.stringify({
+      kind: e.kind,
+      value: e.value,
+      role: e.role,
+      section: e.section,
+      region: e.region,
+      group: e.group,
+      groupKey: e.groupKey,
+      ports: e.ports,
+      required: e.required,
+      expressRoute: e.expressRoute,
+      ...(e.provenance.column ? { provenance: { column: e.provenance.column } } : {}),
+    }),
+  );
+  const { entries: _entries, shape, ...rest } = catalog;
+  const head = Object.entries(rest).map(([k, v]) => `  ${JSON.stringify(k)}: ${JSON.stringify(v)}`);
+  return `{\n${head.join(',\n')},\n  "entries": [\n    ${lines.join(',\n    ')}\n  ],\n  "shape": ${JSON.stringify(shape)}\n}\n`;
+}
+
+test('the one-object-per-line form before form 2 is read as the same catalog, and known to be outdated', () => {
+  const catalog = stored(atLine(PORTAL, 0));
+  const before = formOne(catalog);
+  assert.equal(storedCatalogFormat(before), 1);
+  assert.equal(isOutdatedCatalogText(before), true);
+  const read = parseStoredCatalog(before);
+  assert.deepEqual(read.entries, parseStoredCatalog(serializeCatalog(catalog)).entries);
+  assert.equal(serializeCatalog(read), serializeCatalog(catalog));
+  const entryBytes = (text: string) =>
+    text
+      .split('\n')
+      .filter((l) => l.startsWith('    {'))
+      .join('\n').length;
+  assert.ok(entryBytes(serializeCatalog(catalog)) * 2 < entryBytes(before), 'entry lines less than half the size');
+});
+
+test('form 2 re-indented by hand is still read; entries share frozen ports and provenance', () => {
+  const catalog = stored(atLine(PORTAL, 0));
+  const text = serializeCatalog(catalog);
+  const reindented = `${JSON.stringify(JSON.parse(text), null, 4)}\n`;
+  assert.equal(storedCatalogFormat(reindented), 2);
+  assert.equal(isOutdatedCatalogText(reindented), false);
+  assert.equal(isCanonicalCatalogText(reindented), false);
+  const read = parseStoredCatalog(reindented);
+  assert.deepEqual(read.entries, parseStoredCatalog(text).entries);
+  const [a, b] = read.entries;
+  assert.equal(a!.ports, b!.ports, 'the same ports, one object');
+  assert.equal(a!.provenance, b!.provenance);
+  assert.throws(() => a!.ports.tcp.push('80'), TypeError);
+  assert.equal(storedCatalogFormat('not json'), null);
+  assert.equal(isOutdatedCatalogText(''), false);
 });
 
 test('fields a later version adds are kept, in name order, and read back unchanged', () => {
   const catalog = stored(atLine(PORTAL, 0));
   const withExtra = {
     ...catalog,
-    entries: catalog.entries.map((e, i) => ({ ...e, ...(i === 0 ? { pattern: true } : {}) })),
+    entries: catalog.entries.map((e, i) => ({ ...e, ...(i === 0 ? { pattern: true, tcp: 'x' } : {}) })),
     shape: { ...catalog.shape, version: '2024061300', uncatalogued: 2 },
   } as Catalog;
   const text = serializeCatalog(withExtra);
-  assert.match(text, /"provenance":\{"column":"IP addresses"\},"pattern":true\}/);
+  // A field named like a key of the line is nested under "fields".
+  assert.match(text, /"column":"IP addresses","pattern":true,"fields":\{"tcp":"x"\}\}/);
   assert.match(text, /"entriesPerSection": \{[^}]*\},\n {4}"version": "2024061300",\n {4}"uncatalogued": 2\n/);
   assert.equal(isCanonicalCatalogText(text), true);
-  assert.equal((parseStoredCatalog(text).entries[0] as unknown as { pattern: boolean }).pattern, true);
+  const first = parseStoredCatalog(text).entries[0] as unknown as { pattern: boolean; tcp: string };
+  assert.equal(first.pattern, true);
+  assert.equal(first.tcp, 'x');
 });
 
 test('parseStoredCatalog: text that is not a catalog is an error that says what is wrong', () => {
@@ -208,8 +304,14 @@ test('parseStoredCatalog: text that is not a catalog is an error that says what 
     () => parseStoredCatalog('{"source": "x", "format": "markdown", "shape": {}}'),
     /^Error: not a catalog: entries: /,
   );
-  const text = serializeCatalog(stored(PORTAL)).replace('"value":"13.95.29.177"', '"value":7');
-  assert.throws(() => parseStoredCatalog(text), /not a catalog: entries\.1\.value: /);
+  const text = serializeCatalog(stored(PORTAL)).replace('"ip":"13.95.29.177"', '"ip":7');
+  assert.throws(() => parseStoredCatalog(text), /not a catalog: entries\.1\.ip: expected a string/);
+  assert.throws(
+    () => parseStoredCatalog(serializeCatalog(stored(PORTAL)).replace('"tcp":["443"]}', '"tcp":443}')),
+    /not a catalog: entries\.0\.tcp: expected a list of strings/,
+  );
+  const older = formOne(stored(PORTAL)).replace('"value":"13.95.29.177"', '"value":7');
+  assert.throws(() => parseStoredCatalog(older), /not a catalog: entries\.1\.value: /);
   assert.equal(isCanonicalCatalogText(text), false);
   assert.equal(isCanonicalCatalogText(''), false);
 });

@@ -1,6 +1,6 @@
 /** Identity and ordering of catalog entries: what makes two versions of a document compare equal. */
-import { z } from 'zod';
-import type { Catalog, CatalogEntry, DocumentShape, ParseResult, PortSpec } from './model.js';
+import type { Catalog, CatalogEntry, DocumentShape, ParseResult } from './model.js';
+import { readDecimalIpv4, readHexIpv6 } from './address-space.js';
 import { parseIpValue } from './normalize.js';
 
 /**
@@ -13,32 +13,47 @@ export function entryKey(entry: CatalogEntry): string {
 }
 
 /**
- * Finds, for an entry, the entry of `entries` with the same identity (the last one, as a Map
- * keyed by entryKey would), without building an entryKey string for every entry: entries are
- * looked up by value (a string that exists already, hashed once) and compared field by field
- * among the few of that value. Diffing two 100k-entry catalogs spent most of its first pass
- * making 200k keys.
+ * Finds, for an entry, the index in `entries` of the entry with the same identity (the last
+ * one, as a Map keyed by entryKey would), -1 when there is none, without building an entryKey
+ * string for every entry: entries are looked up by value (a string that exists already, hashed
+ * once) and compared field by field among the few of that value. Diffing two 100k-entry
+ * catalogs spent most of its first pass making 200k keys. The map holds indices (small
+ * integers, no object each).
  */
-export function identityIndex(entries: readonly CatalogEntry[]): (entry: CatalogEntry) => CatalogEntry | undefined {
-  const byValue = new Map<string, CatalogEntry | CatalogEntry[]>();
-  for (const e of entries) {
-    const seen = byValue.get(e.value);
-    if (seen === undefined) byValue.set(e.value, e);
-    else if (Array.isArray(seen)) seen.push(e);
-    else byValue.set(e.value, [seen, e]);
+export function identityIndexAt(entries: readonly CatalogEntry[]): (entry: CatalogEntry) => number {
+  const byValue = new Map<string, number | number[]>();
+  for (let i = 0; i < entries.length; i += 1) {
+    const value = entries[i]!.value;
+    const seen = byValue.get(value);
+    if (seen === undefined) byValue.set(value, i);
+    else if (Array.isArray(seen)) seen.push(i);
+    else byValue.set(value, [seen, i]);
   }
-  const same = (a: CatalogEntry, b: CatalogEntry) =>
+  return (entry) => {
+    const seen = byValue.get(entry.value);
+    if (seen === undefined) return -1;
+    if (!Array.isArray(seen)) return sameIdentity(entries[seen]!, entry) ? seen : -1;
+    for (let i = seen.length - 1; i >= 0; i -= 1) if (sameIdentity(entries[seen[i]!]!, entry)) return seen[i]!;
+    return -1;
+  };
+}
+
+function sameIdentity(a: CatalogEntry, b: CatalogEntry): boolean {
+  return (
     a.kind === b.kind &&
     a.role === b.role &&
     a.section === b.section &&
     (a.region ?? '') === (b.region ?? '') &&
-    (a.groupKey ?? '') === (b.groupKey ?? '');
+    (a.groupKey ?? '') === (b.groupKey ?? '')
+  );
+}
+
+/** identityIndexAt, answering with the entry itself. */
+export function identityIndex(entries: readonly CatalogEntry[]): (entry: CatalogEntry) => CatalogEntry | undefined {
+  const find = identityIndexAt(entries);
   return (entry) => {
-    const seen = byValue.get(entry.value);
-    if (seen === undefined) return undefined;
-    if (!Array.isArray(seen)) return same(seen, entry) ? seen : undefined;
-    for (let i = seen.length - 1; i >= 0; i -= 1) if (same(seen[i]!, entry)) return seen[i];
-    return undefined;
+    const at = find(entry);
+    return at < 0 ? undefined : entries[at];
   };
 }
 
@@ -67,8 +82,27 @@ function compareNullable(a: string | null, b: string | null): number {
 
 const HEX = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
 
-/** Family, address bytes and prefix as one fixed-width string, so IPs compare numerically as text. */
+const prefixText = (prefix: number) => `/${prefix < 10 ? '00' : prefix < 100 ? '0' : ''}${prefix}`;
+const SORT_GROUPS = new Uint16Array(8);
+
+/**
+ * Family, address bytes and prefix as one fixed-width string, so IPs compare numerically as
+ * text. Catalog values (decimal IPv4, hex IPv6) are read by hand: ipaddr.js made objects and
+ * regex matches for each, 80 MB for a 100k-prefix feed.
+ */
 function ipSortKeyOf(value: string): string {
+  const v4 = readDecimalIpv4(value);
+  if (v4 >= 0) {
+    const prefix = v4 % 64;
+    const address = (v4 - prefix) / 64;
+    return `4${HEX[address >>> 24]}${HEX[(address >>> 16) & 255]}${HEX[(address >>> 8) & 255]}${HEX[address & 255]}${prefixText(prefix)}`;
+  }
+  const v6 = value.includes(':') ? readHexIpv6(value, SORT_GROUPS) : -1;
+  if (v6 >= 0) {
+    let key = '6';
+    for (let k = 0; k < 8; k += 1) key += HEX[SORT_GROUPS[k]! >>> 8]! + HEX[SORT_GROUPS[k]! & 255]!;
+    return key + prefixText(v6);
+  }
   const ip = parseIpValue(value);
   let key = ip.family === 'ipv4' ? '4' : '6';
   for (const b of ip.address.toByteArray()) key += HEX[b];
@@ -115,41 +149,47 @@ export function compareEntries(a: CatalogEntry, b: CatalogEntry): number {
 
 /**
  * Merges duplicates (the same endpoint listed twice in one row/region) and sorts. When two
- * copies disagree on ports, their ports are united: both lines of the document apply.
+ * copies disagree on ports, their ports are united: both lines of the document apply. The
+ * entries given are never changed: a merged entry is a new object, the rest are kept as they
+ * are (a 100k-entry feed is not copied to be sorted).
  */
 export function canonicalEntries(entries: CatalogEntry[]): CatalogEntry[] {
   // Entries are looked up by value first, and by entryKey only among those of the same value:
   // an entryKey is a new string to hash for every entry, a value one string hashed once. Equal
   // keys mean equal values (the value sits between the first two NULs), unless a value holds a
   // NUL itself; such a value is looked up by its whole key.
-  // A value seen once (nearly all) maps to its entry alone: no bucket is made for it.
-  const byValue = new Map<string, CatalogEntry | { key: string | null; entry: CatalogEntry }[]>();
+  // A value seen once (nearly all) maps to its place in `unique` alone: no bucket is made for it.
+  const byValue = new Map<string, number | { key: string | null; at: number }[]>();
   const unique: CatalogEntry[] = [];
   for (const entry of entries) {
     const bucketKey = entry.value.includes('\u0000') ? entryKey(entry) : entry.value;
     const found = byValue.get(bucketKey);
-    if (!found) {
-      byValue.set(bucketKey, entry);
+    if (found === undefined) {
+      byValue.set(bucketKey, unique.length);
       unique.push(entry);
       continue;
     }
     let bucket = found;
-    if (!Array.isArray(bucket)) byValue.set(bucketKey, (bucket = [{ key: null, entry: bucket }]));
+    if (!Array.isArray(bucket)) byValue.set(bucketKey, (bucket = [{ key: null, at: bucket }]));
     // Keys are made only where a value repeats.
     const key = entryKey(entry);
-    const seen = bucket.find((b) => (b.key ??= entryKey(b.entry)) === key)?.entry;
+    const seen = bucket.find((b) => (b.key ??= entryKey(unique[b.at]!)) === key);
     if (!seen) {
-      bucket.push({ key, entry });
+      bucket.push({ key, at: unique.length });
       unique.push(entry);
       continue;
     }
     const union = (x: string[], y: string[]) =>
       [...new Set([...x, ...y])].sort((p, q) => parseInt(p, 10) - parseInt(q, 10));
-    seen.ports = {
-      tcp: union(seen.ports.tcp, entry.ports.tcp),
-      udp: union(seen.ports.udp, entry.ports.udp),
-      any: union(seen.ports.any, entry.ports.any),
-      custom: seen.ports.custom || entry.ports.custom,
+    const first = unique[seen.at]!;
+    unique[seen.at] = {
+      ...first,
+      ports: {
+        tcp: union(first.ports.tcp, entry.ports.tcp),
+        udp: union(first.ports.udp, entry.ports.udp),
+        any: union(first.ports.any, entry.ports.any),
+        custom: first.ports.custom || entry.ports.custom,
+      },
     };
   }
   return sortEntries(unique);
@@ -261,192 +301,19 @@ export function entriesPerSection(entries: CatalogEntry[]): Record<string, numbe
 
 /** Builds the stored catalog from a parse result. */
 export function buildCatalog(source: string, result: ParseResult): Catalog {
-  const entries = canonicalEntries(result.entries.map((e) => ({ ...e, ports: { ...e.ports } })));
+  // canonicalEntries changes no entry it is given: the parse result's entries are the catalog's.
+  const entries = canonicalEntries(result.entries);
   const shape: DocumentShape = { ...result.shape, entriesPerSection: entriesPerSection(entries) };
   return { source, format: result.shape.format, entries, shape, ...(result.serial && { serial: result.serial }) };
 }
 
-/*
- * catalog.json: what is committed for every version, so `git log -p` is the history people
- * read. One entry per line (compact JSON, fields in a fixed order), the shape indented, and
- * nothing that moves when unrelated lines of the document move: no source line numbers
- * (`parse --json` gives those, from the parse result). The column header an entry was read
- * under stays: it changes only with the layout. A commit that adds two IPs adds two lines;
- * the shape's counts and the comma of a neighbouring line change with them.
- */
-
-/** Entry fields in the order catalog.json writes them; any other field follows, by name. */
-const ENTRY_FIELDS = [
-  'kind',
-  'value',
-  'role',
-  'section',
-  'region',
-  'group',
-  'groupKey',
-  'ports',
-  'required',
-  'expressRoute',
-  'category',
-  'notes',
-  'provenance',
-] as const satisfies readonly (keyof CatalogEntry)[];
-const PORT_FIELDS = ['tcp', 'udp', 'any', 'custom'] as const satisfies readonly (keyof PortSpec)[];
-const CATALOG_FIELDS = ['source', 'format', 'entries', 'shape'] as const satisfies readonly (keyof Catalog)[];
-const SHAPE_FIELDS = [
-  'format',
-  'tables',
-  'rows',
-  'columns',
-  'entriesPerSection',
-  'version',
-] as const satisfies readonly (keyof DocumentShape)[];
-
-function ordered(value: object, first: readonly string[]): Record<string, unknown> {
-  const record = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of first) if (record[key] !== undefined) out[key] = record[key];
-  for (const key of Object.keys(record).sort()) if (!(key in out) && record[key] !== undefined) out[key] = record[key];
-  return out;
-}
-
-const KNOWN_ENTRY_FIELDS: ReadonlySet<string> = new Set(ENTRY_FIELDS);
-const KNOWN_PORT_FIELDS: ReadonlySet<string> = new Set(PORT_FIELDS);
-
-/** Fields of `record` not in `known`, by name (almost always none: no sort then). */
-function extraFields(record: object, known: ReadonlySet<string>): string[] {
-  const extra: string[] = [];
-  for (const key in record) if (!known.has(key)) extra.push(key);
-  return extra.length > 1 ? extra.sort() : extra;
-}
-
-/** The entry as catalog.json stores it: fields in a fixed order, provenance as its column header only. */
-function storedEntry(entry: CatalogEntry): Record<string, unknown> {
-  const record = entry as unknown as Record<string, unknown>;
-  const out: Record<string, unknown> = {};
-  for (const key of ENTRY_FIELDS) {
-    if (key === 'ports') {
-      const ports = entry.ports as unknown as Record<string, unknown>;
-      const stored: Record<string, unknown> = { tcp: ports.tcp, udp: ports.udp, any: ports.any, custom: ports.custom };
-      for (const extra of extraFields(ports, KNOWN_PORT_FIELDS)) stored[extra] = ports[extra];
-      out.ports = stored;
-    } else if (key === 'provenance') {
-      const column = entry.provenance?.column;
-      if (typeof column === 'string') out.provenance = { column };
-    } else if (record[key] !== undefined) out[key] = record[key];
-  }
-  for (const key of extraFields(record, KNOWN_ENTRY_FIELDS)) out[key] = record[key];
-  return out;
-}
-
-/** Indented JSON whose innermost arrays (a table's column headers) stay on one line. */
-function block(value: unknown, indent: string): string {
-  const inner = `${indent}  `;
-  if (Array.isArray(value)) {
-    if (value.every((v) => v === null || typeof v !== 'object')) return JSON.stringify(value);
-    return `[\n${value.map((v) => inner + block(v, inner)).join(',\n')}\n${indent}]`;
-  }
-  if (value !== null && typeof value === 'object') {
-    const fields = Object.entries(value).filter(([, v]) => v !== undefined);
-    if (fields.length === 0) return '{}';
-    return `{\n${fields.map(([k, v]) => `${inner}${JSON.stringify(k)}: ${block(v, inner)}`).join(',\n')}\n${indent}}`;
-  }
-  return JSON.stringify(value) ?? 'null';
-}
-
-/** The text of catalog.json (see above); `parseStoredCatalog` reads it back. */
-export function serializeCatalog(catalog: Catalog): string {
-  const fields = Object.entries(ordered(catalog, CATALOG_FIELDS)).map(([key, value]) => {
-    if (key === 'shape') return `  "shape": ${block(ordered(value as DocumentShape, SHAPE_FIELDS), '  ')}`;
-    if (key !== 'entries') return `  ${JSON.stringify(key)}: ${block(value, '  ')}`;
-    const entries = value as CatalogEntry[];
-    if (entries.length === 0) return '  "entries": []';
-    return `  "entries": [\n${entries.map((e) => `    ${JSON.stringify(storedEntry(e))}`).join(',\n')}\n  ]`;
-  });
-  return `{\n${fields.join(',\n')}\n}\n`;
-}
-
-const storedPorts = z.looseObject({
-  tcp: z.array(z.string()),
-  udp: z.array(z.string()),
-  any: z.array(z.string()),
-  custom: z.boolean(),
-});
-
-// Kinds and roles are checked as strings, not against today's lists: a file written by a later
-// version that knows one more kind must still be read (and written back unchanged).
-const storedEntrySchema = z.looseObject({
-  kind: z.string(),
-  value: z.string(),
-  section: z.string(),
-  region: z.string().nullable(),
-  group: z.string().nullable(),
-  groupKey: z.string().nullable(),
-  ports: storedPorts,
-  required: z.boolean().nullable(),
-  expressRoute: z.boolean().nullable(),
-  role: z.string(),
-  category: z.string().nullable().optional(),
-  notes: z.string().nullable().optional(),
-  provenance: z.looseObject({ line: z.number().optional(), column: z.string().nullable().optional() }).optional(),
-});
-
-const storedCatalogSchema = z.looseObject({
-  source: z.string(),
-  format: z.string(),
-  // Entries are checked one by one (see parseStoredCatalog), not copied here.
-  entries: z.array(z.unknown()),
-  shape: z.looseObject({
-    format: z.string(),
-    tables: z.number(),
-    rows: z.number(),
-    columns: z.array(z.array(z.string())),
-    entriesPerSection: z.record(z.string(), z.number()),
-  }),
-});
-
-function notACatalog(issue: z.core.$ZodIssue, at: PropertyKey[] = []): Error {
-  const path = [...at, ...issue.path].map(String).join('.');
-  return new Error(`not a catalog: ${path || '(top level)'}: ${issue.message}`);
-}
-
-/**
- * Reads catalog.json as any version wrote it: the current form, or the older pretty-printed
- * one with source line numbers (those are kept as read). An entry read from the current form
- * has `provenance.line` 0: the file keeps no line numbers. Throws an Error naming the first
- * problem ("entries.3.value: ...") when the text is not JSON or not a catalog.
- */
-export function parseStoredCatalog(text: string): Catalog {
-  let json: unknown;
-  try {
-    json = JSON.parse(text);
-  } catch (err) {
-    throw new Error(`not valid JSON: ${(err as Error).message}`, { cause: err });
-  }
-  const result = storedCatalogSchema.safeParse(json);
-  if (!result.success) throw notACatalog(result.error.issues[0]!);
-  const catalog = result.data as unknown as Catalog;
-  // Each entry is checked and kept as JSON.parse made it: zod returns a copy of every object it
-  // parses, which for a 100k-entry catalog was another 100 MB and a second of collection.
-  catalog.entries.forEach((entry, index) => {
-    const checked = storedEntrySchema.safeParse(entry);
-    if (!checked.success) throw notACatalog(checked.error.issues[0]!, ['entries', index]);
-    const stored = entry.provenance as Partial<CatalogEntry['provenance']> | undefined;
-    if (stored === undefined) entry.provenance = { line: 0 };
-    else if (typeof stored.line !== 'number') stored.line = 0;
-  });
-  return catalog;
-}
-
-/**
- * True when `text` is a catalog.json in the current form, byte for byte what serializeCatalog
- * writes for the catalog it holds; false for an older form (line numbers, one field per line)
- * and for anything that is not a catalog. An older file is rewritten once, with no alert.
- */
-export function isCanonicalCatalogText(text: string): boolean {
-  try {
-    return serializeCatalog(parseStoredCatalog(text)) === text;
-  } catch {
-    return false;
-  }
-}
+// catalog.json, the stored form: catalog/stored-form.ts.
+export {
+  CATALOG_FORMAT,
+  isCanonicalCatalogText,
+  isOutdatedCatalogText,
+  parseStoredCatalog,
+  serializeCatalog,
+  serializeCatalogBytes,
+  storedCatalogFormat,
+} from './stored-form.js';

@@ -16,7 +16,7 @@
  * gets its impact and severity (catalog/impact.ts), and changes that need action come first.
  */
 import type { Catalog, CatalogEntry } from './model.js';
-import { entryKey, identityIndex } from './canonical.js';
+import { entryKey, identityIndexAt } from './canonical.js';
 import { originOnlyEndpoint } from './normalize.js';
 import { portsEqual } from './ports.js';
 import { summarize, type Change, type ChangedField, type ChangeSet, type EntryRef } from './changes.js';
@@ -97,30 +97,44 @@ function inCurrentForm(entry: CatalogEntry): CatalogEntry {
 }
 
 export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): ChangeSet {
-  const oldEntries = (oldCatalog?.entries ?? []).map(inCurrentForm);
+  // Copied only when a stored entry needs today's form: most catalogs have none.
+  const stored = oldCatalog?.entries ?? [];
+  const oldEntries = stored.some((e) => e.kind === 'url') ? stored.map(inCurrentForm) : stored;
   const newEntries = newCatalog.entries;
   const matched: MatchedChange[] = [];
 
-  // Pass 1: identity.
-  const findNew = identityIndex(newEntries);
-  const partner = new Map<CatalogEntry, CatalogEntry>();
+  // Pass 1: identity. The partner of a new entry is kept by its index: a Map of 100k entries
+  // took more memory than both catalogs' lists.
+  const findNew = identityIndexAt(newEntries);
+  const partnerAt: (CatalogEntry | undefined)[] = new Array(newEntries.length);
   const oldLeft: CatalogEntry[] = [];
-  for (const e of oldEntries) {
-    const counterpart = findNew(e);
-    if (counterpart && !partner.has(counterpart)) partner.set(counterpart, e);
+  for (let i = 0; i < oldEntries.length; i += 1) {
+    const e = oldEntries[i]!;
+    const at = findNew(e);
+    if (at >= 0 && partnerAt[at] === undefined) partnerAt[at] = e;
     else oldLeft.push(e);
   }
-  const newLeft = newEntries.filter((e) => !partner.has(e));
+  const newLeft: CatalogEntry[] = [];
+  const newLeftAt = new Map<CatalogEntry, number>();
+  for (let i = 0; i < newEntries.length; i += 1) {
+    if (partnerAt[i] !== undefined) continue;
+    newLeft.push(newEntries[i]!);
+    newLeftAt.set(newEntries[i]!, i);
+  }
 
   // Pass 2: re-labelled places. Every new entry found again is compared with the old entry it was.
   const relabelled = findRelabels(oldEntries, newEntries, oldLeft, newLeft);
   const rekeyed = new Map<CatalogEntry, CatalogEntry>();
   const rekey = (e: CatalogEntry): CatalogEntry => rekeyed.get(e) ?? e;
   for (const e of oldLeft) rekeyed.set(e, relabelled.candidates(e)[0] ?? e);
-  for (const [n, o] of relabelled.claimedBy) partner.set(n, o);
-  for (const counterpart of newEntries) {
-    const original = partner.get(counterpart);
+  for (const [n, o] of relabelled.claimedBy) {
+    const at = newLeftAt.get(n);
+    if (at !== undefined) partnerAt[at] = o;
+  }
+  for (let i = 0; i < newEntries.length; i += 1) {
+    const original = partnerAt[i];
     if (!original) continue;
+    const counterpart = newEntries[i]!;
     const fields = changedFields(original, counterpart);
     if (!fields.length) continue;
     matched.push({
@@ -135,7 +149,7 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
     });
   }
   const unmatchedOld = oldLeft.filter((e) => !relabelled.found.has(e));
-  const unmatchedNew = newLeft.filter((e) => !partner.has(e));
+  const unmatchedNew = newLeft.filter((e) => partnerAt[newLeftAt.get(e)!] === undefined);
 
   // Pass 3: moves, paired in canonical order when an endpoint left and arrived several times.
   const arrivals = new Map<string, CatalogEntry[]>();

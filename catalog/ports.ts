@@ -91,10 +91,11 @@ export function copyPorts(p: PortSpec): PortSpec {
 
 export function portsEqual(a: PortSpec, b: PortSpec): boolean {
   return (
-    a.custom === b.custom &&
-    a.tcp.join(',') === b.tcp.join(',') &&
-    a.udp.join(',') === b.udp.join(',') &&
-    a.any.join(',') === b.any.join(',')
+    a === b ||
+    (a.custom === b.custom &&
+      a.tcp.join(',') === b.tcp.join(',') &&
+      a.udp.join(',') === b.udp.join(',') &&
+      a.any.join(',') === b.any.join(','))
   );
 }
 

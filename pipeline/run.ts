@@ -12,7 +12,7 @@
  *    at its parse deadline (parsers/bounded-parse.ts);
  *  - a source that keeps failing is announced, reminded daily and its recovery said (source-failures.ts).
  */
-import { canonicalEntries, entriesPerSection, entryKey, serializeCatalog } from '../catalog/canonical.js';
+import { canonicalEntries, entriesPerSection, entryKey, serializeCatalogBytes } from '../catalog/canonical.js';
 import type { ChangeSet } from '../catalog/changes.js';
 import { decodeDocument } from '../parsers/decode.js';
 import type { Catalog } from '../catalog/model.js';
@@ -73,25 +73,25 @@ interface RunPlan {
 // Steps
 
 /**
- * A catalog.json written by an earlier version of endpoint-watch (another serialization) is
- * rewritten once, in a commit of its own and with no alert, so the next change commit shows
- * only the lines of real changes. Whatever the serialization is, "current" means what
- * serializeCatalog writes for the same catalog.
+ * A catalog.json written by an earlier version of endpoint-watch (an older serialization, told
+ * by its first line: see catalog/stored-form.ts) is rewritten once, in a commit of its own and
+ * with no alert, so the next change commit shows only the lines of real changes. A current one
+ * is not serialized again to find that out (at 100k entries that took longer than the diff).
  */
 async function rewriteOutdatedCatalog(
   ctx: PipelineContext,
   source: SourceSpec,
   previous: StoredSnapshot,
 ): Promise<StoredSnapshot> {
-  const current = serializeCatalog(previous.catalog);
-  if (current === previous.catalogText) return previous;
+  if (!previous.catalogOutdated) return previous;
+  const current = serializeCatalogBytes(previous.catalog);
   const commit = await ctx.store.rewriteCatalog(source.id, current, rewriteCommitMessage(source.id), {
     date: gitDate(nowOf(ctx)),
   });
   ctx.log.write(
     `${source.id}: catalog.json rewritten in the current format${commit ? ` (commit ${commit.slice(0, 10)})` : ''}; no endpoint changed, no alert\n`,
   );
-  return { ...previous, catalogText: current, commit: commit ?? previous.commit };
+  return { ...previous, catalogSha256: sha256(current), catalogOutdated: false, commit: commit ?? previous.commit };
 }
 
 /**
@@ -197,7 +197,7 @@ async function assessStep(
     // A relabel moves no address but renames what `export --region` selects: recorded, not alerted.
     (changeSet.relabels?.length ?? 0) > 0 ||
     // An accepted state is recorded whole, its layout too, even when no endpoint changed.
-    (accept && serializeCatalog(committed) !== previous.catalogText);
+    (accept && sha256(serializeCatalogBytes(committed)) !== previous.catalogSha256);
   return { catalog, committed, changeSet, assessment, decision, commitNeeded };
 }
 
@@ -232,11 +232,13 @@ async function commitAndNotify(
   message: string,
   notification: ((commit: string | null) => Notification) | null,
 ): Promise<{ commit: string | null; undelivered: Record<string, string> }> {
+  // Serialized once: its hash names the commit in the outbox, its bytes are what is committed.
+  const catalogBytes = serializeCatalogBytes(catalog);
   const entry = notification
     ? await ctx.outbox.create({
         source: source.id,
         state: 'prepared',
-        catalogSha256: sha256(serializeCatalog(catalog)),
+        catalogSha256: sha256(catalogBytes),
         notification: notification(null),
         ...recipientsOf(ctx),
       })
@@ -247,6 +249,7 @@ async function commitAndNotify(
       source.id,
       {
         catalog,
+        catalogBytes,
         document: doc.body,
         meta: {
           source: source.id,

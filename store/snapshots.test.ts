@@ -107,7 +107,7 @@ test('a fresh directory becomes a git repository; one commit per state; identica
     // One entry per line in catalog.json, so that `git log -p` shows the added endpoint as one line.
     assert.match(
       git(join(dir, 'snapshots'), 'show', '--format=', second!, '--', 'cas/catalog.json'),
-      /^\+\s+\{"kind":"ip","value":"52\.174\.56\.180",.*\},$/m,
+      /^\+\s+\{"ip":"52\.174\.56\.180",.*\},$/m,
     );
   } finally {
     await rm(dir, { recursive: true, force: true });

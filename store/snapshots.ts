@@ -13,7 +13,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type { Catalog } from '../catalog/model.js';
-import { parseStoredCatalog, serializeCatalog } from '../catalog/canonical.js';
+import { isOutdatedCatalogText, parseStoredCatalog, serializeCatalogBytes } from '../catalog/canonical.js';
 import { StoreError, UsageError } from '../errors/index.js';
 import { GitRepo } from './git.js';
 
@@ -32,8 +32,10 @@ export interface SnapshotMeta {
 
 export interface StoredSnapshot {
   catalog: Catalog;
-  /** catalog.json exactly as committed, to tell whether it is in the current serialization. */
-  catalogText: string;
+  /** sha256 of catalog.json exactly as committed (its text is not kept: 100 MB at 500k entries). */
+  catalogSha256: string;
+  /** catalog.json is in an older serialization than serializeCatalog writes (read from its first line). */
+  catalogOutdated: boolean;
   meta: SnapshotMeta | null;
   commit: string;
 }
@@ -151,9 +153,11 @@ export class SnapshotStore {
         { cause: err },
       );
     }
+    const catalogSha256 = sha256(catalogText);
+    const catalogOutdated = isOutdatedCatalogText(catalogText);
     const meta = await this.readJsonAt<SnapshotMeta>(commit, source, 'meta.json');
     const last = await this.repo.git(['log', '-1', '--format=%H', commit, '--', this.repoPath(source, 'catalog.json')]);
-    return { catalog, catalogText, meta, commit: last.stdout.trim() || commit };
+    return { catalog, catalogSha256, catalogOutdated, meta, commit: last.stdout.trim() || commit };
   }
 
   /** The raw document of the last snapshot of `source` (as fetched), or null when there is none. */
@@ -167,7 +171,7 @@ export class SnapshotStore {
    * Commits `text` as the catalog.json of `source` and nothing else: the same catalog written
    * in the current serialization, so later change commits show only real changes.
    */
-  async rewriteCatalog(source: string, text: string, message: string, options: { date?: string } = {}) {
+  async rewriteCatalog(source: string, text: string | Buffer, message: string, options: { date?: string } = {}) {
     const path = join(this.sourceDir(source), 'catalog.json');
     try {
       await writeAtomically(path, text);
@@ -183,7 +187,13 @@ export class SnapshotStore {
    */
   async commit(
     source: string,
-    state: { catalog: Catalog; document: Buffer; meta: Omit<SnapshotMeta, 'documentSha256' | 'documentFile'> },
+    state: {
+      catalog: Catalog;
+      /** serializeCatalogBytes(catalog), when the caller has it already (it is long at feed scale). */
+      catalogBytes?: Buffer;
+      document: Buffer;
+      meta: Omit<SnapshotMeta, 'documentSha256' | 'documentFile'>;
+    },
     message: string,
     options: { date?: string } = {},
   ): Promise<string | null> {
@@ -194,7 +204,7 @@ export class SnapshotStore {
     const meta: SnapshotMeta = { ...state.meta, documentSha256: sha256(state.document), documentFile };
     const previousMeta = await this.readJsonAt<SnapshotMeta>('HEAD', source, 'meta.json').catch(() => null);
     try {
-      await writeAtomically(join(folder, 'catalog.json'), serializeCatalog(state.catalog));
+      await writeAtomically(join(folder, 'catalog.json'), state.catalogBytes ?? serializeCatalogBytes(state.catalog));
       await writeAtomically(join(folder, documentFile), state.document);
       await writeAtomically(join(folder, 'meta.json'), `${JSON.stringify(meta, null, 2)}\n`);
     } catch (err) {

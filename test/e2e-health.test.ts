@@ -12,7 +12,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { serializeCatalog } from '../catalog/canonical.js';
+import { parseStoredCatalog, serializeCatalog } from '../catalog/canonical.js';
 import type { Catalog } from '../catalog/model.js';
 import { notifiersYaml, runCli, snapshotSubjects } from './helpers/cli-run.js';
 import { startDocServer, reply, type DocServer } from './helpers/doc-server.js';
@@ -391,9 +391,9 @@ test('a catalog.json in an older serialization is rewritten once, in its own com
   docs.set(p.path, reply.document(page(), { etag: '"v1"' }));
   assert.equal((await p.cli(at(0), 'run')).code, 0);
   const file = join(p.dir, 'snapshots', 'cas', 'catalog.json');
-  const catalog = JSON.parse(await readFile(file, 'utf8')) as Catalog;
-  // Another serialization of the same catalog, as an older endpoint-watch may have written it.
-  await writeFile(file, `${JSON.stringify({ ...catalog, entries: catalog.entries }, null, 4)}\n`);
+  const catalog = parseStoredCatalog(await readFile(file, 'utf8'));
+  // The same catalog as an older endpoint-watch wrote it: pretty JSON, every field of an entry.
+  await writeFile(file, `${JSON.stringify(catalog, null, 4)}\n`);
   p.git('commit', '-q', '-am', 'cas: written by an older endpoint-watch');
   const before = slack.delivered().length;
 

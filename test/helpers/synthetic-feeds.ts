@@ -144,3 +144,26 @@ export function syntheticAzureFeed(total = 100_000): SyntheticFeed {
   const feed = { changeNumber: 371, cloud: 'Public', values };
   return { text: JSON.stringify(feed, null, 2), expected };
 }
+
+/**
+ * The Azure feed `text` with 0.5% of its prefixes removed (every 200th) and as many added (a
+ * /32 in 198.0.0.0/8 each, overlapping nothing), spread over every tag, and its changeNumber
+ * raised: a feed of n prefixes becomes n / 200 removals and n / 200 additions.
+ */
+export function changedAzureFeed(text: string): string {
+  const feed = JSON.parse(text) as {
+    changeNumber: number;
+    values: Array<{ properties: { addressPrefixes: string[] } }>;
+  };
+  let k = 0;
+  for (const tag of feed.values) {
+    const prefixes = tag.properties.addressPrefixes;
+    for (let i = prefixes.length - 1; i >= 0; i -= 1) {
+      k += 1;
+      if (k % 200 === 0) prefixes.splice(i, 1);
+      else if (k % 200 === 100) prefixes.push(`198.${(k >> 16) & 255}.${(k >> 8) & 255}.${k & 255}/32`);
+    }
+  }
+  feed.changeNumber += 1;
+  return JSON.stringify(feed, null, 2);
+}

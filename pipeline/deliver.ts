@@ -13,6 +13,7 @@
  *   type that the entry was not written for. Without exactly one, the entry is kept and every run
  *   fails saying how to deliver or drop it: never dropped silently.
  */
+import { faultPoint } from '../app/fault-points.js';
 import { errorMessage } from '../errors/index.js';
 import { MaybeDeliveredError, type Notification, type Notifier } from '../notify/types.js';
 import { FailureStore } from '../store/failures.js';
@@ -118,6 +119,7 @@ export async function deliver(
       : entry.notification;
     try {
       await notifier.send(notification);
+      faultPoint(`accepted:${id}`);
       entry.pending = entry.pending.filter((p) => p !== id);
       delete entry.errors[id];
       if (entry.uncertain) delete entry.uncertain[id];
@@ -140,6 +142,7 @@ export async function deliver(
     }
     // Crossed off now, not after the other notifiers: a hang or a kill later re-sends to none of them.
     await persist(outbox, entry);
+    faultPoint(`crossed-off:${id}`);
   }
   return failures;
 }
@@ -184,6 +187,7 @@ export async function flushOutbox(ctx: PipelineContext): Promise<Record<string, 
       await withheldStoreOf(ctx).markAnnounced(entry.source, removals, details);
     }
     await recordSourceFailure(ctx, entry);
+    faultPoint('flush:state-recorded');
     const failed = await deliver(ctx.outbox, entry, ctx.notifiers);
     for (const [id, message] of Object.entries(failed)) failures[`${entry.source}/${id}`] = message;
   }

@@ -21,6 +21,7 @@ import type { Catalog } from '../catalog/model.js';
 import { EndpointWatchError, errorMessage } from '../errors/index.js';
 import { fetcherFor } from '../ingest/registry.js';
 import type { RawDocument } from '../ingest/types.js';
+import { faultPoint } from '../app/fault-points.js';
 import { readableTime } from '../notify/format.js';
 import type { Notification, WithheldItem } from '../notify/types.js';
 import { filterCatalog } from '../catalog/filter.js';
@@ -215,6 +216,7 @@ async function commitAndNotify(
         ...recipientsOf(ctx.notifiers),
       })
     : null;
+  faultPoint('outbox:prepared');
   let commit: string | null;
   try {
     commit = await ctx.store.commit(
@@ -238,10 +240,12 @@ async function commitAndNotify(
     if (entry) await ctx.outbox.remove(entry.id);
     throw err;
   }
+  faultPoint('commit:after');
   if (!entry || !notification) return { commit, undelivered: {} };
   entry.state = 'ready';
   entry.notification = notification(commit);
   await ctx.outbox.save(entry);
+  faultPoint('outbox:ready');
   await publishBeforeDelivery(ctx);
   return { commit, undelivered: await deliver(ctx.outbox, entry, ctx.notifiers) };
 }
@@ -396,11 +400,14 @@ async function commitAndNotifyStep(
   plan: RunPlan,
 ): Promise<SourceRunResult> {
   const withheldAlert = plan.decision.announce ? await queueWithheldAlert(ctx, source, doc, plan) : null;
+  if (withheldAlert) faultPoint('withheld:alert-queued');
   const stored = await keepWithheldUntilCommitted(ctx, source, plan);
+  faultPoint('withheld:state-written');
   const { commit, undelivered } = plan.commitNeeded
     ? await commitChanges(ctx, source, doc, plan)
     : { commit: null, undelivered: {} as Record<string, string> };
   await settleWithheld(ctx, source, plan, stored);
+  faultPoint('withheld:settled');
   if (withheldAlert) {
     await publishBeforeDelivery(ctx);
     for (const [id, message] of Object.entries(await deliver(ctx.outbox, withheldAlert, ctx.notifiers)))
@@ -463,12 +470,16 @@ export async function runSource(
     const withheld = await withheldStoreOf(ctx).read(source.id);
     if (options.accept && !withheld?.announced.length)
       ctx.log.write(`${source.id}: nothing withheld to accept; running it as usual\n`);
+    faultPoint('fetch:before');
     const doc = await fetchStep(ctx, source, previous, withheld);
+    faultPoint('fetch:after');
     if (!doc) return { source: source.id, status: 'unchanged', entryCount: previous?.catalog.entries.length ?? 0 };
+    faultPoint('parse:before');
     const parsed = await parseDocumentBounded(source.id, doc, source.format, previous?.catalog.format, {
       ...(source.parseTimeoutSeconds !== undefined ? { timeoutSeconds: source.parseTimeoutSeconds } : {}),
       ...(source.parseMemoryMb !== undefined ? { memoryMb: source.parseMemoryMb } : {}),
     });
+    faultPoint('parse:after');
     const catalog = filterCatalog(parsed, source.filter);
     if (!previous) return await baselineStep(ctx, source, catalog, doc, options);
     const plan = assessStep(ctx, source, previous, catalog, withheld, options);

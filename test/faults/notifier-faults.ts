@@ -28,14 +28,16 @@ export interface NotifierFault {
   settleMs?: number;
 }
 
-// Client timeouts are 1 s; a "slow" answer comes after 2.5 s.
-const QUICK: NotifierSettings = { slackTimeoutSeconds: 1, emailTimeoutSeconds: 1 };
+// The faulty notifier's client timeout is 1 s (a "slow" answer comes after 2.5 s); the healthy
+// one keeps 5 s, so a loaded machine cannot make it time out.
+const SLACK_QUICK: NotifierSettings = { slackTimeoutSeconds: 1 };
+const SMTP_QUICK: NotifierSettings = { emailTimeoutSeconds: 1 };
 
 export const NOTIFIER_FAULTS: NotifierFault[] = [
   {
     name: 'slack 429 Retry-After: 1 (retried in the run)',
     notifier: SLACK_ID,
-    settings: { ...QUICK, slackRetries: 2 },
+    settings: { ...SLACK_QUICK, slackRetries: 2 },
     sample: true,
     arm: (w) => w.slack.respond({ status: 429, headers: { 'retry-after': '1' } }),
     window: 1,
@@ -43,21 +45,21 @@ export const NOTIFIER_FAULTS: NotifierFault[] = [
   {
     name: 'slack 429 Retry-After: 120 (no retries left)',
     notifier: SLACK_ID,
-    settings: QUICK,
+    settings: SLACK_QUICK,
     arm: (w) => w.slack.respond({ status: 429, headers: { 'retry-after': '120' } }),
     window: 1,
   },
   {
     name: 'slack 500',
     notifier: SLACK_ID,
-    settings: QUICK,
+    settings: SLACK_QUICK,
     arm: (w) => w.slack.respond({ status: 500 }),
     window: 1,
   },
   {
     name: 'slack hang (retries: 2, not used after the POST was sent)',
     notifier: SLACK_ID,
-    settings: { ...QUICK, slackRetries: 2 },
+    settings: { ...SLACK_QUICK, slackRetries: 2 },
     sample: true,
     arm: (w) => w.slack.respond({ status: 200, hang: true }),
     window: 2,
@@ -65,7 +67,7 @@ export const NOTIFIER_FAULTS: NotifierFault[] = [
   {
     name: 'slack slow 200 (after the timeout)',
     notifier: SLACK_ID,
-    settings: { ...QUICK, slackRetries: 2 },
+    settings: { ...SLACK_QUICK, slackRetries: 2 },
     sample: true,
     arm: (w) => w.slack.respond({ status: 200, delayMs: 2500 }),
     window: 2,
@@ -74,7 +76,7 @@ export const NOTIFIER_FAULTS: NotifierFault[] = [
   {
     name: 'slack refused',
     notifier: SLACK_ID,
-    settings: QUICK,
+    settings: SLACK_QUICK,
     arm: async (w) => {
       w.slackUrl = await refusedUrl(w.slack.secretPath);
     },
@@ -86,28 +88,28 @@ export const NOTIFIER_FAULTS: NotifierFault[] = [
   {
     name: 'smtp 451 try later',
     notifier: EMAIL_ID,
-    settings: QUICK,
+    settings: SMTP_QUICK,
     arm: (w) => w.smtp.rejectNext(1, 451),
     window: 1,
   },
   {
     name: 'smtp 550 refused',
     notifier: EMAIL_ID,
-    settings: QUICK,
+    settings: SMTP_QUICK,
     arm: (w) => w.smtp.rejectNext(1, 550),
     window: 1,
   },
   {
     name: 'smtp hang after DATA',
     notifier: EMAIL_ID,
-    settings: { ...QUICK, emailRetries: 1 },
+    settings: { ...SMTP_QUICK, emailRetries: 1 },
     arm: (w) => w.smtp.hangNext(1),
     window: 2,
   },
   {
     name: 'smtp slow 250 (after the timeout)',
     notifier: EMAIL_ID,
-    settings: { ...QUICK, emailRetries: 1 },
+    settings: { ...SMTP_QUICK, emailRetries: 1 },
     sample: true,
     arm: (w) => w.smtp.delayNext(1, 2500),
     window: 2,
@@ -116,7 +118,7 @@ export const NOTIFIER_FAULTS: NotifierFault[] = [
   {
     name: 'smtp refused',
     notifier: EMAIL_ID,
-    settings: QUICK,
+    settings: SMTP_QUICK,
     sample: true,
     arm: (w) => w.smtp.outage(),
     heal: (w) => w.smtp.recover(),

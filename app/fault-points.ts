@@ -25,6 +25,7 @@ export const STEPS = [
   'crossed-off',
   'failure:alert-queued',
   'failure:state-written',
+  'flush:state-recorded',
 ] as const;
 
 const hits = new Map<string, number>();

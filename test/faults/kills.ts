@@ -10,6 +10,7 @@
 import { utimes } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { STEPS } from '../../app/fault-points.js';
 import { crashOf, judgeAlerts } from './judge.js';
 import type { Tally } from './tally.js';
 import { EMAIL_ID, SLACK_ID, World, at, page, type RunOutcome, type SeenAlert } from './world.js';
@@ -171,6 +172,9 @@ export async function runKillTrials(tally: Tally, scenarios: Scenario[], log: (l
   const part = 'kill -9 at a step';
   const row = tally.row(part);
   for (const scenario of scenarios) {
+    for (const step of scenario.steps)
+      if (!STEPS.some((named) => step.replace(/#\d+$/, '').replace(/:(slack|email:.*)$/, '') === named))
+        throw new Error(`${scenario.name}: "${step}" is not a step app/fault-points.ts names`);
     const reference = await play(scenario, null);
     if (reference.problems.length || reference.outbox.length || reference.runs.some((r) => crashOf(r)))
       throw new Error(

@@ -14,6 +14,7 @@
  *   type that the entry was not written for. Without exactly one, the entry is kept and every run
  *   fails saying how to deliver or drop it: never dropped silently.
  */
+import { faultPoint } from '../app/fault-points.js';
 import type { Notification, Notifier } from '../notify/types.js';
 import { FailureStore } from '../store/failures.js';
 import type { Outbox, OutboxEntry } from '../store/outbox.js';
@@ -216,6 +217,7 @@ export async function queueBacklog(ctx: PipelineContext, dispatcher: Dispatcher)
       await withheldStoreOf(ctx).markAnnounced(entry.source, removals, details);
     }
     await recordSourceFailure(ctx, entry);
+    faultPoint('flush:state-recorded');
     const tag = { backlog: true } as const;
     for (const [id, message] of Object.entries(await addressEntry(ctx.outbox, entry, ctx.notifiers)))
       dispatcher.fail(tag, entry, id, message);

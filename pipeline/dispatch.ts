@@ -17,6 +17,7 @@
  *   is written first, then each item is crossed off (a kill in between: the next run finishes
  *   the crossing off from the receipt, it does not send the digest again).
  */
+import { faultPoint } from '../app/fault-points.js';
 import { errorMessage } from '../errors/index.js';
 import { lastDigestTime } from '../notify/digest-schedule.js';
 import { MaybeDeliveredError, type Notification, type Notifier } from '../notify/types.js';
@@ -87,6 +88,7 @@ async function attempt(
     await Promise.all(entries.map((entry) => outbox.persist(entry)));
     return failure;
   }
+  faultPoint(`accepted:${id}`);
   // Accepted: crossed off now, before this lane sends anything else.
   const receipt =
     entries.length > 1
@@ -94,6 +96,7 @@ async function attempt(
       : null;
   for (const entry of entries) crossOff(entry, id);
   await Promise.all(entries.map((entry) => outbox.persist(entry)));
+  faultPoint(`crossed-off:${id}`);
   if (receipt) await outbox.removeReceipt(receipt.id);
   return null;
 }

@@ -13,6 +13,7 @@
  * An unchanged source whose state file is valid ends here, as `unchanged`, having read two
  * small files and run one git process.
  */
+import { faultPoint } from '../app/fault-points.js';
 import type { Catalog } from '../catalog/model.js';
 import { filterCatalog } from '../catalog/filter.js';
 import { errorMessage } from '../errors/index.js';
@@ -84,12 +85,14 @@ export async function fetchDocument(
     if (serviceVersion !== null && validators && serviceVersion === options.knownVersion)
       return { doc: null, serviceVersion };
   }
+  faultPoint('fetch:before');
   const outcome = await fetcherFor(source.url).fetch(source.url, {
     timeoutMs: source.timeoutSeconds * 1000,
     retries: source.retries,
     conditions: validators ? { etag: validators.etag, lastModified: validators.lastModified } : undefined,
     ...(source.maxDocumentBytes !== undefined ? { maxBytes: source.maxDocumentBytes } : {}),
   });
+  faultPoint('fetch:after');
   if (outcome.status === 'not-modified') return { doc: null, serviceVersion };
   if (validators && validators.documentSha256 === sha256(outcome.document.body)) return { doc: null, serviceVersion };
   return { doc: outcome.document, serviceVersion };
@@ -102,11 +105,13 @@ export async function parseFetched(
   previousFormat: string | undefined,
   serviceVersion: string | null,
 ): Promise<Catalog> {
+  faultPoint('parse:before');
   const parsed = await parseDocumentBounded(source.id, doc, source.format, previousFormat, {
     ...(source.parseTimeoutSeconds !== undefined ? { timeoutSeconds: source.parseTimeoutSeconds } : {}),
     ...(source.parseMemoryMb !== undefined ? { memoryMb: source.parseMemoryMb } : {}),
     ...(source.maxNestingDepth !== undefined ? { maxNestingDepth: source.maxNestingDepth } : {}),
   });
+  faultPoint('parse:after');
   const catalog = filterCatalog(parsed, source.filter);
   return serviceVersion !== null && !catalog.serial
     ? { ...catalog, serial: { name: 'version', value: serviceVersion } }

@@ -19,6 +19,7 @@ import type { Catalog } from '../catalog/model.js';
 import { EndpointWatchError, StoreError, errorMessage } from '../errors/index.js';
 import { redactLocation } from '../ingest/location.js';
 import type { RawDocument } from '../ingest/types.js';
+import { faultPoint } from '../app/fault-points.js';
 import { readableTime } from '../notify/format.js';
 import type { Notification, WithheldItem } from '../notify/types.js';
 import { gitDate, sha256, type StoredSnapshot } from '../store/snapshots.js';
@@ -243,6 +244,7 @@ async function commitAndNotify(
         ...recipientsOf(ctx),
       })
     : null;
+  faultPoint('outbox:prepared');
   let commit: string | null;
   try {
     commit = await ctx.store.commit(
@@ -267,10 +269,12 @@ async function commitAndNotify(
     if (entry) await ctx.outbox.remove(entry.id);
     throw err;
   }
+  faultPoint('commit:after');
   if (!entry || !notification) return { commit, undelivered: {} };
   entry.state = 'ready';
   entry.notification = notification(commit);
   await ctx.outbox.save(entry);
+  faultPoint('outbox:ready');
   await publishBeforeDelivery(ctx);
   return { commit, undelivered: await submitAlert(ctx, entry) };
 }
@@ -429,11 +433,14 @@ async function commitAndNotifyStep(
   plan: RunPlan,
 ): Promise<SourceRunResult> {
   const withheldAlert = plan.decision.announce ? await queueWithheldAlert(ctx, source, doc, plan) : null;
+  if (withheldAlert) faultPoint('withheld:alert-queued');
   const stored = await keepWithheldUntilCommitted(ctx, source, plan);
+  faultPoint('withheld:state-written');
   const { commit, undelivered } = plan.commitNeeded
     ? await commitChanges(ctx, source, doc, plan)
     : { commit: null, undelivered: {} as Record<string, string> };
   await settleWithheld(ctx, source, plan, stored);
+  faultPoint('withheld:settled');
   if (withheldAlert) {
     await publishBeforeDelivery(ctx);
     for (const [id, message] of Object.entries(await submitAlert(ctx, withheldAlert)))

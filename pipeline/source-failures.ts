@@ -13,6 +13,7 @@
  * that state when delivered (pipeline/deliver.ts), so a crash in between neither loses nor
  * repeats it. Times are the run's (ENDPOINT_WATCH_NOW).
  */
+import { faultPoint } from '../app/fault-points.js';
 import { errorMessage } from '../errors/index.js';
 import { redactLocation } from '../ingest/location.js';
 import type { Notification } from '../notify/types.js';
@@ -60,7 +61,9 @@ async function queueAndDeliver(
     ...recipientsOf(ctx),
     sourceFailure: marker,
   });
+  faultPoint('failure:alert-queued');
   await update();
+  faultPoint('failure:state-written');
   return submitAlert(ctx, entry);
 }
 

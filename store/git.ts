@@ -9,7 +9,8 @@
 import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdir, realpath, rm, stat } from 'node:fs/promises';
-import { resolve as resolvePath } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
+import { faultDuringChild } from '../app/fault-points.js';
 import { visibleControls } from '../app/visible-text.js';
 import { StoreError } from '../errors/index.js';
 
@@ -264,6 +265,8 @@ function runGit(cwd: string, args: string[], options: RunOptions = {}): Promise<
     // A git that exits before reading all of stdin makes the write fail with EPIPE; the exit
     // status above is what reports the problem.
     child.stdin?.on('error', () => undefined);
+    // The fault suite's kill during `git commit`: git waits for its message holding index.lock.
+    if (args.includes('commit') && faultDuringChild('git-commit', child, join(cwd, '.git', 'index.lock'))) return;
     child.stdin?.end(options.input ?? '');
   });
 }

@@ -56,6 +56,11 @@ export interface SmtpStub {
   hangNext(count: number, onHang?: () => void): void;
   /** Hung messages whose client gave up (closed the connection): a timeout seen from the server. */
   readonly hangsEnded: number;
+  /**
+   * Takes the next `count` messages in (they are in `messages` at once) and answers only after
+   * `ms`: a slow server that has the message while its client may already have timed out.
+   */
+  delayNext(count: number, ms: number): void;
   /** Stops listening (clients get connection refused) until `recover()`. */
   outage(): Promise<void>;
   /** Listens again on the same port. */
@@ -161,6 +166,7 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
   const rejections: Array<{ code: number; text: string }> = [];
   let attempts = 0;
   let hangs = 0;
+  const delays: number[] = [];
   let onHang: (() => void) | undefined;
   const hungSessions = new Set<string>();
   let hangsEnded = 0;
@@ -204,6 +210,7 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
           callback(Object.assign(new Error(rejection.text), { responseCode: rejection.code }));
           return;
         }
+        const delay = delays.shift();
         const raw = Buffer.concat(chunks).toString('utf8');
         const from = session.envelope.mailFrom ? session.envelope.mailFrom.address : '';
         const user = typeof session.user === 'string' ? session.user : null;
@@ -214,7 +221,8 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
           raw,
           ...readMail(raw),
         });
-        callback(null, 'Queued');
+        if (delay === undefined) callback(null, 'Queued');
+        else setTimeout(() => callback(null, 'Queued'), delay);
       });
     },
   });
@@ -271,6 +279,9 @@ export async function startSmtpStub(options: SmtpStubOptions = {}): Promise<Smtp
     hangNext(count, callback) {
       hangs += count;
       onHang = callback;
+    },
+    delayNext(count, ms) {
+      for (let i = 0; i < count; i += 1) delays.push(ms);
     },
     outage,
     async recover() {

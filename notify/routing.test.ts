@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { Writable } from 'node:stream';
 import { ConfigError } from '../errors/index.js';
 import { notifiersFromEntries } from './registry.js';
-import { routeNotification, type Routing } from './routing.js';
+import { routeNotification, splitRouting, type Routing } from './routing.js';
 import type { Notification } from './types.js';
 import { changeSetBetween, changesNotification, entry, LOCATION, SOURCE } from './__fixtures__/notifications.js';
 
@@ -37,6 +37,68 @@ test('severities keep only the listed ones; a filter that leaves nothing returns
   assert.deepEqual(values(route({ severities: ['cleanup'] }, sample())), ['13.80.125.22']);
   assert.equal(route({ severities: ['info'] }, sample()), null);
   assert.equal(route({ regions: ['AU1'], severities: ['cleanup'] }, sample()), null);
+});
+
+test('minSeverity keeps that severity and the more urgent ones; with severities both apply', () => {
+  const routed = (options: Record<string, unknown>) => route(splitRouting(options).routing, sample());
+  assert.deepEqual(values(routed({ minSeverity: 'action' })), ['20.71.65.26', '40.118.211.172', 'login.example.com']);
+  assert.deepEqual(values(routed({ minSeverity: 'cleanup' })), [
+    '13.80.125.22',
+    '20.71.65.26',
+    '40.118.211.172',
+    'login.example.com',
+  ]);
+  assert.deepEqual(values(routed({ minSeverity: 'cleanup', severities: ['cleanup', 'info'] })), ['13.80.125.22']);
+  assert.equal(routed({ minSeverity: 'action', severities: ['cleanup'] }), null);
+});
+
+test('kinds keep changes and withheld removals of the listed endpoint kinds only', () => {
+  assert.deepEqual(values(route({ kinds: ['fqdn'] }, sample())), ['login.example.com']);
+  assert.deepEqual(values(route({ kinds: ['ip'], severities: ['action'] }, sample())), [
+    '20.71.65.26',
+    '40.118.211.172',
+  ]);
+  assert.equal(route({ kinds: ['url'] }, sample()), null);
+  const withheld: Notification = {
+    type: 'withheld',
+    source: SOURCE,
+    location: LOCATION,
+    reasons: ['section emptied'],
+    removals: [
+      {
+        kind: 'ip',
+        value: '13.80.125.22',
+        section: 'Portal access',
+        region: 'EU1',
+        group: null,
+        since: '2024-05-01T00:00:00.000Z',
+      },
+      {
+        kind: 'fqdn',
+        value: 'portal.example.com',
+        section: 'Portal access',
+        region: null,
+        group: null,
+        since: '2024-05-01T00:00:00.000Z',
+      },
+    ],
+    confirmAt: null,
+  };
+  const hosts = route({ kinds: ['fqdn'] }, withheld);
+  assert.deepEqual(hosts?.type === 'withheld' && hosts.removals.map((r) => r.value), ['portal.example.com']);
+});
+
+test('minSeverity and kinds are validated with the key named', () => {
+  const context = bufferStdout();
+  assert.throws(
+    () => notifiersFromEntries([{ type: 'console', minSeverity: 'urgent' } as { type: string }], context),
+    /notifiers\[0\]\.minSeverity: must be one of action, cleanup, info/,
+  );
+  assert.throws(
+    () => notifiersFromEntries([{ type: 'console', kinds: ['cidr'] } as { type: string }], context),
+    /notifiers\[0\]\.kinds\[0\]: must be one of ip \(addresses and CIDR ranges\), fqdn \(hosts\), url/,
+  );
+  assert.throws(() => notifiersFromEntries([{ type: 'console', kinds: [] } as { type: string }], context), /kinds/);
 });
 
 test('sources apply to every kind of alert', () => {

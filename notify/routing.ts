@@ -8,20 +8,23 @@
  * guarantee per notifier. What passes, per kind of alert:
  *  - changes: the source must be listed; each change must be in a listed region (a change
  *    with no region always passes; a move passes when either end is listed) and of a listed
- *    severity. The summary is recounted over what is left; the net address counts (a whole
+ *    severity (`minSeverity: cleanup` = `severities: [action, cleanup]`) and kind (`kinds`:
+ *    ip, fqdn, url). The summary is recounted over what is left; the net address counts (a whole
  *    source's figure) are dropped when anything was filtered out.
  *  - baseline: the source must be listed; it counts as `info` for `severities` (nothing to do).
- *  - withheld: the source must be listed; each removal must be in a listed region, and they
+ *  - withheld: the source must be listed; each removal must be in a listed region and kind, and they
  *    count as `cleanup` (removals) for `severities`.
  *  - anything else (parser health, delivery failures): the source only. An alert that the tool
  *    itself is broken goes to whoever watches the source, whatever its regions or severities.
  */
 import { z } from 'zod';
 import { type Change, type ChangeSet, type Severity, summarize } from '../catalog/changes.js';
+import type { EndpointKind } from '../catalog/model.js';
 import { type DigestSchedule, digestSchedule, digestShape } from './digest-schedule.js';
 import { type Digest, type Notification, type Notifier, notifierIdSchema } from './types.js';
 
 export const SEVERITIES = ['action', 'cleanup', 'info'] as const;
+const ENDPOINT_KINDS = ['ip', 'fqdn', 'url'] as const satisfies readonly EndpointKind[];
 
 export const routingShape = {
   /** Replaces the notifier's derived id ("slack", "teams", "webhook:<host>"), so two of a kind can coexist. */
@@ -31,6 +34,13 @@ export const routingShape = {
   severities: z
     .array(z.enum(SEVERITIES, { error: 'must be one of action, cleanup, info' }))
     .min(1, { error: 'list at least one severity, or leave it out' })
+    .optional(),
+  /** At least this urgent: `cleanup` is `severities: [action, cleanup]` (both given: both apply). */
+  minSeverity: z.enum(SEVERITIES, { error: 'must be one of action, cleanup, info' }).optional(),
+  /** Endpoint kinds wanted: `ip` (addresses and CIDR ranges), `fqdn` (host names and patterns), `url`. */
+  kinds: z
+    .array(z.enum(ENDPOINT_KINDS, { error: 'must be one of ip (addresses and CIDR ranges), fqdn (hosts), url' }))
+    .min(1, { error: 'list at least one kind, or leave it out' })
     .optional(),
   summaryOnly: z.boolean().default(false),
   /** `digest: daily|weekly`, `digestAt`, `digestDay`, `digestTimeZone` (notify/digest-schedule.ts). */
@@ -44,6 +54,7 @@ export interface Routing {
   sources?: string[] | undefined;
   regions?: string[] | undefined;
   severities?: Severity[] | undefined;
+  kinds?: EndpointKind[] | undefined;
   summaryOnly: boolean;
   digest?: DigestSchedule | null | undefined;
 }
@@ -51,15 +62,35 @@ export interface Routing {
 /** Splits parsed options into the routing keys and the notifier type's own options. */
 export function splitRouting<T extends Record<string, unknown>>(
   options: T,
-): { routing: Routing; own: Omit<T, keyof Routing | keyof typeof digestShape> } {
-  const { id, sources, regions, severities, summaryOnly, digest, digestAt, digestDay, digestTimeZone, ...own } =
-    options as T & Routing & Parameters<typeof digestSchedule>[0];
+): { routing: Routing; own: Omit<T, keyof Routing | 'minSeverity' | keyof typeof digestShape> } {
+  const {
+    id,
+    sources,
+    regions,
+    severities: listed,
+    minSeverity,
+    kinds,
+    summaryOnly,
+    digest,
+    digestAt,
+    digestDay,
+    digestTimeZone,
+    ...own
+  } = options as T & Routing & { minSeverity?: Severity } & Parameters<typeof digestSchedule>[0];
   const schedule = digestSchedule({ digest, digestAt, digestDay, digestTimeZone });
-  return { routing: { id, sources, regions, severities, summaryOnly: summaryOnly ?? false, digest: schedule }, own };
+  // SEVERITIES runs from the most urgent: `minSeverity` keeps it and those before it.
+  const atLeast = minSeverity ? SEVERITIES.slice(0, SEVERITIES.indexOf(minSeverity) + 1) : undefined;
+  const severities = listed && atLeast ? listed.filter((s) => atLeast.includes(s)) : (listed ?? atLeast);
+  return {
+    routing: { id, sources, regions, severities, kinds, summaryOnly: summaryOnly ?? false, digest: schedule },
+    own,
+  };
 }
 
 export function isRouted(routing: Routing): boolean {
-  return Boolean(routing.sources || routing.regions || routing.severities || routing.summaryOnly || routing.digest);
+  return Boolean(
+    routing.sources || routing.regions || routing.severities || routing.kinds || routing.summaryOnly || routing.digest,
+  );
 }
 
 function regionPasses(routing: Routing, ...regions: Array<string | null | undefined>): boolean {
@@ -72,7 +103,12 @@ function severityPasses(routing: Routing, severity: Severity): boolean {
   return !routing.severities || routing.severities.includes(severity);
 }
 
+function kindPasses(routing: Routing, kind: EndpointKind): boolean {
+  return !routing.kinds || routing.kinds.includes(kind);
+}
+
 function changePasses(routing: Routing, change: Change): boolean {
+  if (!kindPasses(routing, change.kind)) return false;
   const regionOk =
     change.type === 'moved' && change.from && change.to
       ? regionPasses(routing, change.from.region) || regionPasses(routing, change.to.region)
@@ -105,7 +141,9 @@ export function routeNotification(routing: Routing, notification: Notification):
       return severityPasses(routing, 'info') ? notification : null;
     case 'withheld': {
       if (!severityPasses(routing, 'cleanup')) return null;
-      const removals = notification.removals.filter((item) => regionPasses(routing, item.region));
+      const removals = notification.removals.filter(
+        (item) => regionPasses(routing, item.region) && kindPasses(routing, item.kind),
+      );
       if (removals.length === 0) return null;
       return removals.length === notification.removals.length ? notification : { ...notification, removals };
     }

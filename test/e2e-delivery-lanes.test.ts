@@ -114,11 +114,10 @@ test('with SMTP hanging and 4 old alerts pending for it, a new change reaches Sl
   assert.equal(run.code, 1, 'the old alerts are not delivered to email yet');
 
   assert.equal(seen.length, 1, 'Slack got the new change once');
-  assert.deepEqual(
-    seen[0],
-    { hangsEnded: 0, attempts: 1 },
-    'Slack had it while the first old email still hung, before any SMTP timeout',
-  );
+  // The email lane may not have handed its first old message over yet (fetching runs beside it):
+  // what counts is that no SMTP attempt had timed out and none past the first had started.
+  assert.equal(seen[0]!.hangsEnded, 0, 'Slack had it before any SMTP timeout');
+  assert.ok(seen[0]!.attempts <= 1, `Slack had it while at most the first old email was out (${seen[0]!.attempts})`);
   assert.equal(slack.delivered().length, slackBefore + 1, 'nothing old was re-sent to Slack');
   const mailed = smtp.messages.slice(smtpBefore);
   assert.equal(mailed.length, 1, 'one email went through in this run: the new change');

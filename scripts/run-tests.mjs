@@ -2,7 +2,7 @@
 // `npm test`: lint and format check (Biome), type check, then every *.test.ts file with node's
 // test runner. Node 20 does not expand globs in `node --test`, so the file list is built here.
 //
-//   node scripts/run-tests.mjs                 everything (what .ci/run runs)
+//   node scripts/run-tests.mjs                 everything (what .ci/run runs), then a fault-suite sample
 //   node scripts/run-tests.mjs --unit          tests beside the code (no CLI, no corpus)
 //   node scripts/run-tests.mjs --e2e           test/*.test.ts: the CLI and whole runs with real peers
 //   node scripts/run-tests.mjs --corpus        tests that read ../shared/corpus (file names with "corpus")
@@ -67,4 +67,20 @@ const run = spawnSync(
     stdio: 'inherit',
   },
 );
-process.exit(run.status ?? 1);
+if (run.status !== 0) process.exit(run.status ?? 1);
+
+// The whole suite ends with a sample of the fault suite (kills at named steps, notifier faults,
+// a lock race, a parser fuzz; about 40 s on 2 cores): `npm run test:faults` runs all of it.
+if (!named.length && !suite) {
+  const faults = spawnSync(process.execPath, ['--import', 'tsx', join(root, 'test/faults/main.ts')], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, FAULTS_SAMPLE: '1' },
+    timeout: 600_000,
+  });
+  if (faults.status !== 0) {
+    console.error('fault suite sample failed (or took over 10 minutes); see above');
+    process.exit(faults.status ?? 1);
+  }
+}
+process.exit(0);

@@ -6,7 +6,7 @@
  * comparison. The steps are listed in STEPS so the suite can walk every one of them.
  */
 import type { ChildProcess } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 
 /** Every named step, in the order a run meets them (notifier ids are appended: `accepted:slack`). */
 export const STEPS = [
@@ -45,7 +45,28 @@ function armed(step: string): boolean {
   return count === wanted.nth;
 }
 
+/** Notifiers with a delivery under way in this process: from the send until its outcome is saved. */
+const inFlight = new Map<string, number>();
+
+/**
+ * Marks a delivery to `notifier` as under way until the returned function is called. A kill
+ * meanwhile is inside the duplicate window (the notifier may have the alert before the outbox
+ * says so), whatever step it was aimed at: with the lanes beside the run, any step can land
+ * there. The fault suite reads the record the kill leaves (ENDPOINT_WATCH_FAULT_REPORT).
+ */
+export function deliveryUnderWay(notifier: string): () => void {
+  if (!process.env.ENDPOINT_WATCH_FAULT) return () => undefined;
+  inFlight.set(notifier, (inFlight.get(notifier) ?? 0) + 1);
+  return () => {
+    const left = (inFlight.get(notifier) ?? 1) - 1;
+    if (left > 0) inFlight.set(notifier, left);
+    else inFlight.delete(notifier);
+  };
+}
+
 function die(): never {
+  const report = process.env.ENDPOINT_WATCH_FAULT_REPORT;
+  if (report) writeFileSync(report, `${JSON.stringify({ inFlight: [...inFlight.keys()] })}\n`);
   process.kill(process.pid, 'SIGKILL');
   // SIGKILL is not deliverable late; this only satisfies the type checker.
   throw new Error('unreachable');

@@ -17,7 +17,7 @@
  *   is written first, then each item is crossed off (a kill in between: the next run finishes
  *   the crossing off from the receipt, it does not send the digest again).
  */
-import { faultPoint } from '../app/fault-points.js';
+import { deliveryUnderWay, faultPoint } from '../app/fault-points.js';
 import { errorMessage } from '../errors/index.js';
 import { lastDigestTime } from '../notify/digest-schedule.js';
 import { MaybeDeliveredError, type Notification, type Notifier } from '../notify/types.js';
@@ -57,6 +57,21 @@ function queuedAt(entry: OutboxEntry): number {
  * run); kept with its error otherwise. Returns the failure message, or null.
  */
 async function attempt(
+  outbox: Outbox,
+  notifier: Notifier,
+  entries: OutboxEntry[],
+  send: (possibleDuplicate: boolean) => Promise<void>,
+  now: () => Date,
+): Promise<string | null> {
+  const done = deliveryUnderWay(notifier.id);
+  try {
+    return await attemptOnce(outbox, notifier, entries, send, now);
+  } finally {
+    done();
+  }
+}
+
+async function attemptOnce(
   outbox: Outbox,
   notifier: Notifier,
   entries: OutboxEntry[],

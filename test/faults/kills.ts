@@ -163,9 +163,13 @@ export async function play(scenario: Scenario, fault: string | null): Promise<Pl
   }
 }
 
-/** The copies the duplicate window allows a notifier after a kill at `step`. */
-function killWindow(step: string): (notifier: string) => number {
-  return (notifier) => (step.replace(/#\d+$/, '') === `accepted:${notifier}` ? 2 : 1);
+/**
+ * The copies the duplicate window allows a notifier after a kill at `step`: two when the kill
+ * came between that notifier accepting and its cross-off, which is the kill at `accepted:<id>`,
+ * or a kill at any step while a delivery to it was under way (the lanes run beside the steps).
+ */
+function killWindow(step: string, inFlight: readonly string[]): (notifier: string) => number {
+  return (notifier) => (step.replace(/#\d+$/, '') === `accepted:${notifier}` || inFlight.includes(notifier) ? 2 : 1);
 }
 
 export async function runKillTrials(tally: Tally, scenarios: Scenario[], log: (line: string) => void): Promise<void> {
@@ -191,7 +195,8 @@ export async function runKillTrials(tally: Tally, scenarios: Scenario[], log: (l
         log(`  ${trial}: NOT REACHED`);
         continue;
       }
-      const verdict = judgeAlerts(reference.alerts, result.alerts, killWindow(step));
+      const inFlight = killed.inFlight ?? [];
+      const verdict = judgeAlerts(reference.alerts, result.alerts, killWindow(step, inFlight));
       const notes: string[] = [];
       row.lost += verdict.lost.length;
       row.dupInside += verdict.dupInside.length;
@@ -199,6 +204,7 @@ export async function runKillTrials(tally: Tally, scenarios: Scenario[], log: (l
       for (const lost of verdict.lost) tally.find(part, trial, `lost: ${lost}`, reproduce);
       for (const dup of verdict.dupOutside) tally.find(part, trial, `duplicate outside the window: ${dup}`, reproduce);
       if (verdict.dupInside.length) notes.push(`${verdict.dupInside.length} copy in window`);
+      if (inFlight.length) notes.push(`under way at the kill: ${inFlight.join(', ')}`);
       if (result.runs.some((r) => r.hung)) {
         row.hung += 1;
         tally.find(part, trial, 'a run hung', reproduce);

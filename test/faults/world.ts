@@ -7,7 +7,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
-import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -79,6 +79,8 @@ export interface RunOutcome extends CliResult {
   signal: NodeJS.Signals | null;
   hung: boolean;
   ms: number;
+  /** For a killed run: the notifiers it had a delivery under way to when it died. */
+  inFlight?: string[];
 }
 
 /** An alert as a person saw it: which notifier, its title, and whether it said it may be a copy. */
@@ -176,8 +178,17 @@ export class World {
   }
 
   /** `endpoint-watch run --json` as a real process, with the fault hook set when `fault` is given. */
-  spawnRun(now: string, fault?: string, args: string[] = []): Promise<RunOutcome> {
-    return runChild(['run', '--json', ...args], this.dir, this.env(now, fault ? { ENDPOINT_WATCH_FAULT: fault } : {}));
+  async spawnRun(now: string, fault?: string, args: string[] = []): Promise<RunOutcome> {
+    // Where the killed process says which deliveries were under way (app/fault-points.ts).
+    const report = join(this.dir, 'fault-report.json');
+    await rm(report, { force: true });
+    const extra: Record<string, string> = fault
+      ? { ENDPOINT_WATCH_FAULT: fault, ENDPOINT_WATCH_FAULT_REPORT: report }
+      : {};
+    const outcome = await runChild(['run', '--json', ...args], this.dir, this.env(now, extra));
+    const written = await readFile(report, 'utf8').catch(() => null);
+    const inFlight = written ? ((JSON.parse(written) as { inFlight?: string[] }).inFlight ?? []) : [];
+    return { ...outcome, inFlight };
   }
 
   /** What reached people so far, Slack then email, in order of arrival. */

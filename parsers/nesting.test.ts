@@ -6,7 +6,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { ParseError } from '../errors/index.js';
 import type { RawDocument } from '../ingest/types.js';
-import { DEFAULT_MAX_NESTING_DEPTH, htmlNesting, jsonNesting, markdownNesting } from './nesting.js';
+import {
+  DEFAULT_MAX_NESTING_DEPTH,
+  MAX_MARKDOWN_LINE,
+  htmlNesting,
+  jsonNesting,
+  longestLineOver,
+  markdownNesting,
+} from './nesting.js';
 import { parseDocument } from './parse-document.js';
 import { parsers } from './registry.js';
 
@@ -72,4 +79,33 @@ test('maxNestingDepth is the limit: a list 6 deep is refused at 5, read at 10', 
   assert.equal(markdownNesting(text, 10), null);
   const parsed = parseDocument('six', doc(text, 'text/markdown'), null, undefined, { maxNestingDepth: 10 });
   assert.ok(parsed.entries.length > 0);
+});
+
+test('a markdown line over 32 KiB (a line of `*a` the fuzz found taking >10 s) is refused at once, naming it', () => {
+  const emphasis = '*a'.repeat(20_000);
+  const error = refusal(`${TABLE}${emphasis}\n`, 'text/markdown');
+  assert.match(
+    error.message,
+    /^\/tmp\/hostile: line 6 is 40000 characters long; markdown lines over 32768 are not parsed/,
+  );
+  assert.equal(longestLineOver(`a\n${'x'.repeat(MAX_MARKDOWN_LINE)}\nb`, MAX_MARKDOWN_LINE), null);
+  assert.deepEqual(longestLineOver(`a\n\n${'x'.repeat(MAX_MARKDOWN_LINE + 1)}`, MAX_MARKDOWN_LINE), {
+    line: 3,
+    length: MAX_MARKDOWN_LINE + 1,
+  });
+  // A long line is a markdown matter: a JSON feed on one line is parsed as usual.
+  const feed = JSON.stringify({
+    syncToken: '1',
+    createDate: '2026-01-01-00-00-00',
+    prefixes: Array.from({ length: 3000 }, (_, i) => ({
+      ip_prefix: `10.${i >> 8}.${i & 255}.0/24`,
+      region: 'us-east-1',
+      service: 'AMAZON',
+      network_border_group: 'us-east-1',
+    })),
+    ipv6_prefixes: [],
+  });
+  assert.ok(feed.length > MAX_MARKDOWN_LINE);
+  const parsed = parseDocument('feed', doc(feed, 'application/json'), null);
+  assert.equal(parsed.entries.length, 3000);
 });

@@ -156,7 +156,8 @@ const SCANS: Record<DocumentSyntax, ((text: string, limit: number) => NestingFou
  * Longest markdown line parsed, in characters. micromark pairs emphasis delimiters within a
  * line in time that grows with the square of their count: a fuzzed page with one 108 KB line of
  * `*a` took over 10 s. The longest line of any real version of the documents we follow is under
- * 4 KB; a page past this is refused at once instead of failing at the parse deadline.
+ * 4 KB; a page past this is refused at once instead of failing at the parse deadline. The same
+ * text split into shorter lines of one paragraph is as slow: that is left to the deadline.
  */
 export const MAX_MARKDOWN_LINE = 32 * 1024;
 

@@ -85,7 +85,7 @@ test('an oversized, a too deeply nested and an unlabelled gzip document fail alo
     ['big', 'deep', 'gz'].map((id) => readFile(join(dir, 'snapshots', id, 'catalog.json'), 'utf8')),
   );
 
-  const padding = `\n${'Prose that goes on. '.repeat(5000)}\n`; // ~100 KB: over 64 KiB, under 1 MiB
+  const padding = `\n${'Prose that goes on, line after line.\n'.repeat(2800)}\n`; // ~100 KB: over 64 KiB, under 1 MiB
   site.set('/big.md', reply.document(`${PAGE}${padding}`, { chunked: true }));
   const nested = Array.from({ length: 30 }, (_, i) => `${'  '.repeat(i)}- level ${i}`).join('\n');
   site.set('/deep.md', reply.document(`${PAGE}\n${nested}\n`));

@@ -21,7 +21,7 @@ import { originOnlyEndpoint } from './normalize.js';
 import { portsEqual } from './ports.js';
 import { summarize, type Change, type ChangedField, type ChangeSet, type EntryRef } from './changes.js';
 import { describeChange } from './messages.js';
-import { applyAddressDiff, type ChangeDraft, type MatchedChange } from './address-diff.js';
+import { applyAddressDiff, type AddressDiffOptions, type ChangeDraft, type MatchedChange } from './address-diff.js';
 import { withImpact } from './impact.js';
 import { findRelabels } from './relabel.js';
 import { compareChanges } from './order.js';
@@ -96,7 +96,12 @@ function inCurrentForm(entry: CatalogEntry): CatalogEntry {
   return endpoint ? { ...entry, ...endpoint } : entry;
 }
 
-export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): ChangeSet {
+/** `options` changes how the address pass works (catalog/address-diff.ts), never what it finds. */
+export function diffCatalogs(
+  oldCatalog: Catalog | null,
+  newCatalog: Catalog,
+  options: AddressDiffOptions = {},
+): ChangeSet {
   // Copied only when a stored entry needs today's form: most catalogs have none.
   const stored = oldCatalog?.entries ?? [];
   const oldEntries = stored.some((e) => e.kind === 'url') ? stored.map(inCurrentForm) : stored;
@@ -188,7 +193,7 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
   }
 
   // Address pass, then where else an added or removed endpoint is listed, impact and message.
-  const { drafts, netAddresses } = applyAddressDiff(matched, oldEntries.map(rekey), newEntries);
+  const { drafts, netAddresses } = applyAddressDiff(matched, oldEntries.map(rekey), newEntries, options);
   const asked = new Set<string>();
   for (const d of drafts) if (d.type === 'added' || d.type === 'removed') asked.add(d.entry.value);
   const elsewhere = {

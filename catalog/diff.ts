@@ -131,7 +131,10 @@ export function diffCatalogs(
   const relabelled = findRelabels(oldEntries, newEntries, oldLeft, newLeft);
   const rekeyed = new Map<CatalogEntry, CatalogEntry>();
   const rekey = (e: CatalogEntry): CatalogEntry => rekeyed.get(e) ?? e;
-  for (const e of oldLeft) rekeyed.set(e, relabelled.candidates(e)[0] ?? e);
+  for (const e of oldLeft) {
+    const renamed = relabelled.candidates(e)[0];
+    if (renamed && renamed !== e) rekeyed.set(e, renamed);
+  }
   for (const [n, o] of relabelled.claimedBy) {
     const at = newLeftAt.get(n);
     if (at !== undefined) partnerAt[at] = o;
@@ -193,7 +196,13 @@ export function diffCatalogs(
   }
 
   // Address pass, then where else an added or removed endpoint is listed, impact and message.
-  const { drafts, netAddresses } = applyAddressDiff(matched, oldEntries.map(rekey), newEntries, options);
+  const { drafts, netAddresses } = applyAddressDiff(
+    matched,
+    // Mapped only when a place was renamed: most diffs rename none, and the list has every old entry.
+    rekeyed.size ? oldEntries.map(rekey) : oldEntries,
+    newEntries,
+    options,
+  );
   const asked = new Set<string>();
   for (const d of drafts) if (d.type === 'added' || d.type === 'removed') asked.add(d.entry.value);
   const elsewhere = {

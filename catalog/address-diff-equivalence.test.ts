@@ -10,6 +10,9 @@ import assert from 'node:assert/strict';
 import { diffCatalogs } from './diff.js';
 import { catalog, entry } from './__fixtures__/entries.js';
 import type { CatalogEntry } from './model.js';
+import { buildCatalog } from './canonical.js';
+import { azureServiceTagsParser } from '../parsers/azure-service-tags/index.js';
+import { changedAzureFeed, syntheticAzureFeed } from '../test/helpers/synthetic-feeds.js';
 
 function random(seed: number): () => number {
   let state = seed >>> 0;
@@ -111,4 +114,24 @@ test('the quick address pass gives the ChangeSet of the exhaustive one on random
   }
   // The catalogs exercise every path the address pass has.
   for (const [what, count] of Object.entries(seen)) assert.ok(count > 0, `no ${what} in any seed`);
+});
+
+test('the quick address pass gives the ChangeSet of the exhaustive one on a feed of 20k prefixes, both ways', () => {
+  const catalogOf = (text: string) =>
+    buildCatalog(
+      'azure',
+      azureServiceTagsParser.parse({ location: 'ServiceTags_Public.json', text, contentType: 'application/json' }),
+    );
+  const feed = syntheticAzureFeed(20_000).text;
+  const before = catalogOf(feed);
+  const after = catalogOf(changedAzureFeed(feed));
+  for (const [a, b] of [
+    [before, after],
+    [after, before],
+  ] as const) {
+    const quick = diffCatalogs(a, b);
+    assert.equal(quick.changes.length, 200);
+    assert.notEqual(quick.summary.netAddresses?.ipv4.removed, '0');
+    assert.deepEqual(quick, diffCatalogs(a, b, { exhaustive: true }));
+  }
 });

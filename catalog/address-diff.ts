@@ -34,6 +34,7 @@ import {
   emptySpace,
   intersection,
   isEmptySpace,
+  overlapFilter,
   rangeIndex,
   rangeOf,
   spaceOfRanges,
@@ -43,6 +44,12 @@ import {
   type AddressRange,
   type AddressSpace,
 } from './address-space.js';
+
+/** How applyAddressDiff works, not what it finds. */
+export interface AddressDiffOptions {
+  /** Give every IP entry of both catalogs its range, not only those near a change (the reference the quick path is tested against). */
+  exhaustive?: boolean;
+}
 
 /** A change before its message is written. */
 export type ChangeDraft = Omit<Change, 'message'>;
@@ -83,7 +90,11 @@ interface IpEntry {
 }
 
 /** The IP entries of one catalog by scope, each with its range, read once per diff. */
-function ipEntriesByScope(entries: CatalogEntry[], ranges: Ranges): Map<string, IpEntry[]> {
+function ipEntriesByScope(
+  entries: CatalogEntry[],
+  ranges: Ranges,
+  near: (value: string) => boolean = () => true,
+): Map<string, IpEntry[]> {
   const byScope = new Map<string, IpEntry[]>();
   // Entries come in canonical order, section by section: the key of the last entry is reused
   // while the scope stays the same, instead of joining four strings for every entry.
@@ -92,7 +103,7 @@ function ipEntriesByScope(entries: CatalogEntry[], ranges: Ranges): Map<string, 
   for (let i = 0; i < entries.length; i += 1) {
     const entry = entries[i]!;
     // A value that is not an address (a hand-edited snapshot) has no space; it is skipped, not fatal.
-    const range = entry.kind === 'ip' ? ranges(entry.value) : null;
+    const range = entry.kind === 'ip' && near(entry.value) ? ranges(entry.value) : null;
     if (!range) continue;
     if (
       !last ||
@@ -228,10 +239,22 @@ export function applyAddressDiff(
   matched: MatchedChange[],
   oldEntries: CatalogEntry[],
   newEntries: CatalogEntry[],
+  options: AddressDiffOptions = {},
 ): { drafts: ChangeDraft[]; netAddresses: NetAddressSummary } {
   const ranges = rangeIndex();
-  const oldScopes = ipEntriesByScope(oldEntries, ranges);
-  const newScopes = ipEntriesByScope(newEntries, ranges);
+  // Every space this pass builds is compared with, or cut from, the range of an IP change (see
+  // the functions below), so an entry that overlaps none of those ranges changes no result:
+  // only the entries near a change get a range, not every entry of both catalogs.
+  const changed: AddressRange[] = [];
+  if (!options.exhaustive)
+    for (const m of matched) {
+      if (m.change.kind !== 'ip' || m.change.type === 'modified') continue;
+      const range = ranges(m.change.value);
+      if (range) changed.push(range);
+    }
+  const near = options.exhaustive ? undefined : overlapFilter(changed, ranges);
+  const oldScopes = ipEntriesByScope(oldEntries, ranges, near);
+  const newScopes = ipEntriesByScope(newEntries, ranges, near);
 
   // Added and removed IP entries per scope.
   const itemsByScope = new Map<string, Item[]>();

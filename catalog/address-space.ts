@@ -267,6 +267,71 @@ export function rangeIndex(): (value: string) => AddressRange | null {
   };
 }
 
+/** Coarse IPv6 position: the top 48 bits of an address, exact as a Number. */
+const COARSE_SHIFT = 80n;
+
+/**
+ * A quick test of whether a catalog value may share an address with any of `ranges`, so that a
+ * diff builds exact ranges only for the few entries near its changes instead of for every entry
+ * of both catalogs. Never false for a value that does overlap; true for some that do not (an
+ * IPv6 value is compared by its top 48 bits). Decimal IPv4 and hex IPv6 are read without
+ * allocating; any other value is read by `ranges` and compared exactly; a non-IP is false.
+ */
+export function overlapFilter(
+  ranges: AddressRange[],
+  exact: (value: string) => AddressRange | null,
+): (value: string) => boolean {
+  const bounds = (family: IpFamily, shift: bigint): Float64Array => {
+    const pairs = ranges
+      .filter((r) => r.family === family)
+      .map((r) => [Number(r.start >> shift), Number(r.end >> shift)] as [number, number])
+      .sort((a, b) => a[0] - b[0]);
+    // Merged into sorted, disjoint [start, end] pairs, so one binary search answers.
+    const out: number[] = [];
+    for (const [start, end] of pairs) {
+      const last = out.length - 1;
+      if (last > 0 && start <= out[last]! + 1) out[last] = Math.max(out[last]!, end);
+      else out.push(start, end);
+    }
+    return Float64Array.from(out);
+  };
+  const v4 = bounds('ipv4', 0n);
+  const v6 = bounds('ipv6', COARSE_SHIFT);
+  const hits = (list: Float64Array, start: number, end: number): boolean => {
+    // The first pair that ends at or after `start`; it overlaps when it starts by `end`.
+    let lo = 0;
+    let hi = list.length >> 1;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[2 * mid + 1]! < start) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < list.length >> 1 && list[2 * lo]! <= end;
+  };
+  const groups = new Uint16Array(8);
+  return (value) => {
+    const read = readDecimalIpv4(value);
+    if (read >= 0) {
+      const prefix = read % 64;
+      const address = (read - prefix) / 64;
+      const size = 2 ** (32 - prefix);
+      const start = address - (address % size);
+      return hits(v4, start, start + size - 1);
+    }
+    const prefix = value.includes(':') ? readHexIpv6(value, groups) : -1;
+    if (prefix >= 0) {
+      const top = groups[0]! * 2 ** 32 + groups[1]! * 2 ** 16 + groups[2]!;
+      const size = prefix >= 48 ? 1 : 2 ** (48 - prefix);
+      const start = top - (top % size);
+      return hits(v6, start, start + size - 1);
+    }
+    const range = exact(value);
+    if (!range) return false;
+    const shift = range.family === 'ipv4' ? 0n : COARSE_SHIFT;
+    return hits(range.family === 'ipv4' ? v4 : v6, Number(range.start >> shift), Number(range.end >> shift));
+  };
+}
+
 /** Like `rangeOf`, but null instead of an exception. */
 export function tryRangeOf(value: string): AddressRange | null {
   try {

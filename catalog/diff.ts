@@ -21,7 +21,7 @@ import { originOnlyEndpoint } from './normalize.js';
 import { portsEqual } from './ports.js';
 import { summarize, type Change, type ChangedField, type ChangeSet, type EntryRef } from './changes.js';
 import { describeChange } from './messages.js';
-import { applyAddressDiff, type ChangeDraft, type MatchedChange } from './address-diff.js';
+import { applyAddressDiff, type AddressDiffOptions, type ChangeDraft, type MatchedChange } from './address-diff.js';
 import { withImpact } from './impact.js';
 import { findRelabels } from './relabel.js';
 import { compareChanges } from './order.js';
@@ -96,7 +96,12 @@ function inCurrentForm(entry: CatalogEntry): CatalogEntry {
   return endpoint ? { ...entry, ...endpoint } : entry;
 }
 
-export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): ChangeSet {
+/** `options` changes how the address pass works (catalog/address-diff.ts), never what it finds. */
+export function diffCatalogs(
+  oldCatalog: Catalog | null,
+  newCatalog: Catalog,
+  options: AddressDiffOptions = {},
+): ChangeSet {
   // Copied only when a stored entry needs today's form: most catalogs have none.
   const stored = oldCatalog?.entries ?? [];
   const oldEntries = stored.some((e) => e.kind === 'url') ? stored.map(inCurrentForm) : stored;
@@ -126,7 +131,10 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
   const relabelled = findRelabels(oldEntries, newEntries, oldLeft, newLeft);
   const rekeyed = new Map<CatalogEntry, CatalogEntry>();
   const rekey = (e: CatalogEntry): CatalogEntry => rekeyed.get(e) ?? e;
-  for (const e of oldLeft) rekeyed.set(e, relabelled.candidates(e)[0] ?? e);
+  for (const e of oldLeft) {
+    const renamed = relabelled.candidates(e)[0];
+    if (renamed && renamed !== e) rekeyed.set(e, renamed);
+  }
   for (const [n, o] of relabelled.claimedBy) {
     const at = newLeftAt.get(n);
     if (at !== undefined) partnerAt[at] = o;
@@ -188,7 +196,13 @@ export function diffCatalogs(oldCatalog: Catalog | null, newCatalog: Catalog): C
   }
 
   // Address pass, then where else an added or removed endpoint is listed, impact and message.
-  const { drafts, netAddresses } = applyAddressDiff(matched, oldEntries.map(rekey), newEntries);
+  const { drafts, netAddresses } = applyAddressDiff(
+    matched,
+    // Mapped only when a place was renamed: most diffs rename none, and the list has every old entry.
+    rekeyed.size ? oldEntries.map(rekey) : oldEntries,
+    newEntries,
+    options,
+  );
   const asked = new Set<string>();
   for (const d of drafts) if (d.type === 'added' || d.type === 'removed') asked.add(d.entry.value);
   const elsewhere = {

@@ -67,6 +67,7 @@ export async function serveCommand(io: CliIo, opts: { config: string; port?: str
         queue,
         outbox: ctx.outbox,
         notifierIds: notifiers.map((n) => n.id),
+        digestNotifierIds: notifiers.filter((n) => n.digest).map((n) => n.id),
         schedules: new Map(config.sources.map((s) => [s.id, s.schedule])),
         listWithheldVersions: () => listWithheldVersions(ctx.withheld ?? WithheldStore.forSnapshotDir(ctx.store.dir)),
       },

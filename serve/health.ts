@@ -31,6 +31,8 @@ export interface HealthSources {
   outbox: Outbox;
   /** Ids of the configured notifiers, so one with nothing pending still shows 0. */
   notifierIds: readonly string[];
+  /** Those with a `digest:` schedule: what waits for their next digest is not undelivered. */
+  digestNotifierIds?: readonly string[];
   /** Cron schedule per source id. */
   schedules: ReadonlyMap<string, string>;
   listWithheldVersions: ListWithheldVersions | null;
@@ -41,23 +43,39 @@ export interface OutboxDepth {
   byNotifier: Record<string, number>;
   /** ISO time of the oldest undelivered alert, or null. */
   oldest: string | null;
+  /** Alerts held for a digest notifier's next digest (no failed attempt), per notifier: not undelivered. */
+  awaitingDigest: Record<string, number>;
 }
 
-/** Undelivered alerts: outbox entries, counted per notifier that still has to deliver them. */
-export async function outboxDepth(outbox: Outbox, notifierIds: readonly string[]): Promise<OutboxDepth> {
+/**
+ * Undelivered alerts: outbox entries, counted per notifier that still has to deliver them. An
+ * entry pending for a digest notifier that has not failed to send it is waiting for the digest
+ * time, as configured: it is counted apart and does not make the service "degraded".
+ */
+export async function outboxDepth(
+  outbox: Outbox,
+  notifierIds: readonly string[],
+  digestNotifierIds: readonly string[] = [],
+): Promise<OutboxDepth> {
   const byNotifier: Record<string, number> = Object.fromEntries(notifierIds.map((id) => [id, 0]));
+  const awaitingDigest: Record<string, number> = Object.fromEntries(digestNotifierIds.map((id) => [id, 0]));
   let oldest: string | null = null;
-  const entries = (await outbox.list()).filter((entry) => entry.pending.length > 0);
-  for (const entry of entries) {
-    for (const id of entry.pending) byNotifier[id] = (byNotifier[id] ?? 0) + 1;
+  let total = 0;
+  for (const entry of await outbox.list()) {
+    const waiting = entry.pending.filter((id) => digestNotifierIds.includes(id) && !entry.errors[id]);
+    for (const id of waiting) awaitingDigest[id] = (awaitingDigest[id] ?? 0) + 1;
+    const undelivered = entry.pending.filter((id) => !waiting.includes(id));
+    if (undelivered.length === 0) continue;
+    total += 1;
+    for (const id of undelivered) byNotifier[id] = (byNotifier[id] ?? 0) + 1;
     if (oldest === null || entry.createdAt < oldest) oldest = entry.createdAt;
   }
-  return { total: entries.length, byNotifier, oldest };
+  return { total, byNotifier, oldest, awaitingDigest };
 }
 
 export async function healthReport(sources: HealthSources) {
   const { stats, queue } = sources;
-  const undelivered = await outboxDepth(sources.outbox, sources.notifierIds);
+  const undelivered = await outboxDepth(sources.outbox, sources.notifierIds, sources.digestNotifierIds);
   const withheld = sources.listWithheldVersions ? await sources.listWithheldVersions() : null;
   const perSource = [...stats.sources].map(([id, s]) => ({
     id,

@@ -77,13 +77,20 @@ export async function metricsText(sources: HealthSources): Promise<string> {
       ([source, s]): Array<[Labels, number]> => (s.lastSuccessAt ? [[{ source }, seconds(s.lastSuccessAt)]] : []),
     ),
   );
-  const depth = await outboxDepth(sources.outbox, sources.notifierIds);
+  const depth = await outboxDepth(sources.outbox, sources.notifierIds, sources.digestNotifierIds);
   out.metric(
     'endpoint_watch_outbox_pending',
     'gauge',
     'Alerts a notifier still has to deliver (kept in the outbox, retried on the next run).',
     Object.entries(depth.byNotifier).map(([notifier, n]) => [{ notifier }, n]),
   );
+  if (Object.keys(depth.awaitingDigest).length)
+    out.metric(
+      'endpoint_watch_outbox_awaiting_digest',
+      'gauge',
+      "Alerts held for a digest notifier's next digest (as configured, not undelivered).",
+      Object.entries(depth.awaitingDigest).map(([notifier, n]) => [{ notifier }, n]),
+    );
   if (sources.listWithheldVersions) {
     const withheld = await sources.listWithheldVersions();
     out.metric(

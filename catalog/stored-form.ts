@@ -22,6 +22,7 @@
  */
 import { z } from 'zod';
 import { groupKeyOf } from './canonical.js';
+import { entryLiteral } from './entry.js';
 import type { Catalog, CatalogEntry, DocumentShape, PortSpec } from './model.js';
 
 /** The form serializeCatalog writes. Raise it whenever what it writes for a catalog changes. */
@@ -410,65 +411,24 @@ function entryOfLine(row: Record<string, unknown>, index: number, shared: Shared
   const column = row.column;
   if (column !== undefined && typeof column !== 'string') throw lineError(index, 'column', 'a string');
   const provenance = shared.provenanceOf(column === undefined ? undefined : shared.string(column));
-  const hasCategory = row.category !== undefined;
-  const hasNotes = row.notes !== undefined;
-  const category = hasCategory ? textField(row, 'category', index, shared) : undefined;
-  const notes = hasNotes ? textField(row, 'notes', index, shared) : undefined;
-  // The value is not kept once: nearly every value is listed once.
-  const v = value;
-  const k = kind as CatalogEntry['kind'];
-  const r = role as CatalogEntry['role'];
-  // Literals in the order catalogEntry (catalog/entry.ts) makes them, so that stored and parsed
-  // entries share their hidden classes: the diff's loops over both stay monomorphic.
-  let entry: CatalogEntry;
-  if (!hasCategory && !hasNotes)
-    entry = { kind: k, value: v, section, region, group, groupKey, ports, required, expressRoute, role: r, provenance };
-  else if (!hasCategory)
-    entry = {
-      kind: k,
-      value: v,
-      section,
-      region,
-      group,
-      groupKey,
-      ports,
-      required,
-      expressRoute,
-      role: r,
-      notes,
-      provenance,
-    };
-  else if (!hasNotes)
-    entry = {
-      kind: k,
-      value: v,
-      section,
-      region,
-      group,
-      groupKey,
-      ports,
-      required,
-      expressRoute,
-      role: r,
-      category,
-      provenance,
-    };
-  else
-    entry = {
-      kind: k,
-      value: v,
-      section,
-      region,
-      group,
-      groupKey,
-      ports,
-      required,
-      expressRoute,
-      role: r,
-      category,
-      notes,
-      provenance,
-    };
+  const category = row.category !== undefined ? textField(row, 'category', index, shared) : undefined;
+  const notes = row.notes !== undefined ? textField(row, 'notes', index, shared) : undefined;
+  // Built as catalogEntry builds it (catalog/entry.ts), so stored and parsed entries share their shape.
+  const entry = entryLiteral(
+    kind as CatalogEntry['kind'],
+    value,
+    section,
+    region,
+    group,
+    groupKey,
+    ports,
+    required,
+    expressRoute,
+    role as CatalogEntry['role'],
+    category,
+    notes,
+    provenance,
+  );
   // Fields a later version added (see entryLine), after the known ones, as the older forms kept them.
   for (const key in row) {
     if (key === 'fields' && row.fields !== null && typeof row.fields === 'object')

@@ -17,7 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli } from './helpers/cli-run.js';
+import { runCli, notifiersYaml } from './helpers/cli-run.js';
 import { reply, startDocServer, type DocServer } from './helpers/doc-server.js';
 import { startSlackStub, type SlackStub } from './helpers/slack-stub.js';
 import { startSmtpStub, type SmtpStub } from './helpers/smtp-stub.js';
@@ -51,15 +51,7 @@ before(async () => {
       `    url: ${site.url('/p.md')}?pass=${SECRETS[0]}&access=${SECRETS[1]}&jwt=${SECRETS[2]}&v=2`,
       `    pageUrl: https://docs.example.com/page?session=${SECRETS[0]}`,
       '    retries: 0',
-      'notifiers:',
-      '  - type: slack',
-      '    webhookUrl: ${EW_SLACK}',
-      '    retries: 0',
-      '  - type: email',
-      '    smtpUrl: ${EW_SMTP}',
-      '    from: endpoint-watch@example.com',
-      '    to: [netsec@example.com]',
-      '    retries: 0',
+      ...notifiersYaml({ slack: true, email: true }),
       '',
     ].join('\n'),
   );

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runCli, type CliResult } from './helpers/cli-run.js';
+import { runCli, type CliResult, notifiersYaml } from './helpers/cli-run.js';
 import { reply, startDocServer, type DocServer } from './helpers/doc-server.js';
 import { startSlackStub, type SlackStub } from './helpers/slack-stub.js';
 import { startSmtpStub, type SmtpStub } from './helpers/smtp-stub.js';
@@ -38,21 +38,7 @@ after(async () => {
 async function config(sources: string[]): Promise<void> {
   await writeFile(
     join(dir, 'endpoint-watch.yaml'),
-    [
-      'snapshotDir: ./snapshots',
-      'sources:',
-      ...sources,
-      'notifiers:',
-      '  - type: slack',
-      '    webhookUrl: ${EW_SLACK}',
-      '    retries: 0',
-      '  - type: email',
-      '    smtpUrl: ${EW_SMTP}',
-      '    from: endpoint-watch@example.com',
-      '    to: [netsec@example.com]',
-      '    retries: 0',
-      '',
-    ].join('\n'),
+    ['snapshotDir: ./snapshots', 'sources:', ...sources, ...notifiersYaml({ slack: true, email: true }), ''].join('\n'),
   );
 }
 

@@ -14,6 +14,7 @@ import { StringSink } from '../cli/io.js';
 import { reply, startDocServer } from './helpers/doc-server.js';
 import { startSlackStub } from './helpers/slack-stub.js';
 import { startSmtpStub } from './helpers/smtp-stub.js';
+import { notifiersYaml } from './helpers/cli-run.js';
 
 const TABLE = '## Portal access\n\n|----|----|\n|US1 data center|13.91.91.243|\n';
 
@@ -40,15 +41,7 @@ test('watch: a source answering 500 reaches Slack and email once, and its recove
         '    schedule: "* * * * * *"',
         '    retries: 0',
         '    failureAlertAfter: 2',
-        'notifiers:',
-        '  - type: slack',
-        '    webhookUrl: ${EW_SLACK}',
-        '    retries: 0',
-        '  - type: email',
-        '    smtpUrl: ${EW_SMTP}',
-        '    from: endpoint-watch@example.com',
-        '    to: [netsec@example.com]',
-        '    retries: 0',
+        ...notifiersYaml({ slack: true, email: true }),
         '',
       ].join('\n'),
     );

@@ -146,19 +146,6 @@ export async function submitAlert(ctx: PipelineContext, entry: OutboxEntry): Pro
   return ctx.dispatcher ? {} : dispatcher.failuresOfSource(entry.source);
 }
 
-/** Delivers an outbox entry to the notifiers still pending, now; returns the failures by notifier id. */
-export async function deliver(
-  outbox: Outbox,
-  entry: OutboxEntry,
-  notifiers: Notifier[],
-): Promise<Record<string, string>> {
-  const dispatcher = new Dispatcher(outbox, notifiers);
-  const orphans = await addressEntry(outbox, entry, notifiers);
-  await dispatcher.submit(entry, { source: entry.source }, true);
-  await dispatcher.finish();
-  return { ...orphans, ...dispatcher.failuresOfSource(entry.source) };
-}
-
 /** Finishes the crossing off of digests accepted by a run that was killed before it was done. */
 async function settleReceipts(outbox: Outbox): Promise<void> {
   const receipts = await outbox.receipts();
@@ -224,12 +211,4 @@ export async function queueBacklog(ctx: PipelineContext, dispatcher: Dispatcher)
     // Not waited for: the lanes work while the sources are fetched (pipeline/dispatch.ts).
     void dispatcher.submit(entry, tag, false);
   }
-}
-
-/** Delivers what earlier runs left in the outbox, now; returns the failures by `source/notifier`. */
-export async function flushOutbox(ctx: PipelineContext): Promise<Record<string, string>> {
-  const dispatcher = dispatcherOf(ctx);
-  await queueBacklog(ctx, dispatcher);
-  await dispatcher.finish();
-  return dispatcher.failuresOfBacklog();
 }

@@ -44,7 +44,6 @@ import type { PipelineContext, RunOptions, RunReport, SourceRunResult, SourceSpe
 import { DEFAULT_CONFIRM_AFTER_MS, decideWithheld, type WithheldDecision } from './withheld.js';
 
 export type * from './types.js';
-export { deliver, flushOutbox } from './deliver.js';
 export { Dispatcher } from './dispatch.js';
 
 function nowOf(ctx: PipelineContext): Date {
